@@ -1,0 +1,179 @@
+package io.h2splice.cli.run;
+
+import io.h2splice.cli.CliEnv;
+import io.h2splice.cli.UsageException;
+import io.h2splice.cli.config.ConfigException;
+import io.h2splice.cli.config.ResolverFile;
+import io.h2splice.core.resolve.LocalRegistry;
+import io.h2splice.core.resolve.LocalRegistryResolver;
+import io.h2splice.core.resolve.NameResolver;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code h2splice run}: {@code dapr run}'s flags, validated into {@link RunSettings}, then a {@link Sidecar}.
+ * Fields are the raw flag values; {@link RunSettings#from} turns them into records.
+ */
+@Command(name = "run", sortOptions = false,
+        description = {
+            "Run a sidecar and, after '--', the app. Same flags as 'dapr run'.",
+            "",
+            "Ports left out are free ports picked at start. The app gets them in DAPR_GRPC_PORT,",
+            "DAPR_HTTP_PORT and DAPR_METRICS_PORT, with APP_ID, APP_PORT, APP_CHANNEL_ADDRESS and",
+            "APP_PROTOCOL. When the app exits, the sidecar drains and exits with the app's exit code.",
+            "On SIGINT or SIGTERM it sends SIGTERM to the app, drains, and exits with the app's exit",
+            "code (0 without an app).",
+            ""
+        },
+        footer = {
+            "",
+            "Not built yet (rejected): --config, --resources-path, --unix-domain-socket, --app-ssl,",
+            "--app-protocol grpcs|https, --enable-mtls=true.",
+            "",
+            "Environment:",
+            "  NAMESPACE      this sidecar's namespace (default 'default')",
+            "  H2SPLICE_HOME  where running sidecars register, for name resolution, list and stop",
+            "                 (default ~/.h2splice)",
+            "",
+            "Example:",
+            "  h2splice run --app-id server --app-port 50051 -- java -jar server.jar"
+        })
+public final class RunCommand implements Callable<Integer> {
+
+    private final CliEnv env;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @Option(names = {"-a", "--app-id"}, paramLabel = "ID",
+            description = "The app's id; no dots (default: a random 'h2splice-xxxx').")
+    String appId;
+
+    @Option(names = {"-p", "--app-port"}, paramLabel = "PORT",
+            description = "The port the app listens on for gRPC (default: none: the sidecar only makes calls).")
+    int appPort;
+
+    @Option(names = {"-P", "--app-protocol"}, paramLabel = "PROTOCOL", defaultValue = "grpc",
+            description = "grpc, h2c or http (all dial the app with plaintext gRPC); grpcs and https are not "
+                    + "built yet (default: ${DEFAULT-VALUE}).")
+    String appProtocol;
+
+    @Option(names = "--app-channel-address", paramLabel = "HOST", defaultValue = "127.0.0.1",
+            description = "Where the app listens (default: ${DEFAULT-VALUE}).")
+    String appChannelAddress;
+
+    @Option(names = "--app-ssl", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+            description = "TLS to the app: not built yet, only false is accepted.")
+    boolean appSsl;
+
+    @Option(names = {"-G", "--dapr-grpc-port"}, paramLabel = "PORT",
+            description = "The gRPC API port apps call (default: a free port).")
+    int grpcPort;
+
+    @Option(names = {"-I", "--dapr-internal-grpc-port"}, paramLabel = "PORT",
+            description = "The sidecar-to-sidecar port (default: a free port).")
+    int internalPort;
+
+    @Option(names = {"-H", "--dapr-http-port"}, paramLabel = "PORT",
+            description = "The HTTP port: /v1.0/healthz and /v1.0/metadata (default: a free port).")
+    int httpPort;
+
+    @Option(names = {"-M", "--metrics-port"}, paramLabel = "PORT",
+            description = "The Prometheus metrics port (default: a free port).")
+    int metricsPort;
+
+    @Option(names = "--dapr-listen-addresses", paramLabel = "ADDRS", defaultValue = "127.0.0.1",
+            description = "Comma-separated addresses the sidecar's ports bind to (default: ${DEFAULT-VALUE}; "
+                    + "unlike Dapr, which listens on all interfaces, h2splice binds loopback unless told).")
+    String listenAddresses;
+
+    @Option(names = "--max-body-size", paramLabel = "SIZE",
+            description = "Largest gRPC message, as a quantity: 16Mi, 4M, 1Gi or bytes (default: no limit; "
+                    + "h2splice never holds a whole message, unlike Dapr's 4Mi).")
+    String maxBodySize;
+
+    @Option(names = "--read-buffer-size", paramLabel = "SIZE", defaultValue = "4Ki",
+            description = "As daprd: the HTTP/2 header list limit is this << 10 (default: ${DEFAULT-VALUE} = 4 MiB "
+                    + "of headers).")
+    String readBufferSize;
+
+    @Option(names = "--dapr-graceful-shutdown-seconds", paramLabel = "SECONDS", defaultValue = "5",
+            description = "How long running calls may take to finish when stopping (default: ${DEFAULT-VALUE}).")
+    int gracefulSeconds;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
+            description = "debug, info, warn, error or fatal (default: ${DEFAULT-VALUE}).")
+    String logLevel;
+
+    @Option(names = "--log-as-json", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+            description = "Log JSON lines with Dapr's fields (time, level, msg, scope, app_id).")
+    boolean logAsJson;
+
+    @Option(names = "--enable-api-logging", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+            description = "Log one line per call (method, status, duration).")
+    boolean apiLogging;
+
+    @Option(names = "--enable-mtls", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+            description = "mTLS between sidecars: not built yet, only false (the default for now) is accepted.")
+    boolean enableMtls;
+
+    @Option(names = "--workers", paramLabel = "N",
+            description = "Event loop threads (default: the number of cores).")
+    Integer workers;
+
+    @Option(names = "--resolver-file", paramLabel = "FILE",
+            description = "Resolve apps from this YAML file instead of the local registry: a list 'apps' of "
+                    + "{appId, namespace (default 'default'), addresses: [host:port of the sidecars' internal "
+                    + "ports]}.")
+    Path resolverFile;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "Dapr Configuration YAML: not built yet (arrives with access lists and tracing).")
+    String config;
+
+    @Option(names = {"--resources-path", "--components-path", "-d"}, paramLabel = "DIR",
+            description = "Dapr resources (Resiliency): not built yet.")
+    List<String> resourcesPaths = new ArrayList<>();
+
+    @Option(names = {"-u", "--unix-domain-socket"}, paramLabel = "DIR",
+            description = "Listen on Unix domain sockets: not built yet.")
+    String unixDomainSocket;
+
+    @Parameters(paramLabel = "COMMAND", arity = "0..*",
+            description = "The app to start, with its arguments (after '--', or after the last flag).")
+    List<String> command = new ArrayList<>();
+
+    private RunCommand(CliEnv env) {
+        this.env = env;
+    }
+
+    /** {@code run}'s parser: everything from the first positional argument on is the app's command line. */
+    public static CommandLine commandLine(CliEnv env) {
+        return new CommandLine(new RunCommand(env)).setStopAtPositional(true);
+    }
+
+    @Override
+    public Integer call() {
+        RunSettings settings = RunSettings.from(this, env);
+        NameResolver resolver = resolver(settings);
+        LogSetup.install(settings.logLevel(), settings.logAsJson(), settings.config().appId(), env.out());
+        return new Sidecar(settings, resolver, env).run();
+    }
+
+    private static NameResolver resolver(RunSettings settings) {
+        if (settings.resolverFile() == null) {
+            return new LocalRegistryResolver(new LocalRegistry(settings.home()));
+        }
+        try {
+            return ResolverFile.read(settings.resolverFile());
+        } catch (ConfigException e) {
+            throw new UsageException("--resolver-file: " + e.getMessage());
+        }
+    }
+}

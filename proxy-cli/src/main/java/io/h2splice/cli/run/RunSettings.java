@@ -1,0 +1,198 @@
+package io.h2splice.cli.run;
+
+import io.h2splice.cli.CliEnv;
+import io.h2splice.cli.UsageException;
+import io.h2splice.core.config.Keepalive;
+import io.h2splice.core.config.Limits;
+import io.h2splice.core.config.ProxyConfig;
+import io.h2splice.core.resolve.RegistryEntry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A validated {@code h2splice run} command line.
+ *
+ * @param config       what the proxy gets
+ * @param appProtocol  the {@code --app-protocol} value given to the app as {@code APP_PROTOCOL}
+ * @param command      the app's command and arguments; empty without an app
+ * @param logLevel     {@code --log-level}
+ * @param logAsJson    {@code --log-as-json}
+ * @param home         {@code H2SPLICE_HOME}: the registry lives under it
+ * @param resolverFile {@code --resolver-file}, or null to resolve from the local registry
+ */
+record RunSettings(ProxyConfig config, String appProtocol, List<String> command, LogLevel logLevel, boolean logAsJson,
+                   Path home, Path resolverFile) {
+
+    /** Largest {@code --read-buffer-size}: its {@code << 10} must fit SETTINGS_MAX_HEADER_LIST_SIZE (32 bits). */
+    static final long MAX_READ_BUFFER = (0xFFFF_FFFFL >> 10);
+    static final int MAX_WORKERS = 1024;
+    static final int MAX_GRACEFUL_SECONDS = 3600;
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+    RunSettings {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(appProtocol, "appProtocol");
+        command = List.copyOf(command);
+        Objects.requireNonNull(logLevel, "logLevel");
+        Objects.requireNonNull(home, "home");
+    }
+
+    /** @throws UsageException with one line naming the flag (or variable) and the problem */
+    static RunSettings from(RunCommand f, CliEnv env) {
+        rejectUnbuilt(f);
+        String appId = f.appId == null ? randomAppId() : name(f.appId, "--app-id");
+        String namespace = name(env.namespace(), "NAMESPACE");
+        String protocol = protocol(f.appProtocol);
+        checkPorts(f);
+        List<String> listen = listenAddresses(f.listenAddresses);
+        String appAddress = host(f.appChannelAddress, "--app-channel-address");
+        int workers = f.workers == null ? Math.max(1, Runtime.getRuntime().availableProcessors()) : f.workers;
+        if (workers < 1 || workers > MAX_WORKERS) {
+            throw new UsageException("--workers must be in 1.." + MAX_WORKERS + ", got " + workers);
+        }
+        if (f.gracefulSeconds < 0 || f.gracefulSeconds > MAX_GRACEFUL_SECONDS) {
+            throw new UsageException("--dapr-graceful-shutdown-seconds must be in 0.." + MAX_GRACEFUL_SECONDS
+                    + ", got " + f.gracefulSeconds);
+        }
+        LogLevel level = LogLevel.parse(f.logLevel);
+        Limits limits = limits(f);
+        if (f.resolverFile != null && !Files.isRegularFile(f.resolverFile)) {
+            throw new UsageException("--resolver-file: no such file: " + f.resolverFile);
+        }
+        ProxyConfig config;
+        try {
+            config = new ProxyConfig(appId, namespace, listen, f.grpcPort, f.internalPort, listen.get(0), f.httpPort,
+                    f.metricsPort, appAddress, f.appPort, workers, limits, Keepalive.defaults(), CONNECT_TIMEOUT,
+                    Duration.ofSeconds(f.gracefulSeconds), f.apiLogging);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        return new RunSettings(config, protocol, f.command, level, f.logAsJson, env.home(), f.resolverFile);
+    }
+
+    private static void rejectUnbuilt(RunCommand f) {
+        if (f.config != null) {
+            throw new UsageException("--config is not supported yet: Dapr Configuration files arrive with access "
+                    + "lists and tracing; remove --config");
+        }
+        if (!f.resourcesPaths.isEmpty()) {
+            throw new UsageException("--resources-path is not supported yet: Resiliency policies are not built; "
+                    + "remove --resources-path");
+        }
+        if (f.unixDomainSocket != null) {
+            throw new UsageException("--unix-domain-socket is not supported yet; use TCP ports");
+        }
+        if (f.appSsl) {
+            throw new UsageException("--app-ssl is not supported yet: TLS to the app is not built; the app must "
+                    + "serve plaintext gRPC (h2c)");
+        }
+        if (f.enableMtls) {
+            throw new UsageException("--enable-mtls=true is not supported yet: mTLS between sidecars is not built; "
+                    + "use --enable-mtls=false (the default for now)");
+        }
+    }
+
+    private static String protocol(String value) {
+        String p = value.strip().toLowerCase(Locale.ROOT);
+        return switch (p) {
+            case "grpc", "h2c", "http" -> p;
+            case "grpcs", "https" -> throw new UsageException("--app-protocol " + p + " is not supported yet: TLS to "
+                    + "the app is not built; use grpc, h2c or http (all dial the app with plaintext gRPC)");
+            default -> throw new UsageException("--app-protocol must be one of grpc, h2c, http (grpcs, https: not "
+                    + "built yet); got '" + value + "'");
+        };
+    }
+
+    private static void checkPorts(RunCommand f) {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        ports.put("--app-port", f.appPort);
+        ports.put("--dapr-grpc-port", f.grpcPort);
+        ports.put("--dapr-internal-grpc-port", f.internalPort);
+        ports.put("--dapr-http-port", f.httpPort);
+        ports.put("--metrics-port", f.metricsPort);
+        List<Map.Entry<String, Integer>> given = new ArrayList<>();
+        for (Map.Entry<String, Integer> p : ports.entrySet()) {
+            if (p.getValue() < 0 || p.getValue() > 65_535) {
+                throw new UsageException(p.getKey() + " must be a port in 0..65535 (0 = pick a free one), got "
+                        + p.getValue());
+            }
+            for (Map.Entry<String, Integer> other : given) {
+                if (p.getValue() != 0 && p.getValue().equals(other.getValue())) {
+                    throw new UsageException(other.getKey() + " and " + p.getKey() + " are both " + p.getValue()
+                            + "; each port must be different");
+                }
+            }
+            given.add(p);
+        }
+    }
+
+    private static List<String> listenAddresses(String value) {
+        List<String> out = new ArrayList<>();
+        for (String part : value.split(",", -1)) {
+            out.add(host(part, "--dapr-listen-addresses"));
+        }
+        return List.copyOf(out);
+    }
+
+    private static String host(String value, String flag) {
+        String h = value.strip();
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        if (h.isEmpty()) {
+            throw new UsageException(flag + ": empty address in '" + value + "'");
+        }
+        for (int i = 0; i < h.length(); i++) {
+            char c = h.charAt(i);
+            if (!(Character.isLetterOrDigit(c) || c == '.' || c == '-' || c == ':' || c == '_' || c == '%')) {
+                throw new UsageException(flag + ": '" + value.strip() + "' is not an IP address or host name");
+            }
+        }
+        return h;
+    }
+
+    private static Limits limits(RunCommand f) {
+        Limits limits = Limits.defaults();
+        long readBuffer = Quantity.bytes(f.readBufferSize, "--read-buffer-size");
+        if (readBuffer < 1 || readBuffer > MAX_READ_BUFFER) {
+            throw new UsageException("--read-buffer-size must be in 1.." + MAX_READ_BUFFER + " bytes (4Mi - 1), got '"
+                    + f.readBufferSize + "'");
+        }
+        limits = limits.withMaxHeaderListSize(readBuffer << 10);
+        if (f.maxBodySize != null) {
+            long max = Quantity.bytes(f.maxBodySize, "--max-body-size");
+            if (max < 1) {
+                throw new UsageException("--max-body-size must be at least 1 byte, got '" + f.maxBodySize + "'");
+            }
+            limits = limits.withMaxBodySize(max);
+        }
+        return limits;
+    }
+
+    private static String name(String value, String what) {
+        try {
+            return RegistryEntry.requireValidName(value, what);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    /** Like {@code dapr run}'s random name when {@code --app-id} is left out. */
+    static String randomAppId() {
+        SecureRandom r = new SecureRandom();
+        StringBuilder b = new StringBuilder("h2splice-");
+        for (int i = 0; i < 4; i++) {
+            b.append(ALPHABET.charAt(r.nextInt(ALPHABET.length())));
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,233 @@
+package io.h2splice.cli.run;
+
+import io.h2splice.cli.CliEnv;
+import io.h2splice.cli.ExitCodes;
+import io.h2splice.core.config.ProxyConfig;
+import io.h2splice.core.resolve.LocalRegistry;
+import io.h2splice.core.resolve.NameResolver;
+import io.h2splice.core.resolve.RegistryEntry;
+import io.h2splice.core.runtime.Proxy;
+import io.h2splice.core.runtime.ProxyStartException;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Logger;
+
+/**
+ * One {@code h2splice run}: start the proxy, start the app, wait until ready, register, wait for the app to exit or a
+ * signal, then stop the app, drain and unregister. Every exit path removes the registry entry and leaves no app
+ * running (a shutdown hook covers the paths that skip {@link #run}'s own cleanup).
+ *
+ * <p>Threading: {@link #run} runs on the main thread and is the only one that starts or stops things; signal
+ * handlers only complete {@link #signalled} (a second signal also kills the app at once).
+ */
+final class Sidecar {
+
+    private static final Logger LOG = Logger.getLogger("io.h2splice.cli.run");
+    private static final Duration DRAIN_SLACK = Duration.ofSeconds(5);
+
+    private final RunSettings settings;
+    private final NameResolver resolver;
+    private final CliEnv env;
+    private final LocalRegistry registry;
+    private final CompletableFuture<String> signalled = new CompletableFuture<>();
+    private final AtomicReference<RegistryEntry> registered = new AtomicReference<>();
+    private volatile AppProcess app;
+
+    Sidecar(RunSettings settings, NameResolver resolver, CliEnv env) {
+        this.settings = settings;
+        this.resolver = resolver;
+        this.env = env;
+        this.registry = new LocalRegistry(settings.home());
+    }
+
+    /** @return the exit code: the app's, 0 when stopped by a signal without an app, 1 on a failure */
+    int run() {
+        if (!Signals.install(this::onSignal)) {
+            LOG.warning("cannot handle SIGTERM/SIGINT here; stopping relies on the JVM's shutdown hook");
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(this::lastResort, "h2splice-exit"));
+        try {
+            return startAndWait();
+        } finally {
+            lastResort();
+            resolver.close();
+        }
+    }
+
+    private int startAndWait() {
+        ProxyConfig config = settings.config();
+        LOG.info(() -> "starting h2splice for app '" + config.appId() + "' in namespace '" + config.namespace()
+                + "' (name resolution: " + (settings.resolverFile() == null
+                        ? "local registry " + registry.directory() : "static file " + settings.resolverFile()) + ")");
+        Proxy proxy;
+        try {
+            proxy = Proxy.start(config, resolver);
+        } catch (ProxyStartException e) {
+            LOG.severe("cannot start: " + e.getMessage());
+            return ExitCodes.FAILURE;
+        } catch (RuntimeException e) {
+            LOG.severe("cannot start the proxy: " + e);
+            return ExitCodes.FAILURE;
+        }
+        LOG.info(() -> "transport " + proxy.transportName() + "; gRPC API port " + proxy.apiPort()
+                + ", internal gRPC port " + proxy.internalPort() + ", HTTP port " + proxy.httpPort()
+                + ", metrics port " + proxy.metricsPort() + " (listening on "
+                + String.join(",", config.listenAddresses()) + ")");
+        if (!settings.command().isEmpty() && !signalled.isDone()) {
+            try {
+                app = AppProcess.start(settings.command(), appEnvironment(proxy), env.out(), env.err());
+            } catch (IOException e) {
+                LOG.severe("cannot start the app '" + settings.command().get(0) + "': " + e.getMessage());
+                return stop(proxy, ExitCodes.FAILURE);
+            }
+            LOG.info("started the app (pid " + app.pid() + "): " + app.commandLine());
+        }
+        CompletableFuture<Integer> appExit = app == null ? new CompletableFuture<>() : app.onExit();
+        if (config.hasApp()) {
+            LOG.info("waiting for the app on " + config.appAddress() + ":" + config.appPort());
+        }
+        await(CompletableFuture.anyOf(proxy.whenReady(), appExit, signalled));
+        if (!signalled.isDone() && !appExit.isDone()) {
+            if (proxy.whenReady().isCompletedExceptionally()) {
+                LOG.severe("the proxy failed while waiting for the app: " + cause(proxy.whenReady()));
+                return stop(proxy, ExitCodes.FAILURE);
+            }
+            try {
+                register(proxy);
+            } catch (IOException | RuntimeException e) {
+                LOG.severe("cannot register in " + registry.directory() + ": " + e);
+                return stop(proxy, ExitCodes.FAILURE);
+            }
+            LOG.info("h2splice is ready: app id '" + config.appId() + "', gRPC API port " + proxy.apiPort());
+            await(CompletableFuture.anyOf(appExit, signalled));
+        }
+        if (signalled.isDone()) {
+            LOG.info("received " + signalled.getNow("a signal") + ": stopping");
+        } else {
+            LOG.info("the app exited with code " + appExit.getNow(-1) + ": stopping");
+        }
+        return stop(proxy, null);
+    }
+
+    /** Unregister, SIGTERM the app, drain, then wait for the app within the graceful period. */
+    private int stop(Proxy proxy, Integer failure) {
+        unregister();
+        AppProcess a = app;
+        if (a != null) {
+            a.terminate();
+        }
+        Duration grace = settings.config().gracefulShutdown();
+        try {
+            proxy.drain().get(grace.plus(DRAIN_SLACK).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warning("drain did not finish within " + grace.plus(DRAIN_SLACK).toSeconds() + " s; exiting anyway");
+        } catch (ExecutionException | RuntimeException e) {
+            LOG.warning("drain failed: " + (e instanceof ExecutionException ? e.getCause() : e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        int code = ExitCodes.OK;
+        if (a != null) {
+            try {
+                code = a.stop(grace);
+                LOG.info("the app exited with code " + code);
+            } catch (InterruptedException | RuntimeException e) {
+                a.kill();
+                code = ExitCodes.FAILURE;
+            }
+        }
+        LOG.info("h2splice stopped");
+        return failure != null ? failure : code;
+    }
+
+    private void register(Proxy proxy) throws IOException {
+        ProxyConfig c = settings.config();
+        ProcessHandle self = ProcessHandle.current();
+        long started = self.info().startInstant().map(Instant::toEpochMilli).orElse(System.currentTimeMillis());
+        AppProcess a = app;
+        RegistryEntry e = new RegistryEntry(c.appId(), c.namespace(), self.pid(), self.pid(),
+                dialable(c.internalAddress()), proxy.internalPort(), proxy.apiPort(), proxy.httpPort(),
+                proxy.metricsPort(), c.appPort(), a == null ? 0 : a.pid(), a == null ? "" : a.commandLine(), started);
+        registered.set(e);
+        registry.register(e);
+    }
+
+    private void unregister() {
+        RegistryEntry e = registered.getAndSet(null);
+        if (e != null) {
+            registry.unregister(e);
+        }
+    }
+
+    /** Idempotent: runs at the end of {@link #run} and from the shutdown hook. */
+    private void lastResort() {
+        unregister();
+        AppProcess a = app;
+        if (a != null && a.isAlive()) {
+            a.kill();
+        }
+    }
+
+    private void onSignal(String name) {
+        if (!signalled.complete(name)) {
+            AppProcess a = app;
+            if (a != null && a.isAlive()) {
+                LOG.warning("second " + name + ": killing the app now");
+                a.kill();
+            }
+        }
+    }
+
+    private Map<String, String> appEnvironment(Proxy proxy) {
+        ProxyConfig c = settings.config();
+        Map<String, String> m = new HashMap<>(env.vars());
+        m.put("APP_ID", c.appId());
+        if (c.appPort() > 0) {
+            m.put("APP_PORT", Integer.toString(c.appPort()));
+        } else {
+            m.remove("APP_PORT");
+        }
+        m.put("APP_CHANNEL_ADDRESS", c.appAddress());
+        m.put("APP_PROTOCOL", settings.appProtocol());
+        m.put("DAPR_GRPC_PORT", Integer.toString(proxy.apiPort()));
+        m.put("DAPR_HTTP_PORT", Integer.toString(proxy.httpPort()));
+        m.put("DAPR_METRICS_PORT", Integer.toString(proxy.metricsPort()));
+        return m;
+    }
+
+    /** The address other sidecars dial: loopback when the internal listener binds every interface. */
+    static String dialable(String bindAddress) {
+        return switch (bindAddress) {
+            case "0.0.0.0" -> "127.0.0.1";
+            case "::", "0:0:0:0:0:0:0:0" -> "::1";
+            default -> bindAddress;
+        };
+    }
+
+    private static void await(CompletableFuture<?> f) {
+        try {
+            f.get();
+        } catch (ExecutionException e) {
+            // The caller looks at which future completed, and how.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Throwable cause(CompletableFuture<?> f) {
+        try {
+            f.getNow(null);
+            return null;
+        } catch (RuntimeException e) {
+            return e.getCause() == null ? e : e.getCause();
+        }
+    }
+}
