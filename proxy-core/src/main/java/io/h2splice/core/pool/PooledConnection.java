@@ -6,6 +6,9 @@ public interface PooledConnection {
     /** Active, not draining, below the peer's SETTINGS_MAX_CONCURRENT_STREAMS, and stream ids left. */
     boolean canOpenStream();
 
+    /** The connection's channel (identifies a dial). */
+    io.netty.channel.Channel channel();
+
     /** Closes the connection now (the pool is being shut down). */
     void closeNow();
 }

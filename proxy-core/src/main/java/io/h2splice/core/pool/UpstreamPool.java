@@ -1,12 +1,15 @@
 package io.h2splice.core.pool;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The upstream connections of one event loop to one address (a sidecar's internal port or the app's port).
@@ -28,6 +31,9 @@ public final class UpstreamPool {
     private final Dialer dialer;
     private final List<PooledConnection> ready = new ArrayList<>(2);
     private final ArrayDeque<PoolWaiter> waiters = new ArrayDeque<>();
+    /** Waiters bound to one particular dial (refused-stream retries), keyed by that dial's channel. */
+    private final Map<Channel, PoolWaiter> freshWaiters = new HashMap<>(2);
+    private PoolWaiter dialingFresh;
     private int connecting;
     private boolean closed;
 
@@ -87,8 +93,23 @@ public final class UpstreamPool {
             waiter.connectionFailed("sidecar is shutting down");
             return;
         }
-        waiters.addFirst(waiter);
-        dial();
+        dialingFresh = waiter; // taken by connectionActive (or the failure) if the dial completes synchronously
+        Channel ch = dial();
+        if (dialingFresh != null) {
+            dialingFresh = null;
+            if (ch != null) {
+                freshWaiters.put(ch, waiter);
+            }
+        }
+    }
+
+    private PoolWaiter takeFresh(Channel ch) {
+        PoolWaiter w = freshWaiters.remove(ch);
+        if (w == null && dialingFresh != null) {
+            w = dialingFresh;
+            dialingFresh = null;
+        }
+        return w;
     }
 
     /** The connection finished its preface and may carry streams. */
@@ -96,6 +117,10 @@ public final class UpstreamPool {
         assert loop.inEventLoop();
         connecting--;
         ready.add(connection);
+        PoolWaiter fresh = takeFresh(connection.channel());
+        if (fresh != null && !fresh.isAbandoned()) {
+            fresh.connectionReady(connection);
+        }
         serveWaiters();
     }
 
@@ -119,6 +144,12 @@ public final class UpstreamPool {
             c.closeNow();
         }
         failWaiters("sidecar is shutting down");
+        for (PoolWaiter w : new ArrayList<>(freshWaiters.values())) {
+            if (!w.isAbandoned()) {
+                w.connectionFailed("sidecar is shutting down");
+            }
+        }
+        freshWaiters.clear();
     }
 
     public int connectionCount() {
@@ -153,15 +184,23 @@ public final class UpstreamPool {
         return null;
     }
 
-    private void dial() {
+    /** @return the channel being dialled (null when the dial failed at once; waiters were failed then) */
+    private Channel dial() {
         connecting++;
         ChannelFuture f = dialer.dial(this);
+        Channel ch = f.channel();
         f.addListener(done -> {
             if (!done.isSuccess()) {
                 connecting--;
-                failWaiters(describe(done.cause()));
+                String reason = describe(done.cause());
+                PoolWaiter fresh = takeFresh(ch);
+                if (fresh != null && !fresh.isAbandoned()) {
+                    fresh.connectionFailed(reason);
+                }
+                failWaiters(reason);
             }
         });
+        return f.isDone() && !f.isSuccess() ? null : ch;
     }
 
     private void failWaiters(String reason) {

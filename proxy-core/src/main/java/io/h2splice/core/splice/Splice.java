@@ -42,6 +42,9 @@ final class Splice implements PoolWaiter {
     private final RequestLog log = new RequestLog();
     private final IntFifo requestCredit = new IntFifo();
     private final IntFifo responseCredit = new IntFifo();
+    /** Per-direction --max-body-size checks; null when there is no limit. */
+    private final MessageSizeGuard requestSize;
+    private final MessageSizeGuard responseSize;
 
     private UpstreamPool pool;
     private UpstreamHandler up;
@@ -73,6 +76,9 @@ final class Splice implements PoolWaiter {
         this.startNanos = System.nanoTime();
         long timeout = GrpcTimeout.parseNanos(requestHeaders.get(HeaderNames.GRPC_TIMEOUT));
         this.deadlineNanos = timeout == GrpcTimeout.NONE ? GrpcTimeout.NONE : startNanos + timeout;
+        long maxBody = down.loop.config().limits().maxBodySize();
+        this.requestSize = maxBody > 0 ? new MessageSizeGuard(maxBody) : null;
+        this.responseSize = maxBody > 0 ? new MessageSizeGuard(maxBody) : null;
     }
 
     // === start: resolve and acquire ===
@@ -204,6 +210,9 @@ final class Splice implements PoolWaiter {
         if (done || requestEnded) {
             return credit;
         }
+        if (requestSize != null && tooLarge(requestSize, data)) {
+            return credit;
+        }
         requestEnded = endStream;
         if (upStream == null) {
             log.addPending(data.retain(), credit); // retained: owned by the log until sent or released
@@ -281,6 +290,9 @@ final class Splice implements PoolWaiter {
         if (done || responseEnded) {
             return credit;
         }
+        if (responseSize != null && tooLarge(responseSize, data)) {
+            return credit;
+        }
         startResponse();
         responseEnded = endStream;
         responseCredit.add(credit);
@@ -356,6 +368,16 @@ final class Splice implements PoolWaiter {
         if (up != null && up.isStreamOpen(upStream)) {
             up.writeReset(upStream.id(), Http2Error.CANCEL.code());
         }
+    }
+
+    /** Fails the call with RESOURCE_EXHAUSTED when {@code data} carries a message over the limit. */
+    private boolean tooLarge(MessageSizeGuard guard, ByteBuf data) {
+        long size = guard.check(data);
+        if (size == MessageSizeGuard.OK) {
+            return false;
+        }
+        fail(ProxyError.MESSAGE_TOO_LARGE.code(), ProxyError.MESSAGE_TOO_LARGE.message(size, guard.max()));
+        return true;
     }
 
     // === flow-control credit ===

@@ -58,6 +58,11 @@ final class UpstreamHandler extends SpliceHandler implements PooledConnection {
     }
 
     @Override
+    public io.netty.channel.Channel channel() {
+        return ctx.channel();
+    }
+
+    @Override
     public void closeNow() {
         draining = true;
         if (ctx != null) {
