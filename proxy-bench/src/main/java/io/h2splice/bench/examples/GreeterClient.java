@@ -125,6 +125,9 @@ public final class GreeterClient {
                     }
                     Thread.sleep(backoffMillis);
                     backoffMillis = Math.min(backoffMillis * 2, 1000);
+                    // after a refused connection the channel waits out its own reconnect backoff (1 s, 1.6 s, ...)
+                    // and fails calls fast meanwhile; make the next call dial again
+                    managed.resetConnectBackoff();
                 }
             }
         } catch (InterruptedException e) {
