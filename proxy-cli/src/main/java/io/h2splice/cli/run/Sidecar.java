@@ -51,7 +51,7 @@ final class Sidecar {
     /** @return the exit code: the app's, 0 when stopped by a signal without an app, 1 on a failure */
     int run() {
         if (!Signals.install(this::onSignal)) {
-            LOG.warning("cannot handle SIGTERM/SIGINT here; stopping relies on the JVM's shutdown hook");
+            LOG.warning("cannot handle SIGTERM here; stopping relies on the JVM's shutdown hook");
         }
         Runtime.getRuntime().addShutdownHook(new Thread(this::lastResort, "h2splice-exit"));
         try {
@@ -77,18 +77,19 @@ final class Sidecar {
             LOG.severe("cannot start the proxy: " + e);
             return ExitCodes.FAILURE;
         }
-        LOG.info(() -> "transport " + proxy.transportName() + "; gRPC API port " + proxy.apiPort()
-                + ", internal gRPC port " + proxy.internalPort() + ", HTTP port " + proxy.httpPort()
-                + ", metrics port " + proxy.metricsPort() + " (listening on "
-                + String.join(",", config.listenAddresses()) + ")");
+        // The proxy logs its transport and bound ports itself.
+        proxy.extendedMetadata().put("cliPID", Long.toString(ProcessHandle.current().pid()));
         if (!settings.command().isEmpty() && !signalled.isDone()) {
             try {
                 app = AppProcess.start(settings.command(), appEnvironment(proxy), env.out(), env.err());
             } catch (IOException e) {
-                LOG.severe("cannot start the app '" + settings.command().get(0) + "': " + e.getMessage());
+                LOG.severe("cannot start the app '" + settings.command().get(0) + "': " + reason(e));
                 return stop(proxy, ExitCodes.FAILURE);
             }
             LOG.info("started the app (pid " + app.pid() + "): " + app.commandLine());
+            // What dapr run PUTs on /v1.0/metadata for dapr list.
+            proxy.extendedMetadata().put("appPID", Long.toString(app.pid()));
+            proxy.extendedMetadata().put("appCommand", app.commandLine());
         }
         CompletableFuture<Integer> appExit = app == null ? new CompletableFuture<>() : app.onExit();
         if (config.hasApp()) {
@@ -106,7 +107,8 @@ final class Sidecar {
                 LOG.severe("cannot register in " + registry.directory() + ": " + e);
                 return stop(proxy, ExitCodes.FAILURE);
             }
-            LOG.info("h2splice is ready: app id '" + config.appId() + "', gRPC API port " + proxy.apiPort());
+            LOG.info("registered app '" + config.appId() + "' (gRPC API port " + proxy.apiPort() + ", internal port "
+                    + proxy.internalPort() + ") in " + registry.directory());
             await(CompletableFuture.anyOf(appExit, signalled));
         }
         if (signalled.isDone()) {
@@ -210,6 +212,14 @@ final class Sidecar {
             case "::", "0:0:0:0:0:0:0:0" -> "::1";
             default -> bindAddress;
         };
+    }
+
+    /** "No such file or directory" out of {@code Cannot run program "x": error=2, No such file or directory}. */
+    static String reason(IOException e) {
+        String m = String.valueOf(e.getMessage());
+        int i = m.indexOf("error=");
+        int comma = i < 0 ? -1 : m.indexOf(", ", i);
+        return comma < 0 ? m : m.substring(comma + 2);
     }
 
     private static void await(CompletableFuture<?> f) {

@@ -2,6 +2,7 @@ package io.h2splice.cli.run;
 
 import java.util.function.Consumer;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /** SIGTERM and SIGINT handling through {@code sun.misc.Signal} (module jdk.unsupported). */
 final class Signals {
@@ -11,19 +12,23 @@ final class Signals {
 
     /**
      * Calls {@code handler} with {@code "SIGTERM"} or {@code "SIGINT"}, on a JVM signal thread, each time one arrives.
-     * The JVM no longer exits on its own for these two signals.
+     * The JVM no longer exits on its own for these two signals. A signal the parent set to be ignored (SIGINT for a
+     * background job of a non-interactive shell, as with {@code nohup}) stays ignored, as Unix programs do.
      *
-     * @return false when a signal could not be handled here (e.g. the JVM runs with {@code -Xrs})
+     * @return false when SIGTERM could not be handled here (e.g. the JVM runs with {@code -Xrs})
      */
     static boolean install(Consumer<String> handler) {
-        boolean all = true;
-        for (String name : new String[] {"TERM", "INT"}) {
-            try {
-                Signal.handle(new Signal(name), s -> handler.accept("SIG" + s.getName()));
-            } catch (IllegalArgumentException | UnsupportedOperationException e) {
-                all = false;
-            }
+        boolean term = handle("TERM", handler);
+        handle("INT", handler);
+        return term;
+    }
+
+    private static boolean handle(String name, Consumer<String> handler) {
+        try {
+            SignalHandler previous = Signal.handle(new Signal(name), s -> handler.accept("SIG" + s.getName()));
+            return previous != SignalHandler.SIG_IGN;
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            return false;
         }
-        return all;
     }
 }
