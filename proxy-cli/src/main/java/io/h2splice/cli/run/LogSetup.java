@@ -1,5 +1,6 @@
 package io.h2splice.cli.run;
 
+import io.h2splice.cli.Version;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.netty.util.internal.logging.JdkLoggerFactory;
 import java.io.PrintStream;
@@ -28,7 +29,7 @@ final class LogSetup {
         LogManager.getLogManager().reset();
         ZoneId zone = ZoneId.systemDefault();
         Formatter formatter = json
-                ? new JsonLogFormatter(zone, appId, version())
+                ? new JsonLogFormatter(zone, appId, Version.number())
                 : new PlainLogFormatter(zone, level == LogLevel.DEBUG);
         Handler handler = new LineHandler(out);
         handler.setFormatter(formatter);
@@ -37,10 +38,5 @@ final class LogSetup {
         ROOT.setLevel(level.julLevel);
         // Netty's own debug output is about its internals (buffer pools, native transport); keep it at info or above.
         NETTY.setLevel(level.julLevel.intValue() < Level.INFO.intValue() ? Level.INFO : level.julLevel);
-    }
-
-    static String version() {
-        String v = LogSetup.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
     }
 }

@@ -13,19 +13,15 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.h2splice.cli.CliRun;
-import io.h2splice.cli.Main;
 import io.h2splice.core.resolve.LocalRegistry;
 import io.h2splice.core.resolve.RegistryEntry;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,17 +40,28 @@ class TwoSidecarsEndToEndTest {
     @TempDir
     Path home;
 
-    private final List<Process> processes = new ArrayList<>();
+    private Processes processes;
+
+    @BeforeEach
+    void setUp() {
+        processes = new Processes(home);
+    }
+
+    @AfterEach
+    void killEverything() throws InterruptedException {
+        processes.close();
+    }
 
     @Test
     void callsAnAppThroughTwoSidecarsThenStopsIt() throws Exception {
-        int appPort = freePort();
+        int appPort = Processes.freePort();
         Path serverLog = home.resolve("server.log");
         Path clientLog = home.resolve("client.log");
-        Process server = h2splice(serverLog, "run", "--app-id", "server", "--app-port", Integer.toString(appPort),
-                "--dapr-graceful-shutdown-seconds", "2", "--",
-                java(), "-Xmx64m", "-XX:+UseSerialGC", "-cp", classpath(), EchoServer.class.getName());
-        Process client = h2splice(clientLog, "run", "--app-id", "client", "--workers", "1");
+        Process server = processes.h2splice(serverLog, "run", "--app-id", "server",
+                "--app-port", Integer.toString(appPort), "--dapr-graceful-shutdown-seconds", "2", "--",
+                Processes.java(), "-Xmx64m", "-XX:+UseSerialGC", "-cp", Processes.classpath(),
+                EchoServer.class.getName());
+        Process client = processes.h2splice(clientLog, "run", "--app-id", "client", "--workers", "1");
 
         LocalRegistry registry = new LocalRegistry(home);
         RegistryEntry serverEntry = awaitRegistered(registry, "server", server, serverLog);
@@ -64,15 +71,17 @@ class TwoSidecarsEndToEndTest {
         assertTrue(serverEntry.appPid() > 0);
 
         String reply = call(clientEntry.grpcPort(), "server", "hello");
-        assertEquals("echo: hello (app server)", reply, () -> logs(serverLog, clientLog));
+        assertEquals("echo: hello (app server)", reply, () -> Processes.logs(serverLog, clientLog));
         String serverOut = Files.readString(serverLog);
         assertTrue(serverOut.contains("== APP == echo server listening on " + appPort + " as server, DAPR_GRPC_PORT="
                 + serverEntry.grpcPort() + ", APP_PROTOCOL=grpc"), serverOut);
 
         CliRun stop = CliRun.run(home, "stop", "--app-id", "server");
         assertEquals(0, stop.code(), stop.err());
-        assertTrue(server.waitFor(30, TimeUnit.SECONDS), () -> "server sidecar still running\n" + logs(serverLog));
-        assertEquals(143, server.exitValue(), () -> "the app's exit code after SIGTERM\n" + logs(serverLog));
+        assertTrue(server.waitFor(30, TimeUnit.SECONDS),
+                () -> "server sidecar still running\n" + Processes.logs(serverLog));
+        assertEquals(143, server.exitValue(),
+                () -> "the app's exit code after SIGTERM\n" + Processes.logs(serverLog));
         assertEquals(List.of(), registry.find("server"));
         try (var files = Files.list(registry.directory().resolve("default"))) {
             assertEquals(List.of("client-" + client.pid() + ".properties"),
@@ -110,59 +119,10 @@ class TwoSidecarsEndToEndTest {
             }
             if (p.waitFor(100, TimeUnit.MILLISECONDS)) {
                 fail("h2splice run --app-id " + appId + " exited with code " + p.exitValue()
-                        + " before registering (is the Proxy engine merged?)\n" + logs(log));
+                        + " before registering (is the Proxy engine merged?)\n" + Processes.logs(log));
             }
         }
         return fail("h2splice run --app-id " + appId + " did not register within " + START_TIMEOUT_S + " s\n"
-                + logs(log));
-    }
-
-    private Process h2splice(Path log, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx128m", "-XX:+UseSerialGC", "-cp", classpath(),
-                Main.class.getName()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("H2SPLICE_HOME", home.toString());
-        pb.environment().remove("NAMESPACE");
-        Process p = pb.start();
-        processes.add(p);
-        return p;
-    }
-
-    @AfterEach
-    void killEverything() throws InterruptedException {
-        for (Process p : processes) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-        }
-    }
-
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    /** Surefire's real class path (java.class.path may be a manifest-only jar). */
-    private static String classpath() {
-        String cp = System.getProperty("surefire.test.class.path");
-        return cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static String logs(Path... logs) {
-        StringBuilder b = new StringBuilder();
-        for (Path l : logs) {
-            try {
-                b.append("---- ").append(l.getFileName()).append('\n').append(Files.readString(l));
-            } catch (IOException e) {
-                b.append("(cannot read ").append(l).append(": ").append(e).append(")\n");
-            }
-        }
-        return b.toString();
+                + Processes.logs(log));
     }
 }

@@ -1,0 +1,75 @@
+package io.h2splice.cli.e2e;
+
+import io.h2splice.cli.Main;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts real {@code h2splice} OS processes from the test class path, all sharing one {@code H2SPLICE_HOME}, each
+ * with its output in a file; {@link #close} kills whatever is still running.
+ */
+final class Processes implements AutoCloseable {
+
+    private final Path home;
+    private final List<Process> started = new ArrayList<>();
+
+    Processes(Path home) {
+        this.home = home;
+    }
+
+    /** {@code h2splice <args>} with stdout and stderr in {@code log}. */
+    Process h2splice(Path log, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx128m", "-XX:+UseSerialGC", "-cp", classpath(),
+                Main.class.getName()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("H2SPLICE_HOME", home.toString());
+        pb.environment().remove("NAMESPACE");
+        Process p = pb.start();
+        started.add(p);
+        return p;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (Process p : started) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** Surefire's real class path (java.class.path may be a manifest-only jar). */
+    static String classpath() {
+        String cp = System.getProperty("surefire.test.class.path");
+        return cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path");
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    static String logs(Path... logs) {
+        StringBuilder b = new StringBuilder();
+        for (Path l : logs) {
+            try {
+                b.append("---- ").append(l.getFileName()).append('\n').append(Files.readString(l));
+            } catch (IOException e) {
+                b.append("(cannot read ").append(l).append(": ").append(e).append(")\n");
+            }
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,65 @@
+package io.h2splice.cli.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.h2splice.core.resolve.LocalRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code h2splice run} as a real process: how it ends when the app ends, or cannot start. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class RunExitCodesTest {
+
+    @TempDir
+    Path home;
+
+    private Processes processes;
+
+    @BeforeEach
+    void setUp() {
+        processes = new Processes(home);
+    }
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        processes.close();
+    }
+
+    @Test
+    void exitsWithTheAppsExitCodeAndUnregisters() throws Exception {
+        Path log = home.resolve("run.log");
+        Process p = processes.h2splice(log, "run", "--app-id", "job", "--",
+                "sh", "-c", "echo \"working as $APP_ID on $DAPR_GRPC_PORT\"; sleep 1; exit 7");
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), () -> Processes.logs(log));
+        assertEquals(7, p.exitValue(), () -> Processes.logs(log));
+        String out = Files.readString(log);
+        assertTrue(out.matches("(?s).*\n== APP == working as job on \\d+\n.*"), out);
+        assertTrue(out.contains("the app exited with code 7"), out);
+        assertEquals(List.of(), new LocalRegistry(home).list());
+        try (var files = Files.list(new LocalRegistry(home).directory().resolve("default"))) {
+            assertTrue(files.findAny().isEmpty(), "no file left behind");
+        }
+    }
+
+    @Test
+    void aCommandThatCannotStartIsOneErrorAndExitCode1() throws Exception {
+        Path log = home.resolve("run.log");
+        Process p = processes.h2splice(log, "run", "--app-id", "nf", "--", "/no/such/h2splice-app", "--flag");
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), () -> Processes.logs(log));
+        assertEquals(1, p.exitValue(), () -> Processes.logs(log));
+        List<String> errors = Files.readAllLines(log).stream().filter(l -> l.contains(" error ")).toList();
+        assertEquals(1, errors.size(), () -> Processes.logs(log));
+        assertTrue(errors.get(0).endsWith(
+                " error h2splice.cli.run cannot start the app '/no/such/h2splice-app': No such file or directory"),
+                errors.get(0));
+        assertEquals(List.of(), new LocalRegistry(home).list());
+    }
+}
