@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The app started after {@code --}: a child process whose stdout and stderr are re-printed on ours, prefixed
@@ -22,6 +23,7 @@ final class AppProcess {
     private final String commandLine;
     private final Thread stdout;
     private final Thread stderr;
+    private final AtomicReference<Terminated> terminated = new AtomicReference<>();
 
     private AppProcess(Process process, String commandLine, Thread stdout, Thread stderr) {
         this.process = process;
@@ -71,9 +73,18 @@ final class AppProcess {
         return process.onExit().thenApply(Process::exitValue);
     }
 
-    /** SIGTERM to the app and to every process it started. */
+    /**
+     * SIGTERM to the app and to every process it started, once: later calls do nothing (a second signal makes some
+     * apps skip their clean shutdown). {@link #awaitExit} then waits for the processes signalled here.
+     */
     void terminate() {
-        family().forEach(ProcessHandle::destroy);
+        if (terminated.get() != null) {
+            return;
+        }
+        Terminated t = new Terminated(family(), System.nanoTime());
+        if (terminated.compareAndSet(null, t)) {
+            t.family.forEach(ProcessHandle::destroy);
+        }
     }
 
     /** SIGKILL to the app and to every process it started. */
@@ -82,22 +93,32 @@ final class AppProcess {
     }
 
     /**
-     * Sends SIGTERM to the app and its descendants, waits up to {@code grace} for all of them, then sends SIGKILL to
-     * those left; waits for the output to be copied.
+     * {@link #terminate}, then {@link #awaitExit}.
      *
      * @return the app's exit code (128 + signal number when a signal ended it)
      */
     int stop(Duration grace) throws InterruptedException {
-        List<ProcessHandle> family = family();
-        family.forEach(ProcessHandle::destroy);
-        long deadline = System.nanoTime() + grace.toNanos();
-        for (ProcessHandle h : family) {
+        terminate();
+        return awaitExit(grace);
+    }
+
+    /**
+     * Waits until {@code grace} after {@link #terminate} for the app and the processes it had started, sends SIGKILL
+     * to those left, and waits for the output to be copied.
+     *
+     * @return the app's exit code (128 + signal number when a signal ended it)
+     */
+    int awaitExit(Duration grace) throws InterruptedException {
+        terminate();
+        Terminated t = terminated.get();
+        long deadline = t.atNanos + grace.toNanos();
+        for (ProcessHandle h : t.family) {
             long left = deadline - System.nanoTime();
             if (left <= 0 || !waitFor(h, left)) {
                 break;
             }
         }
-        for (ProcessHandle h : family) {
+        for (ProcessHandle h : t.family) {
             if (h.isAlive()) {
                 h.destroyForcibly();
             }
@@ -136,5 +157,9 @@ final class AppProcess {
                 t.join(left);
             }
         }
+    }
+
+    /** The processes {@link #terminate} signalled, and when. */
+    private record Terminated(List<ProcessHandle> family, long atNanos) {
     }
 }

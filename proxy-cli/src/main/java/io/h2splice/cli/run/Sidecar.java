@@ -119,7 +119,7 @@ final class Sidecar {
         return stop(proxy, null);
     }
 
-    /** Unregister, SIGTERM the app, drain, then wait for the app within the graceful period. */
+    /** Unregister, SIGTERM the app, drain, then give the app the rest of the graceful period before SIGKILL. */
     private int stop(Proxy proxy, Integer failure) {
         unregister();
         AppProcess a = app;
@@ -139,7 +139,7 @@ final class Sidecar {
         int code = ExitCodes.OK;
         if (a != null) {
             try {
-                code = a.stop(grace);
+                code = a.awaitExit(grace);
                 LOG.info("the app exited with code " + code);
             } catch (InterruptedException | RuntimeException e) {
                 a.kill();

@@ -56,6 +56,21 @@ class AppProcessTest {
     }
 
     @Test
+    void terminateSignalsOnceAndTheGraceCountsFromIt() throws Exception {
+        AppProcess app = start("n=0; trap 'n=$((n+1)); echo term $n' TERM; echo up; while true; do sleep 0.05; done",
+                Map.of("PATH", System.getenv("PATH")));
+        waitForOutput("== APP == up");
+        app.terminate();
+        waitForOutput("== APP == term 1");
+        app.terminate();
+        Thread.sleep(300);
+        long start = System.nanoTime();
+        assertEquals(137, app.awaitExit(Duration.ofMillis(500)), "SIGKILL once the grace ran out");
+        assertTrue(System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(2500), "grace counted from terminate");
+        assertFalse(out.toString(StandardCharsets.UTF_8).contains("term 2"), out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void stopKillsAnAppThatIgnoresSigtermAfterTheGracePeriod() throws Exception {
         AppProcess app = start("trap '' TERM; echo up; while true; do sleep 0.1; done",
                 Map.of("PATH", System.getenv("PATH")));

@@ -35,12 +35,4 @@ final class AddressTable {
         Map<String, List<InetSocketAddress>> apps = byNamespace.get(namespace);
         return apps == null ? null : apps.get(appId);
     }
-
-    int apps() {
-        int n = 0;
-        for (Map<String, List<InetSocketAddress>> apps : byNamespace.values()) {
-            n += apps.size();
-        }
-        return n;
-    }
 }
