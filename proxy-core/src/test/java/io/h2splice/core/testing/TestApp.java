@@ -50,6 +50,8 @@ public final class TestApp implements AutoCloseable {
             Metadata.Key.of("x-compress-response", Metadata.ASCII_STRING_MARSHALLER);
     public static final Metadata.Key<String> RATE =
             Metadata.Key.of("x-rate-bytes-per-second", Metadata.ASCII_STRING_MARSHALLER);
+    public static final Metadata.Key<String> STALL =
+            Metadata.Key.of("x-stall-millis", Metadata.ASCII_STRING_MARSHALLER);
 
     /** Messages up to this size are accepted (the 64 MiB test). */
     public static final int MAX_MESSAGE = 256 << 20;
@@ -314,8 +316,14 @@ public final class TestApp implements AutoCloseable {
     private ServerCall.Listener<Chunk> slowSink(ServerCall<Chunk, byte[]> call, Metadata headers) {
         String rateHeader = headers.get(RATE);
         double nanosPerByte = rateHeader == null ? 0 : 1e9 / Long.parseLong(rateHeader);
-        long start = System.nanoTime();
-        call.request(1);
+        String stallHeader = headers.get(STALL);
+        long stallNanos = stallHeader == null ? 0 : TimeUnit.MILLISECONDS.toNanos(Long.parseLong(stallHeader));
+        long start = System.nanoTime() + stallNanos; // the rate clock starts after the stall
+        if (stallNanos > 0) {
+            timer.schedule(() -> requestOne(call), stallNanos, TimeUnit.NANOSECONDS);
+        } else {
+            call.request(1);
+        }
         return new ServerCall.Listener<>() {
             private long bytes;
             private long count;

@@ -24,7 +24,7 @@ import java.nio.ByteBuffer;
  *   <li>{@link #SEND_THEN_HOLD} server-streaming: request {@link #intBytes(int) n}; sends n small messages, then keeps
  *       the stream open (for killing the app mid-stream).</li>
  *   <li>{@link #SLOW_SINK} client-streaming with manual flow control: reads one message at a time at the rate (bytes/s)
- *       in metadata {@code x-rate-bytes-per-second}; each message starts with its sequence number (4 bytes); replies
+ *       in metadata {@code x-rate-bytes-per-second}, after not reading at all for {@code x-stall-millis}; each message starts with its sequence number (4 bytes); replies
  *       with total bytes and message count (two longs), or DATA_LOSS when a message is out of order.</li>
  *   <li>{@link #REFLECTION_V1}, {@link #REFLECTION_V1ALPHA}: bidi echo under the gRPC reflection service names.</li>
  * </ul>
