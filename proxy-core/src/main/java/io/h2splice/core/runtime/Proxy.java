@@ -1,50 +1,249 @@
 package io.h2splice.core.runtime;
 
 import io.h2splice.core.config.ProxyConfig;
+import io.h2splice.core.listen.Transport;
 import io.h2splice.core.metrics.ProxyMetrics;
 import io.h2splice.core.resolve.NameResolver;
+import io.h2splice.core.splice.HopSecurity;
+import io.h2splice.core.splice.SpliceEngine;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
 
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One running sidecar: its event loops, its listeners and its pools.
  *
  * <p>Starting points: {@link #start} binds every listener and returns; {@link #whenReady()} completes once the app
- * port accepts connections (at once when there is no app); {@link #drain()} sends GOAWAY on every connection,
- * lets running calls finish within {@link ProxyConfig#gracefulShutdown()}, then closes everything.
+ * port accepts connections (at once when there is no app); {@link #drain()} stops accepting, sends GOAWAY on every
+ * connection, lets running calls finish within {@link ProxyConfig#gracefulShutdown()}, then closes everything.
  */
 public final class Proxy implements AutoCloseable {
 
-    /** Binds all listeners. Throws {@link ProxyStartException} with a one-line message when a port cannot be bound. */
-    public static Proxy start(ProxyConfig config, NameResolver resolver) throws ProxyStartException {
-        throw new UnsupportedOperationException("under construction");
+    private static final InternalLogger log = InternalLoggerFactory.getInstance(Proxy.class);
+    private static final long APP_PROBE_INTERVAL_MS = 100;
+
+    private final ProxyConfig config;
+    private final Transport transport;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final ProxyMetrics metrics = new ProxyMetrics();
+    private final SpliceEngine engine;
+    private final List<Channel> listeners = new ArrayList<>();
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    private final CompletableFuture<Void> drained = new CompletableFuture<>();
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final NameResolver resolver;
+    private volatile String notReadyReason = "starting";
+    private int apiPort;
+    private int internalPort;
+    private int httpPort = -1;
+    private int metricsPort = -1;
+
+    private Proxy(ProxyConfig config, NameResolver resolver, HopSecurity hopSecurity) {
+        this.config = config;
+        this.resolver = resolver;
+        this.transport = Transport.pick();
+        this.boss = transport.newGroup(1, "h2splice-accept");
+        this.workers = transport.newGroup(config.workers(), "h2splice-loop");
+        this.engine = new SpliceEngine(config, metrics, resolver, transport, hopSecurity, workers);
     }
 
-    public ProxyConfig config() { throw new UnsupportedOperationException(); }
+    /** Binds all listeners. Throws {@link ProxyStartException} with a one-line message when a port cannot be bound. */
+    public static Proxy start(ProxyConfig config, NameResolver resolver) throws ProxyStartException {
+        return start(config, resolver, HopSecurity.PLAINTEXT);
+    }
+
+    /** As {@link #start(ProxyConfig, NameResolver)}, with the given security for the sidecar-to-sidecar hop. */
+    public static Proxy start(ProxyConfig config, NameResolver resolver, HopSecurity hopSecurity)
+            throws ProxyStartException {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(resolver, "resolver");
+        Objects.requireNonNull(hopSecurity, "hopSecurity");
+        Proxy p = new Proxy(config, resolver, hopSecurity);
+        try {
+            p.bindAll();
+        } catch (ProxyStartException e) {
+            p.shutdownGroups();
+            throw e;
+        }
+        p.probeApp();
+        return p;
+    }
+
+    private void bindAll() throws ProxyStartException {
+        if (transport.name().equals("epoll")) {
+            log.info("transport: native epoll, {} event loop(s)", config.workers());
+        } else {
+            log.info("transport: NIO, {} event loop(s) (epoll unavailable: {})", config.workers(),
+                    Transport.epollUnavailableReason());
+        }
+        apiPort = bindEach("dapr-grpc-port", config.listenAddresses(), config.apiPort(), engine.apiInitializer());
+        internalPort = bindEach("dapr-internal-grpc-port", List.of(config.internalAddress()), config.internalPort(),
+                engine.internalInitializer());
+        log.info("gRPC API listening on {}:{}, internal gRPC on {}:{}", config.listenAddresses(), apiPort,
+                config.internalAddress(), internalPort);
+    }
+
+    /** Binds {@code initializer} on every address with one port; port 0 takes the port the first bind got. */
+    private int bindEach(String flag, List<String> addresses, int port, ChannelHandler initializer)
+            throws ProxyStartException {
+        int bound = port;
+        for (String address : addresses) {
+            ServerBootstrap b = new ServerBootstrap()
+                    .group(boss, workers)
+                    .channel(transport.serverChannel())
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(initializer);
+            ChannelFuture f = b.bind(address, bound).awaitUninterruptibly();
+            if (!f.isSuccess()) {
+                Throwable cause = f.cause();
+                String why = cause instanceof BindException || String.valueOf(cause.getMessage()).contains("in use")
+                        ? "address already in use" : String.valueOf(cause.getMessage());
+                throw new ProxyStartException("cannot listen on " + address + ":" + bound + " (--" + flag + "): "
+                        + why, cause);
+            }
+            listeners.add(f.channel());
+            bound = ((InetSocketAddress) f.channel().localAddress()).getPort();
+        }
+        return bound;
+    }
+
+    /** Ready once the app port accepts a TCP connection (Dapr waits for the app port the same way). */
+    private void probeApp() {
+        if (!config.hasApp()) {
+            markReady();
+            return;
+        }
+        notReadyReason = "waiting for the app on " + config.appAddress() + ":" + config.appPort();
+        tryApp();
+    }
+
+    private void tryApp() {
+        if (draining.get()) {
+            return;
+        }
+        new Bootstrap().group(workers).channel(transport.channel())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 1000)
+                .handler(new ChannelInboundHandlerAdapter())
+                .connect(config.appAddress(), config.appPort())
+                .addListener((ChannelFuture f) -> {
+                    if (f.isSuccess()) {
+                        f.channel().close();
+                        markReady();
+                    } else if (!workers.isShuttingDown()) {
+                        workers.schedule(this::tryApp, APP_PROBE_INTERVAL_MS, TimeUnit.MILLISECONDS);
+                    }
+                });
+    }
+
+    private void markReady() {
+        notReadyReason = null;
+        if (ready.complete(null)) {
+            log.info("sidecar {} ready", config.appId());
+        }
+    }
+
+    public ProxyConfig config() {
+        return config;
+    }
 
     /** "epoll" or "nio". */
-    public String transportName() { throw new UnsupportedOperationException(); }
+    public String transportName() {
+        return transport.name();
+    }
 
-    public int apiPort() { throw new UnsupportedOperationException(); }
+    public int apiPort() {
+        return apiPort;
+    }
 
-    public int internalPort() { throw new UnsupportedOperationException(); }
+    public int internalPort() {
+        return internalPort;
+    }
 
     /** The bound HTTP port, or -1 when disabled. */
-    public int httpPort() { throw new UnsupportedOperationException(); }
+    public int httpPort() {
+        return httpPort;
+    }
 
     /** The bound metrics port, or -1 when disabled. */
-    public int metricsPort() { throw new UnsupportedOperationException(); }
+    public int metricsPort() {
+        return metricsPort;
+    }
 
-    public ProxyMetrics metrics() { throw new UnsupportedOperationException(); }
+    public ProxyMetrics metrics() {
+        return metrics;
+    }
 
-    public boolean isReady() { throw new UnsupportedOperationException(); }
+    public boolean isReady() {
+        return ready.isDone() && !draining.get();
+    }
 
-    public CompletableFuture<Void> whenReady() { throw new UnsupportedOperationException(); }
+    /** Why the sidecar is not ready, or null when it is. */
+    public String notReadyReason() {
+        return draining.get() ? "shutting down" : notReadyReason;
+    }
+
+    public CompletableFuture<Void> whenReady() {
+        return ready;
+    }
 
     /** Idempotent. Completes when every listener and connection is closed and the event loops have stopped. */
-    public CompletableFuture<Void> drain() { throw new UnsupportedOperationException(); }
+    public CompletableFuture<Void> drain() {
+        if (!draining.compareAndSet(false, true)) {
+            return drained;
+        }
+        Thread t = new Thread(this::drainNow, "h2splice-drain");
+        t.setDaemon(true);
+        t.start();
+        return drained;
+    }
+
+    private void drainNow() {
+        try {
+            long graceMs = config.gracefulShutdown().toMillis();
+            for (Channel l : listeners) {
+                l.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+            }
+            // Http2ConnectionHandler.close: GOAWAY, then close once the open streams ended or the grace ran out.
+            engine.downstreams().close().awaitUninterruptibly(graceMs + 1000, TimeUnit.MILLISECONDS);
+            engine.closePools();
+            shutdownGroups();
+            resolver.close();
+            log.info("sidecar {} stopped", config.appId());
+        } catch (RuntimeException e) {
+            log.warn("error while draining: {}", e.toString());
+        } finally {
+            drained.complete(null);
+        }
+    }
+
+    private void shutdownGroups() {
+        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        boss.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        workers.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
 
     /** Drains and waits. */
     @Override
-    public void close() { throw new UnsupportedOperationException(); }
+    public void close() {
+        drain().join();
+    }
 }

@@ -1,0 +1,44 @@
+package io.h2splice.core.inbound;
+
+import io.h2splice.core.headers.HopHeaders;
+import io.h2splice.core.routing.AppIds;
+import io.h2splice.core.routing.Route;
+import io.h2splice.core.routing.Router;
+import io.h2splice.core.status.ProxyError;
+import io.netty.handler.codec.http2.Http2Headers;
+
+/**
+ * The internal listener's router: calls from other sidecars, for this sidecar's app. It checks the method path
+ * before anything else (an access list comes here later), and never re-proxies a call meant for another app.
+ */
+public final class InboundRouter implements Router {
+
+    private final String ownAppId;
+    private final String ownNamespace;
+
+    public InboundRouter(String ownAppId, String ownNamespace) {
+        this.ownAppId = ownAppId;
+        this.ownNamespace = ownNamespace;
+    }
+
+    @Override
+    public Route route(Http2Headers headers) {
+        CharSequence path = headers.path();
+        if (!AppIds.isValidMethod(path)) {
+            return Route.error(ProxyError.INVALID_METHOD, path == null ? "(none)" : path);
+        }
+        CharSequence key = AppIds.routingKey(headers);
+        if (key == null) {
+            return Route.error(ProxyError.MISSING_APP_ID);
+        }
+        Route target = AppIds.parse(key, ownNamespace);
+        if (target.kind() == Route.Kind.ERROR) {
+            return target;
+        }
+        if (!target.appId().equals(ownAppId) || !target.namespace().equals(ownNamespace)) {
+            return Route.error(ProxyError.WRONG_SIDECAR, key, ownAppId + "." + ownNamespace);
+        }
+        HopHeaders.toApp(headers);
+        return Route.localApp(ownAppId, ownNamespace);
+    }
+}

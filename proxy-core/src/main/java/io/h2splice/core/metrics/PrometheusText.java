@@ -1,0 +1,100 @@
+package io.h2splice.core.metrics;
+
+/**
+ * Renders {@link ProxyMetrics} in the Prometheus text exposition format 0.0.4: each family as {@code # HELP},
+ * {@code # TYPE}, then its samples, counters named with {@code _total}. Label values are escaped as the format asks
+ * ({@code \\}, {@code \"}, {@code \n}); HELP text escapes {@code \\} and {@code \n}.
+ *
+ * <p>Families: {@code h2splice_connections_open{side}} and {@code h2splice_connections_total{side}} for every
+ * {@link ProxyMetrics.Side}, {@code h2splice_streams_active}, {@code h2splice_streams_total},
+ * {@code h2splice_resets_received_total}, {@code h2splice_calls_total{grpc_status}} for all 17 codes (zeros
+ * included, so rates work from the first scrape), and {@code h2splice_info{app_id,namespace,transport} 1}.
+ *
+ * <p>Threading: reads the adders' current sums; safe from any thread. Each family is consistent only per sample.
+ */
+public final class PrometheusText {
+
+    /** The content-type of the exposition, for the HTTP response. */
+    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private PrometheusText() {
+    }
+
+    /** The full exposition of {@code metrics}, with the info family labelled by this sidecar's identity. */
+    public static String render(ProxyMetrics metrics, String appId, String namespace, String transport) {
+        StringBuilder out = new StringBuilder(4096);
+        ProxyMetrics.Side[] sides = ProxyMetrics.Side.values();
+
+        header(out, "h2splice_connections_open", "gauge", "Open connections, by listener or pool.");
+        for (ProxyMetrics.Side side : sides) {
+            sample(out, "h2splice_connections_open", "side", side.label, metrics.connectionsOpen(side));
+        }
+        header(out, "h2splice_connections_total", "counter", "Connections opened, by listener or pool.");
+        for (ProxyMetrics.Side side : sides) {
+            sample(out, "h2splice_connections_total", "side", side.label, metrics.connectionsTotal(side));
+        }
+        header(out, "h2splice_streams_active", "gauge", "HTTP/2 streams being proxied now.");
+        sample(out, "h2splice_streams_active", metrics.streamsActive());
+        header(out, "h2splice_streams_total", "counter", "HTTP/2 streams proxied.");
+        sample(out, "h2splice_streams_total", metrics.streamsTotal());
+        header(out, "h2splice_resets_received_total", "counter", "RST_STREAM frames received from either side.");
+        sample(out, "h2splice_resets_received_total", metrics.resetsReceived());
+        header(out, "h2splice_calls_total", "counter", "Completed calls, by final gRPC status.");
+        for (int code = 0; code < ProxyMetrics.STATUS_NAMES.length; code++) {
+            sample(out, "h2splice_calls_total", "grpc_status", ProxyMetrics.STATUS_NAMES[code], metrics.calls(code));
+        }
+        header(out, "h2splice_info", "gauge", "This sidecar's identity; always 1.");
+        out.append("h2splice_info{app_id=\"");
+        escapeLabelValue(out, appId);
+        out.append("\",namespace=\"");
+        escapeLabelValue(out, namespace);
+        out.append("\",transport=\"");
+        escapeLabelValue(out, transport);
+        out.append("\"} 1\n");
+        return out.toString();
+    }
+
+    private static void header(StringBuilder out, String name, String type, String help) {
+        out.append("# HELP ").append(name).append(' ');
+        escapeHelp(out, help);
+        out.append("\n# TYPE ").append(name).append(' ').append(type).append('\n');
+    }
+
+    private static void sample(StringBuilder out, String name, long value) {
+        out.append(name).append(' ').append(value).append('\n');
+    }
+
+    private static void sample(StringBuilder out, String name, String label, String labelValue, long value) {
+        out.append(name).append('{').append(label).append("=\"");
+        escapeLabelValue(out, labelValue);
+        out.append("\"} ").append(value).append('\n');
+    }
+
+    /** Label values: backslash, double quote and line feed are escaped; {@code null} is written as empty. */
+    static void escapeLabelValue(StringBuilder out, String value) {
+        if (value == null) {
+            return;
+        }
+        for (int i = 0, n = value.length(); i < n; i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '\\' -> out.append("\\\\");
+                case '"' -> out.append("\\\"");
+                case '\n' -> out.append("\\n");
+                default -> out.append(c);
+            }
+        }
+    }
+
+    /** HELP text: backslash and line feed are escaped. */
+    static void escapeHelp(StringBuilder out, String help) {
+        for (int i = 0, n = help.length(); i < n; i++) {
+            char c = help.charAt(i);
+            switch (c) {
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                default -> out.append(c);
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.h2splice.core.outbound;
+
+import io.h2splice.core.headers.HopHeaders;
+import io.h2splice.core.routing.AppIds;
+import io.h2splice.core.routing.Route;
+import io.h2splice.core.routing.Router;
+import io.h2splice.core.status.ProxyError;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.util.AsciiString;
+
+/**
+ * The API listener's router: calls from the local application to other apps' sidecars (or, for its own app id and
+ * namespace, straight to the local app).
+ */
+public final class OutboundRouter implements Router {
+
+    private static final String DAPR_API_PREFIX = "/dapr.proto.runtime.v1.Dapr/";
+
+    private final String ownAppId;
+    private final String ownNamespace;
+    private final AsciiString ownAppIdAscii;
+    private final AsciiString ownNamespaceAscii;
+
+    public OutboundRouter(String ownAppId, String ownNamespace) {
+        this.ownAppId = ownAppId;
+        this.ownNamespace = ownNamespace;
+        this.ownAppIdAscii = AsciiString.of(ownAppId);
+        this.ownNamespaceAscii = AsciiString.of(ownNamespace);
+    }
+
+    @Override
+    public Route route(Http2Headers headers) {
+        CharSequence key = AppIds.routingKey(headers);
+        if (key == null) {
+            CharSequence path = headers.path();
+            if (path != null && path.toString().startsWith(DAPR_API_PREFIX)) {
+                return Route.error(ProxyError.DAPR_API_NOT_SERVED, path);
+            }
+            return Route.error(ProxyError.MISSING_APP_ID);
+        }
+        Route target = AppIds.parse(key, ownNamespace);
+        if (target.kind() == Route.Kind.ERROR) {
+            return target;
+        }
+        if (target.appId().equals(ownAppId) && target.namespace().equals(ownNamespace)) {
+            HopHeaders.toOwnApp(headers, ownAppIdAscii, ownNamespaceAscii);
+            return Route.localApp(ownAppId, ownNamespace);
+        }
+        HopHeaders.toRemoteSidecar(headers, AsciiString.of(target.appId()), ownAppIdAscii, ownNamespaceAscii);
+        return target;
+    }
+}

@@ -1,0 +1,53 @@
+package io.h2splice.core.routing;
+
+import io.h2splice.core.headers.HeaderNames;
+import io.h2splice.core.status.ProxyError;
+import io.netty.handler.codec.http2.Http2Headers;
+
+/** Reads the routing key and splits {@code app} / {@code app.namespace} (COMPAT.md "Routing"). */
+public final class AppIds {
+
+    private AppIds() {
+    }
+
+    /** {@code dapr-callee-app-id} first, else {@code dapr-app-id}; first value only; null when both are absent. */
+    public static CharSequence routingKey(Http2Headers headers) {
+        CharSequence id = headers.get(HeaderNames.DAPR_CALLEE_APP_ID);
+        return id != null ? id : headers.get(HeaderNames.DAPR_APP_ID);
+    }
+
+    /**
+     * Splits a routing key on a single dot.
+     *
+     * @return a {@link Route#remote} naming the app and namespace (the caller decides whether it is local), or an
+     *         error route for an empty id or one with more than one dot
+     */
+    public static Route parse(CharSequence key, String ownNamespace) {
+        String raw = key.toString().trim();
+        if (raw.isEmpty()) {
+            return Route.error(ProxyError.EMPTY_APP_ID);
+        }
+        int dot = raw.indexOf('.');
+        if (dot < 0) {
+            return Route.remote(raw, ownNamespace);
+        }
+        if (raw.indexOf('.', dot + 1) >= 0 || dot == 0 || dot == raw.length() - 1) {
+            return Route.error(ProxyError.INVALID_APP_ID, raw);
+        }
+        return Route.remote(raw.substring(0, dot), raw.substring(dot + 1));
+    }
+
+    /** Inbound method check: a path with '#', '?', NUL or a control character is refused (Dapr v1.18 #9805). */
+    public static boolean isValidMethod(CharSequence path) {
+        if (path == null || path.length() < 2 || path.charAt(0) != '/') {
+            return false;
+        }
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c == '#' || c == '?' || c < 0x20 || c == 0x7f) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,65 @@
+package io.h2splice.core.routing;
+
+import io.h2splice.core.status.ProxyError;
+
+/**
+ * Where one call goes: to this sidecar's own app, to another app's sidecar, or nowhere (a proxy-made error).
+ * One per call, made by a {@link Router} from the request HEADERS.
+ */
+public final class Route {
+
+    public enum Kind { LOCAL_APP, REMOTE, ERROR }
+
+    private final Kind kind;
+    private final String appId;
+    private final String namespace;
+    private final int grpcStatus;
+    private final String message;
+
+    private Route(Kind kind, String appId, String namespace, int grpcStatus, String message) {
+        this.kind = kind;
+        this.appId = appId;
+        this.namespace = namespace;
+        this.grpcStatus = grpcStatus;
+        this.message = message;
+    }
+
+    public static Route localApp(String appId, String namespace) {
+        return new Route(Kind.LOCAL_APP, appId, namespace, 0, null);
+    }
+
+    public static Route remote(String appId, String namespace) {
+        return new Route(Kind.REMOTE, appId, namespace, 0, null);
+    }
+
+    public static Route error(ProxyError error, Object... args) {
+        return new Route(Kind.ERROR, null, null, error.code(), error.message(args));
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public String appId() {
+        return appId;
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+
+    /** For {@link Kind#ERROR}: the gRPC status to answer with. */
+    public int grpcStatus() {
+        return grpcStatus;
+    }
+
+    /** For {@link Kind#ERROR}: the grpc-message. */
+    public String message() {
+        return message;
+    }
+
+    @Override
+    public String toString() {
+        return kind == Kind.ERROR ? "error(" + grpcStatus + ", " + message + ")" : kind + "(" + appId + "." + namespace + ")";
+    }
+}

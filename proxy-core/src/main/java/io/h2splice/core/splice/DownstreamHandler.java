@@ -1,0 +1,149 @@
+package io.h2splice.core.splice;
+
+import io.h2splice.core.metrics.ProxyMetrics;
+import io.h2splice.core.routing.Route;
+import io.h2splice.core.routing.Router;
+import io.h2splice.core.status.TrailersOnly;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http2.Http2Connection;
+import io.netty.handler.codec.http2.Http2ConnectionAdapter;
+import io.netty.handler.codec.http2.Http2ConnectionDecoder;
+import io.netty.handler.codec.http2.Http2ConnectionEncoder;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2FrameAdapter;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2Stream;
+
+/**
+ * The server end of a splice: one connection accepted on the API or the internal listener. It reads each request's
+ * HEADERS, asks its {@link Router} where the call goes, and starts a {@link Splice}; later frames of the stream go
+ * to that splice. It also polices the peer's PINGs (GOAWAY ENHANCE_YOUR_CALM for a client pinging more often than
+ * every {@code minPeerPingInterval}, after two strikes, as grpc-go does).
+ */
+final class DownstreamHandler extends SpliceHandler {
+
+    private static final int MAX_PING_STRIKES = 2;
+
+    private final Router router;
+    private final Http2Connection.PropertyKey spliceKey;
+    private final long minPeerPingNanos;
+    private long lastPeerPingNanos;
+    private int pingStrikes;
+
+    DownstreamHandler(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings,
+                      LoopState loop, ProxyMetrics.Side side, Router router) {
+        super(decoder, encoder, settings, loop, side, true);
+        this.router = router;
+        this.spliceKey = connection().newKey();
+        this.minPeerPingNanos = loop.config().keepalive().minPeerPingInterval().toNanos();
+        connection().addListener(new StreamEvents());
+        decoder.frameListener(new Frames());
+        gracefulShutdownTimeoutMillis(loop.config().gracefulShutdown().toMillis());
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+        super.handlerAdded(ctx);
+        loop.downstreamOpened(ctx.channel());
+    }
+
+    void resetPingStrikes() {
+        pingStrikes = 0;
+    }
+
+    private Splice splice(int streamId) {
+        Http2Stream stream = connection().stream(streamId);
+        return stream == null ? null : stream.getProperty(spliceKey);
+    }
+
+    /** Frames read from the client (or the calling sidecar). */
+    private final class Frames extends Http2FrameAdapter {
+
+        @Override
+        public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding,
+                                  boolean endStream) {
+            resetPingStrikes();
+            Http2Stream stream = connection().stream(streamId);
+            if (stream == null) {
+                return;
+            }
+            Splice existing = stream.getProperty(spliceKey);
+            if (existing != null) {
+                existing.onRequestTrailers(headers);
+                return;
+            }
+            if (stream.state() == Http2Stream.State.HALF_CLOSED_LOCAL) {
+                return; // we already answered this stream (a proxy-made error); late trailers are dropped
+            }
+            Route route = router.route(headers);
+            if (route.kind() == Route.Kind.ERROR) {
+                rejectWith(stream, endStream, route);
+                return;
+            }
+            Splice splice = new Splice(DownstreamHandler.this, stream, headers, endStream, route);
+            stream.setProperty(spliceKey, splice);
+            splice.start();
+        }
+
+        @Override
+        public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int streamDependency,
+                                  short weight, boolean exclusive, int padding, boolean endStream) {
+            onHeadersRead(ctx, streamId, headers, padding, endStream);
+        }
+
+        @Override
+        public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream) {
+            resetPingStrikes();
+            Splice splice = splice(streamId);
+            // data is released by the codec after this returns; the splice retains what it hands on.
+            return splice == null ? data.readableBytes() + padding : splice.onRequestData(data, padding, endOfStream);
+        }
+
+        @Override
+        public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
+            loop.metrics().resetReceived();
+            Splice splice = splice(streamId);
+            if (splice != null) {
+                splice.onDownstreamReset(errorCode);
+            }
+        }
+
+        @Override
+        public void onPingRead(ChannelHandlerContext ctx, long data) {
+            long now = System.nanoTime();
+            if (lastPeerPingNanos != 0 && now - lastPeerPingNanos < minPeerPingNanos && ++pingStrikes > MAX_PING_STRIKES) {
+                goAwayAndClose(Http2Error.ENHANCE_YOUR_CALM, "too_many_pings");
+                return;
+            }
+            lastPeerPingNanos = now;
+        }
+
+        @Override
+        public void onPingAckRead(ChannelHandlerContext ctx, long data) {
+            onPingAck(data);
+        }
+    }
+
+    private void rejectWith(Http2Stream stream, boolean requestEnded, Route route) {
+        loop.metrics().streamOpened();
+        loop.metrics().streamClosed();
+        loop.metrics().callCompleted(route.grpcStatus());
+        writeHeaders(stream.id(), TrailersOnly.response(route.grpcStatus(), route.message()), true);
+        if (!requestEnded) {
+            writeReset(stream.id(), Http2Error.NO_ERROR.code());
+        }
+    }
+
+    /** Stream lifecycle, from Netty's connection state machine. */
+    private final class StreamEvents extends Http2ConnectionAdapter {
+        @Override
+        public void onStreamClosed(Http2Stream stream) {
+            Splice splice = stream.getProperty(spliceKey);
+            if (splice != null) {
+                splice.downstreamClosed();
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.h2splice.core.splice;
+
+import io.netty.channel.EventLoop;
+
+import java.util.ArrayList;
+
+/**
+ * Write coalescing across connections: a splice that writes to the other connection marks it dirty, and every dirty
+ * connection of the loop is flushed once, in a task that runs after the loop has processed the current batch of
+ * reads. One flush per read batch, not per frame.
+ *
+ * <p>Threading: one per event loop, confined to it.
+ */
+final class FlushBatch implements Runnable {
+
+    private final EventLoop loop;
+    private final ArrayList<SpliceHandler> dirty = new ArrayList<>(16);
+    private boolean scheduled;
+
+    FlushBatch(EventLoop loop) {
+        this.loop = loop;
+    }
+
+    void add(SpliceHandler handler) {
+        dirty.add(handler);
+        if (!scheduled) {
+            scheduled = true;
+            loop.execute(this);
+        }
+    }
+
+    @Override
+    public void run() {
+        scheduled = false;
+        // Index loop: flushing may mark more handlers dirty (listeners run inline); they are flushed in this pass.
+        for (int i = 0; i < dirty.size(); i++) {
+            dirty.get(i).flushNow();
+        }
+        dirty.clear();
+    }
+}

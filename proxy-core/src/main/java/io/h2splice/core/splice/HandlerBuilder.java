@@ -1,0 +1,92 @@
+package io.h2splice.core.splice;
+
+import io.h2splice.core.config.Limits;
+import io.h2splice.core.metrics.ProxyMetrics;
+import io.h2splice.core.pool.UpstreamPool;
+import io.h2splice.core.routing.Router;
+import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
+import io.netty.handler.codec.http2.Http2ConnectionDecoder;
+import io.netty.handler.codec.http2.Http2ConnectionEncoder;
+import io.netty.handler.codec.http2.Http2FrameAdapter;
+import io.netty.handler.codec.http2.Http2FrameLogger;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.logging.LogLevel;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+
+/**
+ * Builds the two connection handlers with Netty's limits set deliberately (header list size, concurrent streams,
+ * frame size, windows, the rapid-reset guard, queued control frames, empty DATA floods).
+ */
+final class HandlerBuilder extends AbstractHttp2ConnectionHandlerBuilder<SpliceHandler, HandlerBuilder> {
+
+    /** Control frames (PING/SETTINGS acks, RST) a peer may make us queue before we close it (Netty's default). */
+    private static final int MAX_QUEUED_CONTROL_FRAMES = 10_000;
+    /** Consecutive empty DATA frames tolerated (CVE-2019-9518). */
+    private static final int MAX_EMPTY_DATA_FRAMES = 2;
+
+    /** Every frame in and out, at TRACE (--log-level debug does not reach it; a JUL level of FINEST does). */
+    private static final InternalLogger FRAME_LOG = InternalLoggerFactory.getInstance("h2splice.frames");
+
+    private final LoopState loop;
+    private final ProxyMetrics.Side side;
+    private final Router router;
+    private final UpstreamPool pool;
+    private final boolean keepalive;
+
+    private HandlerBuilder(LoopState loop, ProxyMetrics.Side side, Router router, UpstreamPool pool, boolean keepalive,
+                           boolean server) {
+        this.loop = loop;
+        this.side = side;
+        this.router = router;
+        this.pool = pool;
+        this.keepalive = keepalive;
+        Limits limits = loop.config().limits();
+        Http2Settings settings = new Http2Settings()
+                .maxHeaderListSize(limits.maxHeaderListSize())
+                .maxFrameSize(limits.maxFrameSize())
+                .initialWindowSize(limits.initialWindowSize());
+        if (server) {
+            settings.maxConcurrentStreams(limits.maxConcurrentStreams());
+        } else {
+            settings.pushEnabled(false); // only a client may send ENABLE_PUSH
+        }
+        server(server);
+        initialSettings(settings);
+        frameListener(new Http2FrameAdapter()); // replaced by each handler's own listener
+        validateHeaders(true);
+        encoderEnforceMaxQueuedControlFrames(MAX_QUEUED_CONTROL_FRAMES);
+        decoderEnforceMaxConsecutiveEmptyDataFrames(MAX_EMPTY_DATA_FRAMES);
+        if (server) {
+            decoderEnforceMaxRstFramesPerWindow(limits.maxRstFramesPerWindow(), limits.rstWindowSeconds());
+        }
+        gracefulShutdownTimeoutMillis(loop.config().gracefulShutdown().toMillis());
+        if (FRAME_LOG.isTraceEnabled()) {
+            frameLogger(new Http2FrameLogger(LogLevel.TRACE, FRAME_LOG.name()));
+        }
+    }
+
+    /** A connection accepted on the API ({@code side} API) or internal listener. */
+    static DownstreamHandler downstream(LoopState loop, ProxyMetrics.Side side, Router router) {
+        return (DownstreamHandler) new HandlerBuilder(loop, side, router, null, true, true).build();
+    }
+
+    /** A pooled connection to another sidecar (keepalive on) or to the app (no keepalive, as Dapr). */
+    static UpstreamHandler upstream(LoopState loop, ProxyMetrics.Side side, UpstreamPool pool, boolean keepalive) {
+        return (UpstreamHandler) new HandlerBuilder(loop, side, null, pool, keepalive, false).build();
+    }
+
+    @Override
+    protected SpliceHandler build(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
+                                  Http2Settings initialSettings) {
+        SpliceHandler h = router != null
+                ? new DownstreamHandler(decoder, encoder, initialSettings, loop, side, router)
+                : new UpstreamHandler(decoder, encoder, initialSettings, loop, side, pool, keepalive);
+        // The connection window grows beyond the 64 KiB default so that many streams can be in flight at once.
+        int extra = loop.config().limits().connectionWindowSize() - 65_535;
+        if (extra > 0) {
+            h.pendingConnectionWindowIncrement = extra;
+        }
+        return h;
+    }
+}

@@ -1,0 +1,94 @@
+package io.h2splice.core.splice;
+
+import io.h2splice.core.config.Keepalive;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keepalive for one connection (Dapr's grpc-go settings): a PING after {@link Keepalive#pingInterval()} without
+ * reading anything, the connection closed when the PING is not acknowledged within {@link Keepalive#pingTimeout()},
+ * and a graceful close (GOAWAY) after {@link Keepalive#maxIdle()} without any open stream.
+ *
+ * <p>Threading: confined to the connection's event loop; one scheduled task per connection, no per-frame work beyond
+ * one timestamp per socket read.
+ */
+final class KeepaliveTimer implements Runnable {
+
+    /** Opaque data of our keepalive PINGs, told apart from the peer's own and from BDP pings. */
+    static final long PING_DATA = 0x6832_7370_6c69_6365L; // "h2splice"
+
+    private final SpliceHandler handler;
+    private final long intervalNanos;
+    private final long timeoutNanos;
+    private final long maxIdleNanos;
+    private final long tickNanos;
+    private ChannelHandlerContext ctx;
+    private ScheduledFuture<?> task;
+    private long lastReadNanos;
+    private long pingSentNanos;
+    private boolean pingOutstanding;
+    private long idleSinceNanos;
+
+    KeepaliveTimer(SpliceHandler handler, Keepalive config) {
+        this.handler = handler;
+        this.intervalNanos = config.pingInterval().toNanos();
+        this.timeoutNanos = config.pingTimeout().toNanos();
+        this.maxIdleNanos = config.maxIdle().toNanos();
+        this.tickNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(intervalNanos, timeoutNanos) / 2);
+    }
+
+    void start(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        lastReadNanos = System.nanoTime();
+        task = ctx.executor().schedule(this, tickNanos, TimeUnit.NANOSECONDS);
+    }
+
+    void stop() {
+        if (task != null) {
+            task.cancel(false);
+            task = null;
+        }
+    }
+
+    void onRead() {
+        lastReadNanos = System.nanoTime();
+    }
+
+    void onPingAck(long data) {
+        if (data == PING_DATA) {
+            pingOutstanding = false;
+        }
+    }
+
+    @Override
+    public void run() {
+        if (task == null || !ctx.channel().isActive()) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (pingOutstanding && now - pingSentNanos >= timeoutNanos) {
+            handler.goAwayAndClose(io.netty.handler.codec.http2.Http2Error.NO_ERROR, "keepalive ping not acknowledged");
+            ctx.close();
+            return;
+        }
+        if (!pingOutstanding && now - lastReadNanos >= intervalNanos) {
+            pingOutstanding = true;
+            pingSentNanos = now;
+            handler.encoder().writePing(ctx, false, PING_DATA, ctx.newPromise());
+            handler.markDirty();
+        }
+        if (handler.connection().numActiveStreams() == 0) {
+            if (idleSinceNanos == 0) {
+                idleSinceNanos = now;
+            } else if (now - idleSinceNanos >= maxIdleNanos) {
+                ctx.close(); // Http2ConnectionHandler.close: GOAWAY, then close once streams are done (none are)
+                return;
+            }
+        } else {
+            idleSinceNanos = 0;
+        }
+        task = ctx.executor().schedule(this, tickNanos, TimeUnit.NANOSECONDS);
+    }
+}

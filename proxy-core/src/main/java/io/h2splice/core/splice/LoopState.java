@@ -1,0 +1,110 @@
+package io.h2splice.core.splice;
+
+import io.h2splice.core.config.ProxyConfig;
+import io.h2splice.core.metrics.ProxyMetrics;
+import io.h2splice.core.pool.Dialer;
+import io.h2splice.core.pool.UpstreamPool;
+import io.h2splice.core.resolve.NameResolver;
+import io.h2splice.core.routing.Route;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Everything one event loop owns: its pools (one per target address), its flush batch, and a round-robin cursor.
+ * Confined to {@link #eventLoop()}; reached by every connection of that loop without locks.
+ */
+final class LoopState {
+
+    private static final InternalLogger apiLog = InternalLoggerFactory.getInstance("h2splice.api");
+
+    /** Identifies a sidecar pool: the same address serving another app id gets its own pool (its own TLS peer). */
+    private record SidecarKey(String appId, String namespace, InetSocketAddress address) {
+    }
+
+    private final EventLoop eventLoop;
+    private final ProxyConfig config;
+    private final ProxyMetrics metrics;
+    private final NameResolver resolver;
+    private final FlushBatch flushBatch;
+    private final Dialer sidecarDialer;
+    private final UpstreamPool appPool;
+    private final Map<SidecarKey, UpstreamPool> sidecarPools = new HashMap<>();
+    private final Consumer<Channel> downstreamTracker;
+    private int cursor;
+
+    LoopState(EventLoop eventLoop, ProxyConfig config, ProxyMetrics metrics, NameResolver resolver,
+              Dialer sidecarDialer, Dialer appDialer, InetSocketAddress appAddress, Consumer<Channel> downstreamTracker) {
+        this.eventLoop = eventLoop;
+        this.config = config;
+        this.metrics = metrics;
+        this.resolver = resolver;
+        this.flushBatch = new FlushBatch(eventLoop);
+        this.sidecarDialer = sidecarDialer;
+        this.appPool = appAddress == null ? null : new UpstreamPool(eventLoop, appAddress, null, null, appDialer);
+        this.downstreamTracker = downstreamTracker;
+    }
+
+    EventLoop eventLoop() {
+        return eventLoop;
+    }
+
+    ProxyConfig config() {
+        return config;
+    }
+
+    ProxyMetrics metrics() {
+        return metrics;
+    }
+
+    NameResolver resolver() {
+        return resolver;
+    }
+
+    FlushBatch flushBatch() {
+        return flushBatch;
+    }
+
+    /** The pool to the local app, or null when the sidecar runs without one. */
+    UpstreamPool appPool() {
+        return appPool;
+    }
+
+    UpstreamPool sidecarPool(String appId, String namespace, InetSocketAddress address) {
+        return sidecarPools.computeIfAbsent(new SidecarKey(appId, namespace, address),
+                k -> new UpstreamPool(eventLoop, address, appId, namespace, sidecarDialer));
+    }
+
+    /** Spreads calls over the addresses of an app's sidecars. */
+    InetSocketAddress pick(List<InetSocketAddress> addresses) {
+        int i = cursor++ & Integer.MAX_VALUE;
+        return addresses.get(i % addresses.size());
+    }
+
+    void downstreamOpened(Channel channel) {
+        downstreamTracker.accept(channel);
+    }
+
+    /** Closes every upstream connection and fails the calls still waiting for one. Runs on the loop. */
+    void closePools() {
+        if (appPool != null) {
+            appPool.close();
+        }
+        for (UpstreamPool p : new ArrayList<>(sidecarPools.values())) {
+            p.close();
+        }
+    }
+
+    void logCall(CharSequence method, Route route, int grpcStatus, long nanos) {
+        apiLog.info("method={} target={} code={} duration_ms={}", method, route, ProxyMetrics.STATUS_NAMES[
+                Math.min(Math.max(grpcStatus, 0), ProxyMetrics.STATUS_NAMES.length - 1)], nanos / 1_000_000.0);
+    }
+}

@@ -1,0 +1,126 @@
+package io.h2splice.core.splice;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http2.Http2Headers;
+
+import java.util.ArrayList;
+
+/**
+ * The request frames of one call that the upstream stream has not taken yet (pending, while the upstream connection
+ * is being dialled) and those it took but that must be kept to replay the request on a fresh connection if the
+ * peer refuses the stream (REFUSED_STREAM or GOAWAY). Replay is kept until the first response frame arrives or
+ * {@link #REPLAY_LIMIT} bytes were sent, whichever comes first; after that the call is no longer retryable.
+ *
+ * <p>Ownership: every {@link ByteBuf} in here holds one reference owned by this log; {@link #releaseAll()} drops them.
+ * Threading: confined to the splice's event loop.
+ */
+final class RequestLog {
+
+    /** Bytes of request DATA kept for a refused-stream retry. */
+    static final int REPLAY_LIMIT = 256 * 1024;
+
+    /** Pending DATA (owned), with the flow-control bytes (data + padding) each one returns when written. */
+    private final ArrayList<ByteBuf> pending = new ArrayList<>(2);
+    private final IntFifo pendingBytes = new IntFifo();
+    private Http2Headers pendingTrailers;
+
+    /** Sent DATA kept for replay: retained duplicates with their own indexes (owned). */
+    private ArrayList<ByteBuf> replay;
+    private int replayBytes;
+    private boolean replayable = true;
+
+    void addPending(ByteBuf data, int flowControlBytes) {
+        pending.add(data);
+        pendingBytes.add(flowControlBytes);
+    }
+
+    void addPendingTrailers(Http2Headers trailers) {
+        pendingTrailers = trailers;
+    }
+
+    /** True when the request's end travels on pending trailers rather than on the last pending DATA. */
+    boolean hasPendingTrailersOnly() {
+        return pendingTrailers != null;
+    }
+
+    int pendingCount() {
+        return pending.size();
+    }
+
+    /** Hands over pending DATA {@code i}: the caller owns the returned reference. */
+    ByteBuf takePending(int i) {
+        ByteBuf b = pending.get(i);
+        pending.set(i, null);
+        return b;
+    }
+
+    int pendingFlowControlBytes() {
+        return pendingBytes.poll();
+    }
+
+    Http2Headers takePendingTrailers() {
+        Http2Headers t = pendingTrailers;
+        pendingTrailers = null;
+        return t;
+    }
+
+    void clearPending() {
+        pending.clear();
+    }
+
+    boolean isReplayable() {
+        return replayable;
+    }
+
+    /**
+     * Keeps what is about to be sent, for a possible replay. {@code data} stays owned by the caller: the log takes a
+     * retained duplicate (an object, never a copy of the bytes).
+     */
+    void keepForReplay(ByteBuf data) {
+        if (!replayable) {
+            return;
+        }
+        replayBytes += data.readableBytes();
+        if (replayBytes > REPLAY_LIMIT) {
+            stopReplay();
+            return;
+        }
+        if (replay == null) {
+            replay = new ArrayList<>(2);
+        }
+        replay.add(data.retainedDuplicate());
+    }
+
+    int replayCount() {
+        return replay == null ? 0 : replay.size();
+    }
+
+    /** A new reference to replay frame {@code i}, owned by the caller. */
+    ByteBuf replayFrame(int i) {
+        return replay.get(i).retainedDuplicate();
+    }
+
+    /** The response started (or the limit was hit): replay is no longer possible; release what was kept. */
+    void stopReplay() {
+        replayable = false;
+        if (replay != null) {
+            for (ByteBuf b : replay) {
+                b.release();
+            }
+            replay = null;
+        }
+    }
+
+    /** Releases every buffer still owned; used when the call ends. */
+    void releaseAll() {
+        for (int i = 0; i < pending.size(); i++) {
+            ByteBuf b = pending.get(i);
+            if (b != null) {
+                b.release();
+            }
+        }
+        pending.clear();
+        pendingTrailers = null;
+        stopReplay();
+    }
+}

@@ -1,0 +1,416 @@
+package io.h2splice.core.splice;
+
+import io.h2splice.core.headers.GrpcTimeout;
+import io.h2splice.core.headers.HeaderNames;
+import io.h2splice.core.pool.PoolWaiter;
+import io.h2splice.core.pool.PooledConnection;
+import io.h2splice.core.pool.UpstreamPool;
+import io.h2splice.core.routing.Route;
+import io.h2splice.core.status.GrpcStatus;
+import io.h2splice.core.status.ProxyError;
+import io.h2splice.core.status.TrailersOnly;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2Stream;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/**
+ * One call: the pair (downstream connection, stream) ↔ (upstream connection, stream), and the only state kept per
+ * call. Frames are forwarded as they come; DATA buffers are handed on retained, never copied; the sender's window is
+ * credited only once the other side has written the bytes, so memory per call is bounded by the HTTP/2 windows.
+ *
+ * <p>Lifecycle: created on the request HEADERS → the target is resolved → a pooled upstream connection is acquired →
+ * the stream is opened and pending request frames are sent → frames flow both ways → the call ends when the
+ * downstream stream closes. A stream the upstream refused (REFUSED_STREAM, or above GOAWAY's last stream id) before
+ * any response is replayed once on a fresh connection.
+ *
+ * <p>Threading: confined to one event loop, the loop of both connections. Not thread-safe, and needs not be.
+ */
+final class Splice implements PoolWaiter {
+
+    private final DownstreamHandler down;
+    private final Http2Stream downStream;
+    private final Http2Headers requestHeaders;
+    private final boolean headersEndStream;
+    private final Route route;
+    private final long deadlineNanos;
+    private final long startNanos;
+    private final RequestLog log = new RequestLog();
+    private final IntFifo requestCredit = new IntFifo();
+    private final IntFifo responseCredit = new IntFifo();
+    /** Per-direction --max-body-size checks; null when there is no limit. */
+    private final MessageSizeGuard requestSize;
+    private final MessageSizeGuard responseSize;
+
+    private UpstreamPool pool;
+    private UpstreamHandler up;
+    private Http2Stream upStream;
+    private Http2Headers sentTrailers;
+    private boolean requestEnded;
+    private boolean requestEndSent;
+    private boolean responseStarted;
+    private boolean responseEnded;
+    private boolean refused;
+    private boolean retried;
+    private boolean done;
+    private long upResetCode = -1;
+    private long downResetCode = -1;
+    private int status = -1;
+
+    /** A request DATA frame was written upstream: return its bytes to the client's window. */
+    private final ChannelFutureListener requestWritten = f -> creditDownstream();
+    /** A response DATA frame was written downstream: return its bytes to the upstream's window. */
+    private final ChannelFutureListener responseWritten = f -> creditUpstream();
+
+    Splice(DownstreamHandler down, Http2Stream downStream, Http2Headers requestHeaders, boolean endStream, Route route) {
+        this.down = down;
+        this.downStream = downStream;
+        this.requestHeaders = requestHeaders;
+        this.headersEndStream = endStream;
+        this.requestEnded = endStream;
+        this.route = route;
+        this.startNanos = System.nanoTime();
+        long timeout = GrpcTimeout.parseNanos(requestHeaders.get(HeaderNames.GRPC_TIMEOUT));
+        this.deadlineNanos = timeout == GrpcTimeout.NONE ? GrpcTimeout.NONE : startNanos + timeout;
+        long maxBody = down.loop.config().limits().maxBodySize();
+        this.requestSize = maxBody > 0 ? new MessageSizeGuard(maxBody) : null;
+        this.responseSize = maxBody > 0 ? new MessageSizeGuard(maxBody) : null;
+    }
+
+    // === start: resolve and acquire ===
+
+    void start() {
+        down.loop.metrics().streamOpened();
+        if (route.kind() == Route.Kind.LOCAL_APP) {
+            pool = down.loop.appPool();
+            if (pool == null) {
+                fail(ProxyError.NO_APP.code(), ProxyError.NO_APP.message(route.appId()));
+                return;
+            }
+            pool.acquire(this);
+            return;
+        }
+        var future = down.loop.resolver().resolve(route.appId(), route.namespace());
+        if (future.isDone()) {
+            List<InetSocketAddress> addresses = null;
+            Throwable error = null;
+            try {
+                addresses = future.join();
+            } catch (RuntimeException e) {
+                error = e;
+            }
+            onResolved(addresses, error);
+        } else {
+            future.whenComplete((addresses, error) -> down.loop.eventLoop().execute(() -> onResolved(addresses, error)));
+        }
+    }
+
+    private void onResolved(List<InetSocketAddress> addresses, Throwable error) {
+        if (done) {
+            return;
+        }
+        String target = route.namespace().equals(down.loop.config().namespace())
+                ? route.appId() : route.appId() + "." + route.namespace();
+        if (error != null) {
+            Throwable cause = error.getCause() != null ? error.getCause() : error;
+            fail(ProxyError.RESOLVER_FAILED.code(), ProxyError.RESOLVER_FAILED.message(target, cause.getMessage()));
+            return;
+        }
+        if (addresses == null || addresses.isEmpty()) {
+            fail(ProxyError.UNKNOWN_APP.code(), ProxyError.UNKNOWN_APP.message(target));
+            return;
+        }
+        pool = down.loop.sidecarPool(route.appId(), route.namespace(), down.loop.pick(addresses));
+        pool.acquire(this);
+    }
+
+    // === PoolWaiter ===
+
+    @Override
+    public boolean isAbandoned() {
+        return done;
+    }
+
+    @Override
+    public void connectionFailed(String reason) {
+        if (!done) {
+            fail(ProxyError.UPSTREAM_CONNECT.code(), ProxyError.UPSTREAM_CONNECT.message(reason));
+        }
+    }
+
+    @Override
+    public void connectionReady(PooledConnection connection) {
+        if (done) {
+            return;
+        }
+        UpstreamHandler handler = (UpstreamHandler) connection;
+        int streamId = handler.connection().local().incrementAndGetNextStreamId();
+        if (streamId < 0) {
+            handler.markExhausted();
+            pool.acquire(this);
+            return;
+        }
+        if (deadlineNanos != GrpcTimeout.NONE) {
+            long remaining = deadlineNanos - System.nanoTime();
+            if (remaining <= 0) {
+                fail(ProxyError.DEADLINE.code(), ProxyError.DEADLINE.message());
+                return;
+            }
+            requestHeaders.set(HeaderNames.GRPC_TIMEOUT, GrpcTimeout.format(remaining));
+        }
+        up = handler;
+        up.writeHeaders(streamId, requestHeaders, headersEndStream);
+        upStream = up.connection().stream(streamId);
+        if (upStream == null) { // the encoder refused to create it (connection failing)
+            up = null;
+            fail(ProxyError.UPSTREAM_CONNECT.code(), ProxyError.UPSTREAM_CONNECT.message("upstream connection failed"));
+            return;
+        }
+        up.attach(upStream, this);
+        if (retried) {
+            replay();
+        }
+        sendPending();
+    }
+
+    private void replay() {
+        int n = log.replayCount();
+        for (int i = 0; i < n; i++) {
+            boolean last = i == n - 1 && requestEndSent && sentTrailers == null;
+            requestCredit.add(0); // its bytes were credited when first written
+            up.writeData(upStream.id(), log.replayFrame(i), last, requestWritten); // new reference: encoder releases
+        }
+        if (sentTrailers != null) {
+            up.writeHeaders(upStream.id(), sentTrailers, true);
+        }
+    }
+
+    private void sendPending() {
+        int n = log.pendingCount();
+        for (int i = 0; i < n; i++) {
+            boolean last = i == n - 1 && requestEnded && !log.hasPendingTrailersOnly();
+            forwardRequestData(log.takePending(i), log.pendingFlowControlBytes(), last);
+        }
+        log.clearPending();
+        Http2Headers trailers = log.takePendingTrailers();
+        if (trailers != null) {
+            sendRequestTrailers(trailers);
+        }
+    }
+
+    // === request: downstream → upstream ===
+
+    /** @return bytes to credit at once (only when the frame is dropped); 0 when credit waits for the write. */
+    int onRequestData(ByteBuf data, int padding, boolean endStream) {
+        int credit = data.readableBytes() + padding;
+        if (done || requestEnded) {
+            return credit;
+        }
+        if (requestSize != null && tooLarge(requestSize, data)) {
+            return credit;
+        }
+        requestEnded = endStream;
+        if (upStream == null) {
+            log.addPending(data.retain(), credit); // retained: owned by the log until sent or released
+            return 0;
+        }
+        forwardRequestData(data.retain(), credit, endStream); // retained: the upstream encoder releases it
+        return 0;
+    }
+
+    /** Ownership: {@code data} (one reference) passes to the upstream encoder. */
+    private void forwardRequestData(ByteBuf data, int credit, boolean endStream) {
+        log.keepForReplay(data);
+        requestCredit.add(credit);
+        requestEndSent |= endStream;
+        up.writeData(upStream.id(), data, endStream, requestWritten);
+    }
+
+    void onRequestTrailers(Http2Headers trailers) {
+        if (done || requestEnded) {
+            return;
+        }
+        requestEnded = true;
+        if (upStream == null) {
+            log.addPendingTrailers(trailers);
+        } else {
+            sendRequestTrailers(trailers);
+        }
+    }
+
+    private void sendRequestTrailers(Http2Headers trailers) {
+        sentTrailers = trailers;
+        requestEndSent = true;
+        up.writeHeaders(upStream.id(), trailers, true);
+    }
+
+    void onDownstreamReset(long errorCode) {
+        downResetCode = errorCode;
+    }
+
+    /** The downstream stream closed, normally or not: the call is over. */
+    void downstreamClosed() {
+        if (done) {
+            return;
+        }
+        done = true;
+        if (up != null && up.isStreamOpen(upStream)) {
+            up.writeReset(upStream.id(), downResetCode >= 0 ? downResetCode : Http2Error.CANCEL.code());
+        }
+        log.releaseAll();
+        down.loop.metrics().streamClosed();
+        int finalStatus = status >= 0 ? status
+                : downResetCode >= 0 ? GrpcStatus.CANCELLED : GrpcStatus.UNKNOWN;
+        down.loop.metrics().callCompleted(finalStatus);
+        if (down.loop.config().apiLogging()) {
+            down.loop.logCall(requestHeaders.path(), route, finalStatus, System.nanoTime() - startNanos);
+        }
+    }
+
+    // === response: upstream → downstream ===
+
+    void onResponseHeaders(Http2Headers headers, boolean endStream) {
+        if (done) {
+            return;
+        }
+        startResponse();
+        if (endStream) {
+            responseEnded = true;
+            status = grpcStatus(headers);
+        }
+        down.writeHeaders(downStream.id(), headers, endStream);
+    }
+
+    int onResponseData(ByteBuf data, int padding, boolean endStream) {
+        int credit = data.readableBytes() + padding;
+        if (done || responseEnded) {
+            return credit;
+        }
+        if (responseSize != null && tooLarge(responseSize, data)) {
+            return credit;
+        }
+        startResponse();
+        responseEnded = endStream;
+        responseCredit.add(credit);
+        down.writeData(downStream.id(), data.retain(), endStream, responseWritten); // retained: downstream encoder releases
+        return 0;
+    }
+
+    private void startResponse() {
+        if (!responseStarted) {
+            responseStarted = true;
+            log.stopReplay(); // a call whose response began is never replayed
+        }
+        down.resetPingStrikes();
+    }
+
+    void onUpstreamReset(long errorCode) {
+        upResetCode = errorCode;
+    }
+
+    /** GOAWAY said the peer never processed this stream. */
+    void markRefused() {
+        refused = true;
+    }
+
+    /** The upstream stream closed: normal end, peer reset, refused stream, or lost connection. */
+    void upstreamClosed() {
+        if (done) {
+            return;
+        }
+        if (responseEnded) {
+            if (!requestEnded && down.isStreamOpen(downStream)) {
+                down.writeReset(downStream.id(), Http2Error.NO_ERROR.code()); // the app is done: stop the client sending
+            }
+            return;
+        }
+        boolean wasRefused = refused || upResetCode == Http2Error.REFUSED_STREAM.code();
+        if (wasRefused && !responseStarted && !retried && log.isReplayable()) {
+            retried = true;
+            refused = false;
+            upResetCode = -1;
+            up = null;
+            upStream = null;
+            pool.acquireFresh(this);
+            return;
+        }
+        if (upResetCode >= 0) {
+            if (down.isStreamOpen(downStream)) {
+                status = GrpcStatus.fromHttp2Error(upResetCode);
+                down.writeReset(downStream.id(), upResetCode); // mirror the peer's reset, with its code
+            }
+            return;
+        }
+        fail(ProxyError.UPSTREAM_LOST.code(), ProxyError.UPSTREAM_LOST.message(describeUpstream()));
+    }
+
+    // === proxy-made errors ===
+
+    /** Ends the call with a gRPC status made by the proxy: trailers-only, or trailers after a started response. */
+    void fail(int grpcStatus, String message) {
+        if (done || responseEnded || !down.isStreamOpen(downStream)) {
+            return;
+        }
+        status = grpcStatus;
+        Http2Headers h = responseStarted ? TrailersOnly.trailers(grpcStatus, message)
+                : TrailersOnly.response(grpcStatus, message);
+        responseStarted = true;
+        responseEnded = true;
+        log.releaseAll();
+        down.writeHeaders(downStream.id(), h, true);
+        if (!requestEnded && down.isStreamOpen(downStream)) {
+            down.writeReset(downStream.id(), Http2Error.NO_ERROR.code());
+        }
+        if (up != null && up.isStreamOpen(upStream)) {
+            up.writeReset(upStream.id(), Http2Error.CANCEL.code());
+        }
+    }
+
+    /** Fails the call with RESOURCE_EXHAUSTED when {@code data} carries a message over the limit. */
+    private boolean tooLarge(MessageSizeGuard guard, ByteBuf data) {
+        long size = guard.check(data);
+        if (size == MessageSizeGuard.OK) {
+            return false;
+        }
+        fail(ProxyError.MESSAGE_TOO_LARGE.code(), ProxyError.MESSAGE_TOO_LARGE.message(size, guard.max()));
+        return true;
+    }
+
+    // === flow-control credit ===
+
+    private void creditDownstream() {
+        down.consume(downStream, requestCredit.poll());
+    }
+
+    private void creditUpstream() {
+        int bytes = responseCredit.poll();
+        if (up != null) {
+            up.consume(upStream, bytes);
+        }
+    }
+
+    private String describeUpstream() {
+        return route.kind() == Route.Kind.LOCAL_APP ? "app " + route.appId()
+                : "sidecar of " + route.appId() + "." + route.namespace();
+    }
+
+    private static int grpcStatus(Http2Headers headers) {
+        CharSequence v = headers.get(HeaderNames.GRPC_STATUS);
+        if (v == null || v.length() == 0 || v.length() > 2) {
+            return GrpcStatus.UNKNOWN;
+        }
+        int code = 0;
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c < '0' || c > '9') {
+                return GrpcStatus.UNKNOWN;
+            }
+            code = code * 10 + (c - '0');
+        }
+        return code;
+    }
+}

@@ -1,0 +1,115 @@
+package io.h2splice.core.splice;
+
+import io.h2splice.core.config.ProxyConfig;
+import io.h2splice.core.inbound.InboundRouter;
+import io.h2splice.core.listen.Transport;
+import io.h2splice.core.metrics.ProxyMetrics;
+import io.h2splice.core.outbound.OutboundRouter;
+import io.h2splice.core.pool.Dialer;
+import io.h2splice.core.pool.UpstreamPool;
+import io.h2splice.core.resolve.NameResolver;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.GlobalEventExecutor;
+
+import java.net.InetSocketAddress;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/**
+ * The splice engine of one sidecar: per-loop state, and the channel initializers of the API listener (outbound
+ * stack) and the internal listener (inbound stack). The runtime binds the listeners; this class owns what happens
+ * on the connections.
+ */
+public final class SpliceEngine {
+
+    private final ProxyConfig config;
+    private final Transport transport;
+    private final HopSecurity hopSecurity;
+    private final Map<EventExecutor, LoopState> loops = new IdentityHashMap<>();
+    private final ChannelGroup downstreams = new DefaultChannelGroup("downstreams", GlobalEventExecutor.INSTANCE);
+    private final OutboundRouter outbound;
+    private final InboundRouter inbound;
+
+    public SpliceEngine(ProxyConfig config, ProxyMetrics metrics, NameResolver resolver, Transport transport,
+                        HopSecurity hopSecurity, EventLoopGroup workers) {
+        this.config = config;
+        this.transport = transport;
+        this.hopSecurity = hopSecurity;
+        this.outbound = new OutboundRouter(config.appId(), config.namespace());
+        this.inbound = new InboundRouter(config.appId(), config.namespace());
+        InetSocketAddress app = config.hasApp() ? new InetSocketAddress(config.appAddress(), config.appPort()) : null;
+        for (EventExecutor e : workers) {
+            EventLoop loop = (EventLoop) e;
+            Dialer sidecars = pool -> dial(pool, ProxyMetrics.Side.UPSTREAM_SIDECAR, true);
+            Dialer apps = pool -> dial(pool, ProxyMetrics.Side.UPSTREAM_APP, false);
+            loops.put(loop, new LoopState(loop, config, metrics, resolver, sidecars, apps, app, downstreams::add));
+        }
+    }
+
+    /** Pipeline of a connection accepted on the API port: h2c, outbound routing. */
+    public ChannelInitializer<Channel> apiInitializer() {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(HandlerBuilder.downstream(loop(ch), ProxyMetrics.Side.API, outbound));
+            }
+        };
+    }
+
+    /** Pipeline of a connection accepted on the internal port: the hop's security, then inbound routing. */
+    public ChannelInitializer<Channel> internalInitializer() {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                hopSecurity.initServer(ch.pipeline());
+                ch.pipeline().addLast(HandlerBuilder.downstream(loop(ch), ProxyMetrics.Side.INTERNAL, inbound));
+            }
+        };
+    }
+
+    /** Accepted connections still open (for the drain). */
+    public ChannelGroup downstreams() {
+        return downstreams;
+    }
+
+    /** Closes every pool on its own loop; upstream connections close, waiting calls fail. */
+    public void closePools() {
+        for (LoopState s : loops.values()) {
+            if (!s.eventLoop().isShuttingDown()) {
+                s.eventLoop().execute(s::closePools);
+            }
+        }
+    }
+
+    private LoopState loop(Channel ch) {
+        return loops.get(ch.eventLoop());
+    }
+
+    private ChannelFuture dial(UpstreamPool pool, ProxyMetrics.Side side, boolean sidecar) {
+        LoopState state = loops.get(pool.loop());
+        Bootstrap b = new Bootstrap()
+                .group(pool.loop())
+                .channel(transport.channel())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        if (sidecar) {
+                            hopSecurity.initClient(ch.pipeline(), pool.peerAppId(), pool.peerNamespace());
+                        }
+                        ch.pipeline().addLast(HandlerBuilder.upstream(state, side, pool, sidecar));
+                    }
+                });
+        return b.connect(pool.address());
+    }
+}

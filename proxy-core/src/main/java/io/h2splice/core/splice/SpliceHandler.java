@@ -1,0 +1,165 @@
+package io.h2splice.core.splice;
+
+import io.h2splice.core.metrics.ProxyMetrics;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http2.Http2ConnectionDecoder;
+import io.netty.handler.codec.http2.Http2ConnectionEncoder;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+
+import java.io.IOException;
+
+/**
+ * What both ends of a splice share: one HTTP/2 connection, the writes a splice makes to it, write coalescing through
+ * the loop's {@link FlushBatch}, and the flow-control credit returned when the other side has written.
+ *
+ * <p>Threading: everything runs on the connection's event loop, which is also the loop of every connection it
+ * splices with. No method here is thread-safe, and none needs to be.
+ */
+abstract class SpliceHandler extends Http2ConnectionHandler {
+
+    private static final InternalLogger log = InternalLoggerFactory.getInstance(SpliceHandler.class);
+
+    final LoopState loop;
+    final ProxyMetrics.Side side;
+    ChannelHandlerContext ctx;
+    private boolean dirty;
+    /** Connection-window bytes to grant once the preface is out (set by {@link HandlerBuilder}). */
+    int pendingConnectionWindowIncrement;
+    private final KeepaliveTimer keepalive;
+
+    SpliceHandler(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings,
+                  LoopState loop, ProxyMetrics.Side side, boolean pingPeer) {
+        super(decoder, encoder, settings);
+        this.loop = loop;
+        this.side = side;
+        this.keepalive = pingPeer ? new KeepaliveTimer(this, loop.config().keepalive()) : null;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+        this.ctx = ctx;
+        super.handlerAdded(ctx);
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        super.channelActive(ctx);
+        if (pendingConnectionWindowIncrement > 0) {
+            connection().local().flowController()
+                    .incrementWindowSize(connection().connectionStream(), pendingConnectionWindowIncrement);
+            pendingConnectionWindowIncrement = 0;
+            markDirty();
+        }
+        loop.metrics().connectionOpened(side);
+        if (keepalive != null) {
+            keepalive.start(ctx);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        loop.metrics().connectionClosed(side);
+        if (keepalive != null) {
+            keepalive.stop();
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (keepalive != null) {
+            keepalive.onRead();
+        }
+        super.channelRead(ctx, msg);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+        if (cause instanceof IOException) {
+            // A peer that went away is not our error: close quietly, the splices see their streams close.
+            log.debug("{} connection {} closed by I/O error: {}", side.label, ctx.channel(), cause.toString());
+            ctx.close();
+            return;
+        }
+        super.exceptionCaught(ctx, cause);
+    }
+
+    /** The peer acknowledged our keepalive PING. */
+    void onPingAck(long data) {
+        if (keepalive != null) {
+            keepalive.onPingAck(data);
+        }
+    }
+
+    // === writes made by a splice (the other end's event loop is this loop) ===
+
+    /** Writes HEADERS; {@code headers} is encoded now by this connection's HPACK encoder. */
+    void writeHeaders(int streamId, Http2Headers headers, boolean endStream) {
+        encoder().writeHeaders(ctx, streamId, headers, 0, endStream, ctx.newPromise());
+        markDirty();
+    }
+
+    /**
+     * Writes DATA. Ownership: {@code data} (one reference) passes to the encoder, which releases it once written or
+     * failed. {@code written} runs when the frame has left through the flow controller.
+     */
+    void writeData(int streamId, ByteBuf data, boolean endStream, ChannelFutureListener written) {
+        ChannelPromise promise = ctx.newPromise();
+        promise.addListener(written);
+        encoder().writeData(ctx, streamId, data, 0, endStream, promise);
+        markDirty();
+    }
+
+    void writeReset(int streamId, long errorCode) {
+        resetStream(ctx, streamId, errorCode, ctx.newPromise());
+        markDirty();
+    }
+
+    /** Returns {@code bytes} of receive window for {@code stream}, after the other side wrote them. */
+    void consume(Http2Stream stream, int bytes) {
+        if (bytes == 0) {
+            return;
+        }
+        try {
+            if (connection().local().flowController().consumeBytes(stream, bytes)) {
+                markDirty(); // a WINDOW_UPDATE was written
+            }
+        } catch (Http2Exception e) {
+            onError(ctx, false, e);
+        }
+    }
+
+    boolean isStreamOpen(Http2Stream stream) {
+        return stream != null && stream.state() != Http2Stream.State.CLOSED;
+    }
+
+    void markDirty() {
+        if (!dirty) {
+            dirty = true;
+            loop.flushBatch().add(this);
+        }
+    }
+
+    void flushNow() {
+        dirty = false;
+        if (ctx != null) {
+            flush(ctx); // Http2ConnectionHandler.flush: lets the flow controller write queued DATA, then flushes
+        }
+    }
+
+    /** Connection-level error made by us: GOAWAY with {@code error}, then close. */
+    void goAwayAndClose(Http2Error error, String debug) {
+        onError(ctx, false, Http2Exception.connectionError(error, "%s", debug));
+        markDirty();
+    }
+}

@@ -1,0 +1,175 @@
+package io.h2splice.core.splice;
+
+import io.h2splice.core.metrics.ProxyMetrics;
+import io.h2splice.core.pool.PooledConnection;
+import io.h2splice.core.pool.UpstreamPool;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http2.Http2Connection;
+import io.netty.handler.codec.http2.Http2ConnectionAdapter;
+import io.netty.handler.codec.http2.Http2ConnectionDecoder;
+import io.netty.handler.codec.http2.Http2ConnectionEncoder;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2FrameAdapter;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2Stream;
+
+/**
+ * The client end of a splice: one pooled connection to another sidecar or to the app. Response frames go to the
+ * splice attached to their stream. GOAWAY puts the connection in draining: no new streams, running ones finish, the
+ * connection closes when the last one ends; streams above GOAWAY's last stream id are marked refused so their
+ * splices replay them on a fresh connection.
+ */
+final class UpstreamHandler extends SpliceHandler implements PooledConnection {
+
+    private final UpstreamPool pool;
+    private final Http2Connection.PropertyKey spliceKey;
+    private boolean draining;
+
+    UpstreamHandler(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings,
+                    LoopState loop, ProxyMetrics.Side side, UpstreamPool pool, boolean keepalive) {
+        super(decoder, encoder, settings, loop, side, keepalive);
+        this.pool = pool;
+        this.spliceKey = connection().newKey();
+        connection().addListener(new StreamEvents());
+        decoder.frameListener(new Frames());
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        super.channelActive(ctx); // sends the preface first: streams may follow it at once
+        flushNow();
+        pool.connectionActive(this);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        draining = true;
+        pool.connectionClosed(this);
+        super.channelInactive(ctx); // closes every stream: their splices see upstreamClosed()
+    }
+
+    // === PooledConnection ===
+
+    @Override
+    public boolean canOpenStream() {
+        return !draining && ctx != null && ctx.channel().isActive() && connection().local().canOpenStream();
+    }
+
+    @Override
+    public io.netty.channel.Channel channel() {
+        return ctx.channel();
+    }
+
+    @Override
+    public void closeNow() {
+        draining = true;
+        if (ctx != null) {
+            ctx.channel().close();
+        }
+    }
+
+    void markExhausted() {
+        draining = true;
+        closeIfDrained();
+    }
+
+    void attach(Http2Stream stream, Splice splice) {
+        stream.setProperty(spliceKey, splice);
+    }
+
+    private Splice splice(int streamId) {
+        Http2Stream stream = connection().stream(streamId);
+        return stream == null ? null : stream.getProperty(spliceKey);
+    }
+
+    private void closeIfDrained() {
+        if (draining && connection().numActiveStreams() == 0 && ctx != null) {
+            ctx.close();
+        }
+    }
+
+    /** Frames read from the app or the other sidecar. */
+    private final class Frames extends Http2FrameAdapter {
+
+        @Override
+        public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding,
+                                  boolean endStream) {
+            Splice splice = splice(streamId);
+            if (splice != null) {
+                splice.onResponseHeaders(headers, endStream);
+            }
+        }
+
+        @Override
+        public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int streamDependency,
+                                  short weight, boolean exclusive, int padding, boolean endStream) {
+            onHeadersRead(ctx, streamId, headers, padding, endStream);
+        }
+
+        @Override
+        public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream) {
+            Splice splice = splice(streamId);
+            // data is released by the codec after this returns; the splice retains what it hands on.
+            return splice == null ? data.readableBytes() + padding : splice.onResponseData(data, padding, endOfStream);
+        }
+
+        @Override
+        public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
+            loop.metrics().resetReceived();
+            Splice splice = splice(streamId);
+            if (splice != null) {
+                splice.onUpstreamReset(errorCode);
+            }
+        }
+
+        @Override
+        public void onSettingsRead(ChannelHandlerContext ctx, Http2Settings settings) {
+            pool.capacityAvailable();
+        }
+
+        @Override
+        public void onPingAckRead(ChannelHandlerContext ctx, long data) {
+            onPingAck(data);
+        }
+    }
+
+    /** Stream lifecycle and GOAWAY, from Netty's connection state machine. */
+    private final class StreamEvents extends Http2ConnectionAdapter {
+
+        @Override
+        public void onStreamClosed(Http2Stream stream) {
+            Splice splice = stream.getProperty(spliceKey);
+            if (splice != null) {
+                splice.upstreamClosed();
+            }
+            if (draining) {
+                closeIfDrained();
+            } else {
+                pool.capacityAvailable();
+            }
+        }
+
+        @Override
+        public void onGoAwayReceived(int lastStreamId, long errorCode, ByteBuf debugData) {
+            draining = true;
+            // Called before Netty closes the streams above lastStreamId: those were never processed by the peer.
+            try {
+                connection().forEachActiveStream(stream -> {
+                    if (stream.id() > lastStreamId) {
+                        Splice splice = stream.getProperty(spliceKey);
+                        if (splice != null) {
+                            splice.markRefused();
+                        }
+                    }
+                    return true;
+                });
+            } catch (Http2Exception impossible) {
+                throw new IllegalStateException(impossible); // the visitor above never throws
+            }
+            pool.connectionClosed(UpstreamHandler.this);
+            ctx.executor().execute(UpstreamHandler.this::closeIfDrained);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.h2splice.core.status;
+
+/**
+ * Every error the proxy itself makes, with its gRPC code and message template (COMPAT.md "Routing").
+ * Rendered once, by {@link TrailersOnly}.
+ */
+public enum ProxyError {
+    MISSING_APP_ID(GrpcStatus.INVALID_ARGUMENT, "cannot proxy request: missing dapr-callee-app-id or dapr-app-id metadata"),
+    INVALID_APP_ID(GrpcStatus.INVALID_ARGUMENT, "invalid app id %s"),
+    EMPTY_APP_ID(GrpcStatus.INVALID_ARGUMENT, "app id is empty"),
+    INVALID_METHOD(GrpcStatus.INVALID_ARGUMENT, "invalid method: %s"),
+    DAPR_API_NOT_SERVED(GrpcStatus.UNIMPLEMENTED,
+            "h2splice proxies service invocation only: %s is a Dapr API method; add dapr-app-id to call an app"),
+    UNKNOWN_APP(GrpcStatus.UNAVAILABLE, "couldn't find service: %s"),
+    WRONG_SIDECAR(GrpcStatus.UNAVAILABLE, "couldn't find service: %s (this sidecar serves %s)"),
+    NO_APP(GrpcStatus.UNAVAILABLE, "app %s has no app port: its sidecar was started without --app-port"),
+    UPSTREAM_CONNECT(GrpcStatus.UNAVAILABLE, "connection error: %s"),
+    UPSTREAM_LOST(GrpcStatus.UNAVAILABLE, "connection to %s lost before the call completed"),
+    RESOLVER_FAILED(GrpcStatus.UNAVAILABLE, "name resolution failed for %s: %s"),
+    DEADLINE(GrpcStatus.DEADLINE_EXCEEDED, "context deadline exceeded"),
+    SHUTTING_DOWN(GrpcStatus.UNAVAILABLE, "sidecar is shutting down"),
+    MESSAGE_TOO_LARGE(GrpcStatus.RESOURCE_EXHAUSTED, "grpc: received message larger than max (%d vs. %d)");
+
+    private final int code;
+    private final String template;
+
+    ProxyError(int code, String template) {
+        this.code = code;
+        this.template = template;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    public String message(Object... args) {
+        return args.length == 0 ? template : String.format(template, args);
+    }
+}

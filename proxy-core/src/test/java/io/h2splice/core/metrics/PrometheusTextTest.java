@@ -1,0 +1,156 @@
+package io.h2splice.core.metrics;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+class PrometheusTextTest {
+
+    private static ProxyMetrics sampleMetrics() {
+        ProxyMetrics m = new ProxyMetrics();
+        m.connectionOpened(ProxyMetrics.Side.API);
+        m.connectionOpened(ProxyMetrics.Side.API);
+        m.connectionClosed(ProxyMetrics.Side.API);
+        m.connectionOpened(ProxyMetrics.Side.UPSTREAM_APP);
+        m.streamOpened();
+        m.streamOpened();
+        m.streamClosed();
+        m.resetReceived();
+        m.callCompleted(0);
+        m.callCompleted(0);
+        m.callCompleted(14);
+        m.callCompleted(99);  // counts as UNKNOWN
+        return m;
+    }
+
+    @Test
+    void rendersEveryFamilyWithValues() {
+        String text = PrometheusText.render(sampleMetrics(), "server", "default", "epoll");
+        assertTrue(text.contains("# TYPE h2splice_connections_open gauge\n"));
+        assertTrue(text.contains("\nh2splice_connections_open{side=\"api\"} 1\n"));
+        assertTrue(text.contains("\nh2splice_connections_total{side=\"api\"} 2\n"));
+        assertTrue(text.contains("\nh2splice_connections_total{side=\"upstream_app\"} 1\n"));
+        assertTrue(text.contains("\nh2splice_connections_open{side=\"internal\"} 0\n"));
+        assertTrue(text.contains("\nh2splice_streams_active 1\n"));
+        assertTrue(text.contains("\nh2splice_streams_total 2\n"));
+        assertTrue(text.contains("\nh2splice_resets_received_total 1\n"));
+        assertTrue(text.contains("\nh2splice_calls_total{grpc_status=\"OK\"} 2\n"));
+        assertTrue(text.contains("\nh2splice_calls_total{grpc_status=\"UNAVAILABLE\"} 1\n"));
+        assertTrue(text.contains("\nh2splice_calls_total{grpc_status=\"UNKNOWN\"} 1\n"));
+        assertTrue(text.contains("\nh2splice_calls_total{grpc_status=\"UNAUTHENTICATED\"} 0\n"));
+        assertTrue(text.endsWith("\nh2splice_info{app_id=\"server\",namespace=\"default\",transport=\"epoll\"} 1\n"));
+        assertEquals(ProxyMetrics.STATUS_NAMES.length, count(text, "\nh2splice_calls_total{"));
+        assertEquals(ProxyMetrics.Side.values().length, count(text, "\nh2splice_connections_open{"));
+    }
+
+    @Test
+    void escapesLabelValues() {
+        String text = PrometheusText.render(new ProxyMetrics(), "a\"b\\c\nd", "ns", "nio");
+        assertTrue(text.contains("h2splice_info{app_id=\"a\\\"b\\\\c\\nd\",namespace=\"ns\",transport=\"nio\"} 1\n"), text);
+        StringBuilder help = new StringBuilder();
+        PrometheusText.escapeHelp(help, "x\\y\nz\"");
+        assertEquals("x\\\\y\\nz\"", help.toString());
+    }
+
+    /** Every line is a HELP, a TYPE or a sample of the family announced just before it, in format 0.0.4. */
+    @Test
+    void strictLineFormat() {
+        String text = PrometheusText.render(sampleMetrics(), "we\"ird\\id\n", "default", "epoll");
+        assertStrictExposition(text);
+    }
+
+    @Test
+    void promtoolAcceptsTheOutput() throws Exception {
+        String promtool = findOnPath("promtool");
+        Assumptions.assumeTrue(promtool != null,
+                "promtool not installed (Debian package 'prometheus'); strictLineFormat covers the format instead");
+        for (String appId : List.of("server", "we\"ird\\id\nx")) {
+            String text = PrometheusText.render(sampleMetrics(), appId, "default", "epoll");
+            Process p = new ProcessBuilder(promtool, "check", "metrics").redirectErrorStream(true).start();
+            try (OutputStream in = p.getOutputStream()) {
+                in.write(text.getBytes(StandardCharsets.UTF_8));
+            }
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "promtool hung");
+            assertEquals(0, p.exitValue(), "promtool check metrics said:\n" + out + "\nfor:\n" + text);
+        }
+    }
+
+    private static final Pattern NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
+    private static final Pattern HELP = Pattern.compile("# HELP (" + NAME + ") ((?:[^\\\\\\n]|\\\\[\\\\n])*)");
+    private static final Pattern TYPE = Pattern.compile("# TYPE (" + NAME + ") (counter|gauge|histogram|summary|untyped)");
+    private static final Pattern LABEL_VALUE = Pattern.compile("\"(?:[^\"\\\\\\n]|\\\\[\\\\\"n])*\"");
+    private static final Pattern LABEL = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*=" + LABEL_VALUE);
+    private static final Pattern SAMPLE = Pattern.compile("(" + NAME + ")(\\{(?:" + LABEL + "(?:," + LABEL + ")*)?})? "
+            + "(-?[0-9]+(?:\\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|NaN|[+-]Inf)");
+
+    static void assertStrictExposition(String text) {
+        assertTrue(text.endsWith("\n"), "must end with a line feed");
+        String family = null;
+        String type = null;
+        Set<String> seen = new HashSet<>();
+        List<String> samples = new ArrayList<>();
+        for (String line : text.substring(0, text.length() - 1).split("\n", -1)) {
+            Matcher m;
+            if ((m = HELP.matcher(line)).matches()) {
+                family = m.group(1);
+                type = null;
+                assertTrue(seen.add(family), "family repeated: " + family);
+            } else if ((m = TYPE.matcher(line)).matches()) {
+                assertEquals(family, m.group(1), "TYPE must follow its HELP");
+                assertTrue(type == null, "two TYPE lines for " + family);
+                type = m.group(2);
+                if (type.equals("counter")) {
+                    assertTrue(family.endsWith("_total"), "counter without _total: " + family);
+                } else {
+                    assertTrue(!family.endsWith("_total"), "non-counter named _total: " + family);
+                }
+            } else if ((m = SAMPLE.matcher(line)).matches()) {
+                assertTrue(type != null, "sample before TYPE: " + line);
+                assertEquals(family, m.group(1), "sample outside its family: " + line);
+                assertTrue(!samples.contains(line.substring(0, line.lastIndexOf(' '))), "duplicate series: " + line);
+                samples.add(line.substring(0, line.lastIndexOf(' ')));
+            } else {
+                fail("not a valid exposition line: [" + line + "]");
+            }
+        }
+    }
+
+    private static int count(String text, String needle) {
+        int n = 0;
+        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    static String findOnPath(String tool) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return null;
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            Path candidate = Path.of(dir, tool);
+            if (Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        return null;
+    }
+}

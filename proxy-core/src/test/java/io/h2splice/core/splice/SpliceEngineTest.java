@@ -1,0 +1,292 @@
+package io.h2splice.core.splice;
+
+import io.h2splice.core.config.Limits;
+import io.h2splice.core.config.ProxyConfig;
+import io.h2splice.core.metrics.ProxyMetrics;
+import io.h2splice.core.outbound.OutboundRouter;
+import io.h2splice.core.pool.Dialer;
+import io.h2splice.core.status.GrpcStatus;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2Settings;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static io.h2splice.core.splice.H2Wire.ofType;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The splice engine frame by frame, over {@link EmbeddedChannel}s: a client speaking to the API listener's handler,
+ * and the app's side of each upstream connection the engine dials. Every buffer fed in must end with refCnt 0.
+ */
+class SpliceEngineTest {
+
+    private final ProxyMetrics metrics = new ProxyMetrics();
+    private final List<EmbeddedChannel> upstreams = new ArrayList<>();
+    private final List<ByteBuf> fed = new ArrayList<>();
+    private final H2Wire client = new H2Wire(false);
+    private final List<H2Wire> apps = new ArrayList<>();
+    private EmbeddedChannel down;
+
+    private EmbeddedChannel start(Limits limits) throws Exception {
+        ProxyConfig config = ProxyConfig.loopback("app", 50051).withLimits(limits);
+        down = new EmbeddedChannel();
+        Dialer appDialer = pool -> {
+            EmbeddedChannel up = new EmbeddedChannel();
+            upstreams.add(up);
+            apps.add(new H2Wire(true));
+            up.pipeline().addLast(HandlerBuilder.upstream(loopState(config, null), ProxyMetrics.Side.UPSTREAM_APP,
+                    pool, false));
+            up.pipeline().fireChannelActive(); // added after the channel went active: replay what a socket would do
+            return up.newSucceededFuture();
+        };
+        state = loopState(config, appDialer);
+        down.pipeline().addLast(HandlerBuilder.downstream(state, ProxyMetrics.Side.API,
+                new OutboundRouter("app", "default")));
+        feed(down, client.clientPreface());
+        client.read(down);
+        return down;
+    }
+
+    private LoopState state;
+
+    private LoopState loopState(ProxyConfig config, Dialer appDialer) {
+        if (state != null) {
+            return state;
+        }
+        return new LoopState(down.eventLoop(), config, metrics,
+                (id, ns) -> CompletableFuture.completedFuture(List.of()), null, appDialer,
+                new InetSocketAddress("127.0.0.1", 50051), c -> { });
+    }
+
+    private void feed(EmbeddedChannel ch, ByteBuf bytes) {
+        fed.add(bytes.retain()); // one extra reference, dropped in tearDown, to check the engine released its own
+        ch.writeInbound(bytes);
+        ch.runPendingTasks();
+        down.runPendingTasks();
+    }
+
+    @AfterEach
+    void tearDown() {
+        down.finishAndReleaseAll();
+        for (EmbeddedChannel up : upstreams) {
+            up.finishAndReleaseAll();
+        }
+        client.close();
+        apps.forEach(H2Wire::close);
+        for (ByteBuf b : fed) {
+            assertEquals(1, b.refCnt(), "the engine kept or over-released a buffer fed to it");
+            b.release();
+        }
+    }
+
+    private static Http2Headers request(String appId) {
+        Http2Headers h = new DefaultHttp2Headers().method("POST").scheme("http").authority("localhost")
+                .path("/pkg.Svc/Method").set("content-type", "application/grpc").set("te", "trailers")
+                .set("x-custom", "v1").set("x-bin-bin", "AAEC");
+        if (appId != null) {
+            h.set("dapr-app-id", appId);
+        }
+        return h;
+    }
+
+    private static byte[] grpcMessage(String text) {
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        byte[] msg = new byte[5 + body.length];
+        msg[4] = (byte) body.length;
+        System.arraycopy(body, 0, msg, 5, body.length);
+        return msg;
+    }
+
+    @Test
+    void unaryCallIsSplicedWithoutCopyAndEveryBufferReleased() throws Exception {
+        start(Limits.defaults());
+        feed(down, client.headers(1, request("app"), false));
+        ByteBuf reqData = H2Wire.data(1, grpcMessage("ping"), true);
+        byte[] reqBacking = reqData.array();
+        feed(down, reqData);
+
+        assertEquals(1, upstreams.size(), "one upstream connection dialled");
+        EmbeddedChannel up = upstreams.get(0);
+        // No copy: the DATA written upstream is a view of the very buffer the client's bytes arrived in.
+        boolean sameMemory = false;
+        for (Object m : up.outboundMessages()) {
+            ByteBuf b = (ByteBuf) m;
+            if (b.hasArray() && b.array() == reqBacking) {
+                sameMemory = true;
+            }
+        }
+        assertTrue(sameMemory, "request DATA was copied instead of spliced");
+
+        H2Wire app = apps.get(0);
+        List<H2Wire.Frame> atApp = app.read(up);
+        H2Wire.Frame headers = ofType(atApp, "HEADERS").get(0);
+        assertNull(headers.headers().get("dapr-app-id"), "dapr-app-id must not reach the app");
+        assertEquals("app", headers.headers().get("dapr-callee-app-id").toString());
+        assertEquals("app", headers.headers().get("dapr-caller-app-id").toString());
+        assertEquals("default", headers.headers().get("dapr-caller-namespace").toString());
+        assertEquals("v1", headers.headers().get("x-custom").toString());
+        assertEquals("AAEC", headers.headers().get("x-bin-bin").toString());
+        assertEquals("/pkg.Svc/Method", headers.headers().path().toString());
+        H2Wire.Frame data = ofType(atApp, "DATA").get(0);
+        assertArrayEquals(grpcMessage("ping"), data.data());
+        assertTrue(data.endStream());
+
+        int upStream = headers.streamId();
+        feed(up, app.settings(new Http2Settings()));
+        feed(up, app.headers(upStream, new DefaultHttp2Headers().status("200").set("content-type", "application/grpc"),
+                false));
+        feed(up, H2Wire.data(upStream, grpcMessage("pong"), false));
+        feed(up, app.headers(upStream, new DefaultHttp2Headers().set("grpc-status", "0").set("x-trailer", "t"), true));
+
+        List<H2Wire.Frame> atClient = client.read(down);
+        List<H2Wire.Frame> hs = ofType(atClient, "HEADERS");
+        assertEquals(2, hs.size(), "response headers and trailers: " + atClient);
+        assertEquals("200", hs.get(0).headers().status().toString());
+        assertEquals("0", hs.get(1).headers().get("grpc-status").toString());
+        assertEquals("t", hs.get(1).headers().get("x-trailer").toString());
+        assertTrue(hs.get(1).endStream());
+        assertArrayEquals(grpcMessage("pong"), ofType(atClient, "DATA").get(0).data());
+
+        app.read(up);
+        assertEquals(0, metrics.streamsActive());
+        assertEquals(1, metrics.calls(GrpcStatus.OK));
+    }
+
+    @Test
+    void clientResetCancelsTheUpstreamStream() throws Exception {
+        start(Limits.defaults());
+        feed(down, client.headers(1, request("app"), false));
+        feed(down, H2Wire.data(1, grpcMessage("partial"), false));
+        EmbeddedChannel up = upstreams.get(0);
+        H2Wire app = apps.get(0);
+        int upStream = ofType(app.read(up), "HEADERS").get(0).streamId();
+
+        feed(down, client.rst(1, Http2Error.CANCEL.code()));
+        List<H2Wire.Frame> rst = ofType(app.read(up), "RST_STREAM");
+        assertEquals(1, rst.size());
+        assertEquals(upStream, rst.get(0).streamId());
+        assertEquals(Http2Error.CANCEL.code(), rst.get(0).errorCode());
+        assertEquals(0, metrics.streamsActive());
+        assertEquals(1, metrics.calls(GrpcStatus.CANCELLED));
+    }
+
+    @Test
+    void appResetIsMirroredToTheClientWithItsCode() throws Exception {
+        start(Limits.defaults());
+        feed(down, client.headers(1, request("app"), false));
+        EmbeddedChannel up = upstreams.get(0);
+        H2Wire app = apps.get(0);
+        int upStream = ofType(app.read(up), "HEADERS").get(0).streamId();
+        feed(up, app.settings(new Http2Settings()));
+        feed(up, app.headers(upStream, new DefaultHttp2Headers().status("200"), false));
+        feed(up, app.rst(upStream, Http2Error.INTERNAL_ERROR.code()));
+
+        List<H2Wire.Frame> atClient = client.read(down);
+        List<H2Wire.Frame> rst = ofType(atClient, "RST_STREAM");
+        assertEquals(1, rst.size(), atClient.toString());
+        assertEquals(Http2Error.INTERNAL_ERROR.code(), rst.get(0).errorCode());
+    }
+
+    @Test
+    void refusedStreamIsReplayedOnceOnAFreshConnection() throws Exception {
+        start(Limits.defaults());
+        feed(down, client.headers(1, request("app"), false));
+        feed(down, H2Wire.data(1, grpcMessage("again"), true));
+        EmbeddedChannel first = upstreams.get(0);
+        int upStream = ofType(apps.get(0).read(first), "HEADERS").get(0).streamId();
+        feed(first, apps.get(0).settings(new Http2Settings()));
+        feed(first, apps.get(0).rst(upStream, Http2Error.REFUSED_STREAM.code()));
+
+        assertEquals(2, upstreams.size(), "a fresh connection is dialled for the refused stream");
+        EmbeddedChannel second = upstreams.get(1);
+        H2Wire app2 = apps.get(1);
+        List<H2Wire.Frame> replayed = app2.read(second);
+        assertEquals(1, ofType(replayed, "HEADERS").size());
+        H2Wire.Frame data = ofType(replayed, "DATA").get(0);
+        assertArrayEquals(grpcMessage("again"), data.data(), "the request is replayed byte for byte");
+        assertTrue(data.endStream());
+
+        int s2 = ofType(replayed, "HEADERS").get(0).streamId();
+        feed(second, app2.settings(new Http2Settings()));
+        feed(second, app2.headers(s2, new DefaultHttp2Headers().status("200").set("grpc-status", "0"), true));
+        List<H2Wire.Frame> atClient = client.read(down);
+        assertEquals("0", ofType(atClient, "HEADERS").get(0).headers().get("grpc-status").toString());
+        assertTrue(ofType(atClient, "RST_STREAM").isEmpty(), "the client never saw the refusal");
+    }
+
+    @Test
+    void lostAppConnectionEndsTheCallWithUnavailable() throws Exception {
+        start(Limits.defaults());
+        feed(down, client.headers(1, request("app"), false));
+        EmbeddedChannel up = upstreams.get(0);
+        H2Wire app = apps.get(0);
+        int upStream = ofType(app.read(up), "HEADERS").get(0).streamId();
+        feed(up, app.settings(new Http2Settings()));
+        feed(up, app.headers(upStream, new DefaultHttp2Headers().status("200"), false));
+        up.pipeline().fireExceptionCaught(new java.io.IOException("Connection reset by peer")); // the app died
+        down.runPendingTasks();
+
+        List<H2Wire.Frame> hs = ofType(client.read(down), "HEADERS");
+        assertEquals(2, hs.size());
+        assertEquals("14", hs.get(1).headers().get("grpc-status").toString());
+        assertTrue(hs.get(1).headers().get("grpc-message").toString().contains("lost"));
+    }
+
+    @Test
+    void missingAppIdIsATrailersOnlyInvalidArgument() throws Exception {
+        start(Limits.defaults());
+        feed(down, client.headers(1, request(null), false));
+        feed(down, H2Wire.data(1, grpcMessage("dropped"), true));
+        List<H2Wire.Frame> atClient = client.read(down);
+        H2Wire.Frame h = ofType(atClient, "HEADERS").get(0);
+        assertEquals("200", h.headers().status().toString());
+        assertEquals("application/grpc", h.headers().get("content-type").toString());
+        assertEquals("3", h.headers().get("grpc-status").toString());
+        assertEquals("cannot proxy request: missing dapr-callee-app-id or dapr-app-id metadata",
+                h.headers().get("grpc-message").toString());
+        assertTrue(h.endStream());
+        assertTrue(upstreams.isEmpty(), "nothing was dialled");
+    }
+
+    @Test
+    void messageOverMaxBodySizeIsResourceExhausted() throws Exception {
+        start(Limits.defaults().withMaxBodySize(8));
+        feed(down, client.headers(1, request("app"), false));
+        feed(down, H2Wire.data(1, grpcMessage("0123456789"), true));
+        H2Wire.Frame h = ofType(client.read(down), "HEADERS").get(0);
+        assertEquals("8", h.headers().get("grpc-status").toString());
+        assertEquals("grpc: received message larger than max (10 vs. 8)", h.headers().get("grpc-message").toString());
+    }
+
+    @Test
+    void rapidResetFloodClosesOnlyThatConnectionWithGoAway() throws Exception {
+        Limits l = Limits.defaults();
+        start(new Limits(l.maxHeaderListSize(), l.maxConcurrentStreams(), l.maxFrameSize(), l.initialWindowSize(),
+                l.connectionWindowSize(), 10, 30, -1));
+        for (int id = 1; id < 2 * 30; id += 2) {
+            if (!down.isActive()) {
+                break;
+            }
+            feed(down, client.headers(id, request("app"), false));
+            feed(down, client.rst(id, Http2Error.CANCEL.code()));
+        }
+        List<H2Wire.Frame> goAway = ofType(client.read(down), "GOAWAY");
+        assertEquals(1, goAway.size());
+        assertEquals(Http2Error.ENHANCE_YOUR_CALM.code(), goAway.get(0).errorCode());
+        assertFalse(down.isActive(), "the flooding connection is closed");
+    }
+}
