@@ -68,6 +68,14 @@ class SlowReaderE2eTest {
                 ClientCalls.asyncClientStreamingCall(
                         ch.newCall(TestService.SLOW_SINK, CallOptions.DEFAULT.withDeadlineAfter(200, TimeUnit.SECONDS)),
                         sender);
+                // While the app stalls, backpressure must reach the client: it can fill the windows on the way, no more.
+                Thread.sleep(STALL_MILLIS * 3 / 4);
+                long sentDuringStall = sender.sent.get() * MESSAGE_SIZE;
+                if (sentDuringStall >= BOUND) {
+                    throw new AssertionError("the client could send " + (sentDuringStall >> 20) + " MiB while the app "
+                            + "read nothing: the sidecars buffer instead of passing backpressure on; "
+                            + memory.report());
+                }
                 try {
                     reply = sender.reply.get(210, TimeUnit.SECONDS);
                 } catch (TimeoutException e) {
@@ -81,7 +89,8 @@ class SlowReaderE2eTest {
                 long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
                 String report = memory.report();
                 System.out.println("SlowReaderE2eTest: " + TOTAL + " bytes in " + seconds + " s at an app rate of "
-                        + (APP_RATE >> 20) + " MiB/s; " + report);
+                        + (APP_RATE >> 20) + " MiB/s; " + (sentDuringStall >> 10) + " KiB sent while the app stalled; "
+                        + report);
 
                 ByteBuffer r = ByteBuffer.wrap(reply);
                 assertEquals(TOTAL, r.getLong(), "bytes the app received");
