@@ -1,6 +1,7 @@
 package io.h2splice.core.runtime;
 
 import io.h2splice.core.config.ProxyConfig;
+import io.h2splice.core.http.HttpEndpoints;
 import io.h2splice.core.listen.Transport;
 import io.h2splice.core.metrics.ProxyMetrics;
 import io.h2splice.core.resolve.NameResolver;
@@ -49,6 +50,7 @@ public final class Proxy implements AutoCloseable {
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private final AtomicBoolean draining = new AtomicBoolean();
     private final NameResolver resolver;
+    private final RuntimeStatus status = new RuntimeStatus(this);
     private volatile String notReadyReason = "starting";
     private int apiPort;
     private int internalPort;
@@ -96,8 +98,15 @@ public final class Proxy implements AutoCloseable {
         apiPort = bindEach("dapr-grpc-port", config.listenAddresses(), config.apiPort(), engine.apiInitializer());
         internalPort = bindEach("dapr-internal-grpc-port", List.of(config.internalAddress()), config.internalPort(),
                 engine.internalInitializer());
-        log.info("gRPC API listening on {}:{}, internal gRPC on {}:{}", config.listenAddresses(), apiPort,
-                config.internalAddress(), internalPort);
+        if (config.httpPort() >= 0) {
+            httpPort = bindEach("dapr-http-port", config.listenAddresses(), config.httpPort(), HttpEndpoints.api(status));
+        }
+        if (config.metricsPort() >= 0) {
+            metricsPort = bindEach("metrics-port", config.listenAddresses(), config.metricsPort(),
+                    HttpEndpoints.metrics(metrics, status));
+        }
+        log.info("gRPC API on {}:{}, internal gRPC on {}:{}, HTTP on {}, metrics on {}", config.listenAddresses(), apiPort,
+                config.internalAddress(), internalPort, httpPort, metricsPort);
     }
 
     /** Binds {@code initializer} on every address with one port; port 0 takes the port the first bind got. */
@@ -198,6 +207,11 @@ public final class Proxy implements AutoCloseable {
     /** Why the sidecar is not ready, or null when it is. */
     public String notReadyReason() {
         return draining.get() ? "shutting down" : notReadyReason;
+    }
+
+    /** Dapr's extended metadata ({@code PUT /v1.0/metadata/<key>}); thread-safe, owned by this proxy. */
+    public java.util.Map<String, String> extendedMetadata() {
+        return status.extended();
     }
 
     public CompletableFuture<Void> whenReady() {

@@ -83,7 +83,7 @@ final class KeepaliveTimer implements Runnable {
             if (idleSinceNanos == 0) {
                 idleSinceNanos = now;
             } else if (now - idleSinceNanos >= maxIdleNanos) {
-                ctx.close(); // Http2ConnectionHandler.close: GOAWAY, then close once streams are done (none are)
+                ctx.channel().close(); // through Http2ConnectionHandler.close: GOAWAY, then close
                 return;
             }
         } else {

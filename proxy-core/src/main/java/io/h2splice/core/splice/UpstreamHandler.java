@@ -86,7 +86,7 @@ final class UpstreamHandler extends SpliceHandler implements PooledConnection {
 
     private void closeIfDrained() {
         if (draining && connection().numActiveStreams() == 0 && ctx != null) {
-            ctx.close();
+            ctx.channel().close(); // through Http2ConnectionHandler.close: our GOAWAY, then close
         }
     }
 

@@ -1,0 +1,158 @@
+package io.h2splice.core.splice;
+
+import io.h2splice.core.config.Keepalive;
+import io.h2splice.core.config.Limits;
+import io.h2splice.core.config.ProxyConfig;
+import io.h2splice.core.metrics.ProxyMetrics;
+import io.h2splice.core.outbound.OutboundRouter;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Headers;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static io.h2splice.core.splice.H2Wire.ofType;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Netty's limits as the API listener sets them: a peer that breaks one gets GOAWAY with the right code. */
+class HostileInputTest {
+
+    private final H2Wire client = new H2Wire(false);
+    private EmbeddedChannel down;
+
+    private void start(ProxyConfig config) throws Exception {
+        down = new EmbeddedChannel();
+        LoopState state = new LoopState(down.eventLoop(), config, new ProxyMetrics(),
+                (id, ns) -> CompletableFuture.completedFuture(List.of()), null, null, null, c -> { });
+        down.pipeline().addLast(HandlerBuilder.downstream(state, ProxyMetrics.Side.API,
+                new OutboundRouter(config.appId(), config.namespace())));
+        feed(client.clientPreface());
+        client.read(down);
+    }
+
+    private void feed(ByteBuf b) {
+        if (down.isActive()) {
+            down.writeInbound(b);
+            down.runPendingTasks();
+        } else {
+            b.release();
+        }
+    }
+
+    @AfterEach
+    void tearDown() {
+        down.finishAndReleaseAll();
+        client.close();
+    }
+
+    private long goAwayCode() throws Exception {
+        List<H2Wire.Frame> goAway = ofType(client.read(down), "GOAWAY");
+        assertEquals(1, goAway.size(), "exactly one GOAWAY");
+        return goAway.get(0).errorCode();
+    }
+
+    @Test
+    void frameLargerThanMaxFrameSizeIsFrameSizeError() throws Exception {
+        start(ProxyConfig.loopback("a", 0));
+        feed(H2Wire.data(1, new byte[20_000], false)); // > SETTINGS_MAX_FRAME_SIZE 16384
+        assertEquals(Http2Error.FRAME_SIZE_ERROR.code(), goAwayCode());
+        assertFalse(down.isActive());
+    }
+
+    @Test
+    void garbageInsteadOfThePrefaceIsProtocolError() throws Exception {
+        down = new EmbeddedChannel();
+        ProxyConfig config = ProxyConfig.loopback("a", 0);
+        LoopState state = new LoopState(down.eventLoop(), config, new ProxyMetrics(),
+                (id, ns) -> CompletableFuture.completedFuture(List.of()), null, null, null, c -> { });
+        down.pipeline().addLast(HandlerBuilder.downstream(state, ProxyMetrics.Side.API,
+                new OutboundRouter("a", "default")));
+        feed(Unpooled.copiedBuffer("GET / HTTP/1.1\r\nHost: x\r\n\r\n", StandardCharsets.US_ASCII));
+        assertEquals(Http2Error.PROTOCOL_ERROR.code(), goAwayCode());
+        assertFalse(down.isActive());
+    }
+
+    @Test
+    void pingFloodGetsEnhanceYourCalm() throws Exception {
+        start(ProxyConfig.loopback("a", 0));
+        for (int i = 0; i < 5 && down.isActive(); i++) {
+            feed(pingFrame(i));
+        }
+        assertEquals(Http2Error.ENHANCE_YOUR_CALM.code(), goAwayCode());
+    }
+
+    @Test
+    void headerListOverTheLimitIsRefused() throws Exception {
+        start(ProxyConfig.loopback("a", 0).withLimits(Limits.defaults().withMaxHeaderListSize(2048)));
+        Http2Headers h = new DefaultHttp2Headers().method("POST").scheme("http").authority("x").path("/a.B/C")
+                .set("dapr-app-id", "b").set("x-big", "v".repeat(4096));
+        feed(client.headers(1, h, true));
+        List<H2Wire.Frame> frames = client.read(down);
+        boolean refused = !ofType(frames, "RST_STREAM").isEmpty() || !ofType(frames, "GOAWAY").isEmpty()
+                || ofType(frames, "HEADERS").stream().anyMatch(f -> "431".contentEquals(f.headers().status()));
+        assertTrue(refused, "an oversized header list must be refused: " + frames);
+    }
+
+    @Test
+    void tooManyConcurrentStreamsAreRefused() throws Exception {
+        Http2Headers h = new DefaultHttp2Headers().method("POST").scheme("http").authority("x").path("/a.B/C")
+                .set("dapr-app-id", "nosuch");
+        // Streams stay open while name resolution is pending: a resolver that never answers.
+        down = new EmbeddedChannel();
+        ProxyConfig config = ProxyConfig.loopback("a", 0).withLimits(Limits.defaults().withMaxConcurrentStreams(2));
+        LoopState state = new LoopState(down.eventLoop(), config, new ProxyMetrics(),
+                (id, ns) -> new CompletableFuture<>(), null, null, null, c -> { });
+        down.pipeline().addLast(HandlerBuilder.downstream(state, ProxyMetrics.Side.API,
+                new OutboundRouter("a", "default")));
+        H2Wire fresh = new H2Wire(false);
+        try {
+            down.writeInbound(fresh.clientPreface());
+            fresh.read(down);
+            for (int id = 1; id <= 5; id += 2) {
+                down.writeInbound(fresh.headers(id, h, false));
+            }
+            List<H2Wire.Frame> rst = ofType(fresh.read(down), "RST_STREAM");
+            assertEquals(1, rst.size(), "the third stream is refused");
+            assertEquals(5, rst.get(0).streamId());
+            assertEquals(Http2Error.REFUSED_STREAM.code(), rst.get(0).errorCode());
+            assertTrue(down.isActive(), "refusing a stream keeps the connection");
+        } finally {
+            fresh.close();
+        }
+    }
+
+    @Test
+    void unansweredKeepalivePingClosesTheConnection() throws Exception {
+        Keepalive fast = new Keepalive(Duration.ofMillis(50), Duration.ofMillis(50), Duration.ofMinutes(3),
+                Duration.ofSeconds(8));
+        start(ProxyConfig.loopback("a", 0).withKeepalive(fast));
+        down.pipeline().fireChannelActive(); // starts the keepalive timer (handler was added to an active channel)
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (down.isActive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            down.runScheduledPendingTasks();
+            down.runPendingTasks();
+        }
+        assertFalse(down.isActive(), "a peer that never acknowledges PING is dropped");
+    }
+
+    private static ByteBuf pingFrame(long data) {
+        ByteBuf b = Unpooled.buffer(17);
+        b.writeMedium(8);
+        b.writeByte(0x6); // PING
+        b.writeByte(0);
+        b.writeInt(0);
+        b.writeLong(data);
+        return b;
+    }
+}
