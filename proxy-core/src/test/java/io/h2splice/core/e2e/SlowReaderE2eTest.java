@@ -69,7 +69,15 @@ class SlowReaderE2eTest {
                         ch.newCall(TestService.SLOW_SINK, CallOptions.DEFAULT.withDeadlineAfter(200, TimeUnit.SECONDS)),
                         sender);
                 // While the app stalls, backpressure must reach the client: it can fill the windows on the way, no more.
-                Thread.sleep(STALL_MILLIS * 3 / 4);
+                try {
+                    sender.reply.get(STALL_MILLIS * 3 / 4, TimeUnit.MILLISECONDS);
+                    throw new AssertionError("the call ended while the app was still stalling");
+                } catch (TimeoutException expected) {
+                    // the normal case: the app has not read anything yet
+                } catch (ExecutionException e) {
+                    throw new AssertionError("slow sink call failed while the app stalled: " + e.getCause(),
+                            e.getCause());
+                }
                 long sentDuringStall = sender.sent.get() * MESSAGE_SIZE;
                 if (sentDuringStall >= BOUND) {
                     throw new AssertionError("the client could send " + (sentDuringStall >> 20) + " MiB while the app "

@@ -3,7 +3,8 @@ package io.h2splice.core.testing;
 import io.netty.util.ResourceLeakDetector;
 import io.netty.util.ResourceLeakDetectorFactory;
 
-import java.lang.ref.WeakReference;
+import java.lang.ref.PhantomReference;
+import java.lang.ref.ReferenceQueue;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,25 +84,34 @@ public final class LeakGuard {
     }
 
     /**
-     * Makes Netty report the leaks that are collectable now: runs {@code rounds} full GCs (each proven by a cleared
-     * weak reference), lets the reference handler enqueue the phantom references, then allocates and releases
-     * buffers, since a detector polls its queue only when it tracks a new buffer. Returns and clears every report.
+     * Makes Netty report the leaks that are collectable now: runs {@code rounds} full GCs, each until a phantom
+     * sentinel has been enqueued (so the reference handler has also enqueued Netty's phantom references of
+     * collected buffers), then allocates and releases buffers, since a detector polls its queue only when it
+     * tracks a new buffer. Returns and clears every report.
      */
     public static List<String> sweep(int rounds) {
         for (int i = 0; i < rounds; i++) {
-            forceGc();
-            pause(15);
+            gcAndAwaitReferenceProcessing();
             pollDetectors();
         }
         return drain();
     }
 
-    private static void forceGc() {
-        WeakReference<Object> sentinel = new WeakReference<>(new Object());
-        long deadline = System.nanoTime() + 2_000_000_000L;
-        do {
-            System.gc();
-        } while (sentinel.get() != null && System.nanoTime() < deadline);
+    private static void gcAndAwaitReferenceProcessing() {
+        ReferenceQueue<Object> queue = new ReferenceQueue<>();
+        PhantomReference<Object> sentinel = new PhantomReference<>(new Object(), queue);
+        try {
+            for (int attempt = 0; attempt < 20; attempt++) {
+                System.gc();
+                if (queue.remove(100) != null) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            sentinel.clear();
+        }
     }
 
     private static void pollDetectors() {
@@ -111,14 +121,6 @@ public final class LeakGuard {
             io.netty.buffer.UnpooledByteBufAllocator.DEFAULT.directBuffer(16).release();
             io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(16).release();
             io.netty.buffer.ByteBufAllocator.DEFAULT.buffer(16).release();
-        }
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

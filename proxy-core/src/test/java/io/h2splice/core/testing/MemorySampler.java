@@ -10,6 +10,9 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
@@ -23,15 +26,14 @@ public final class MemorySampler implements AutoCloseable {
     private final Map<String, LongSupplier> gauges = new LinkedHashMap<>();
     private final Map<String, Long> baseline = new LinkedHashMap<>();
     private final Map<String, Long> peak = new LinkedHashMap<>(); // guarded by this
-    private final long periodMillis;
-    private final long heapEveryMillis;
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "memory-sampler");
+        t.setDaemon(true);
+        return t;
+    });
     private long samples; // guarded by this
 
-    private MemorySampler(long periodMillis, long heapEveryMillis) {
-        this.periodMillis = periodMillis;
-        this.heapEveryMillis = heapEveryMillis;
+    private MemorySampler() {
         gauges.put("PooledByteBufAllocator.DEFAULT direct", () ->
                 PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory());
         gauges.put("PooledByteBufAllocator.DEFAULT heap", () ->
@@ -60,8 +62,6 @@ public final class MemorySampler implements AutoCloseable {
         long heap = memory.getHeapMemoryUsage().getUsed();
         baseline.put(HEAP, heap);
         peak.put(HEAP, heap);
-        thread = new Thread(() -> loop(memory), "memory-sampler");
-        thread.setDaemon(true);
     }
 
     /** Heap in use right after a full GC: the live set, not garbage. */
@@ -69,26 +69,15 @@ public final class MemorySampler implements AutoCloseable {
 
     /** Takes baselines (after a GC) and starts sampling every {@code periodMillis}, the heap every {@code heapEveryMillis}. */
     public static MemorySampler start(long periodMillis, long heapEveryMillis) {
-        MemorySampler s = new MemorySampler(periodMillis, heapEveryMillis);
-        s.thread.start();
+        MemorySampler s = new MemorySampler();
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        // One thread runs both tasks, so a heap sample (a full GC) only delays the buffer samples.
+        s.timer.scheduleAtFixedRate(s::sampleBuffers, 0, periodMillis, TimeUnit.MILLISECONDS);
+        s.timer.scheduleAtFixedRate(() -> {
+            forceGc();
+            s.record(HEAP, memory.getHeapMemoryUsage().getUsed());
+        }, heapEveryMillis, heapEveryMillis, TimeUnit.MILLISECONDS);
         return s;
-    }
-
-    private void loop(MemoryMXBean memory) {
-        long nextHeap = System.nanoTime() + heapEveryMillis * 1_000_000;
-        while (running) {
-            sampleBuffers();
-            if (System.nanoTime() - nextHeap >= 0) {
-                forceGc();
-                record(HEAP, memory.getHeapMemoryUsage().getUsed());
-                nextHeap = System.nanoTime() + heapEveryMillis * 1_000_000;
-            }
-            try {
-                Thread.sleep(periodMillis);
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
     }
 
     private void sampleBuffers() {
@@ -145,11 +134,13 @@ public final class MemorySampler implements AutoCloseable {
         return String.format("%.1f MiB", bytes / 1048576.0);
     }
 
+    /** Stops sampling (idempotent) after one last buffer sample. */
     @Override
     public void close() throws InterruptedException {
-        running = false;
-        thread.interrupt();
-        thread.join(5_000);
-        sampleBuffers();
+        if (!timer.isShutdown()) {
+            timer.shutdown();
+            timer.awaitTermination(5, TimeUnit.SECONDS);
+            sampleBuffers();
+        }
     }
 }

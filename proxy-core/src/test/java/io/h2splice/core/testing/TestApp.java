@@ -31,11 +31,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The gRPC app behind a sidecar in end-to-end tests: a grpc-java (grpc-netty) server on 127.0.0.1 serving
@@ -61,7 +64,7 @@ public final class TestApp implements AutoCloseable {
     private final String name;
     private final Server server;
     private final ScheduledExecutorService timer;
-    private final Map<String, ReceivedCall> byTestId = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<ReceivedCall>> byTestId = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<ReceivedCall> calls = new ConcurrentLinkedQueue<>();
     private final Map<String, Script> scripts = new ConcurrentHashMap<>();
 
@@ -111,25 +114,29 @@ public final class TestApp implements AutoCloseable {
         return new ArrayList<>(calls);
     }
 
-    /** The call received with {@code x-test-id: testId}, if it arrived. */
+    /** The call received with {@code x-test-id: testId}, or null when it has not arrived (yet). */
     public ReceivedCall call(String testId) {
-        return byTestId.get(testId);
+        CompletableFuture<ReceivedCall> f = byTestId.get(testId);
+        return f == null ? null : f.getNow(null);
     }
 
     /** Waits for the call with {@code x-test-id: testId}; throws AssertionError naming the app when it never came. */
     public ReceivedCall awaitCall(String testId, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            ReceivedCall c = byTestId.get(testId);
-            if (c != null) {
-                return c;
-            }
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("app '" + name + "' never received the call with x-test-id " + testId
-                        + " within " + timeout.toMillis() + " ms; it received " + calls.size() + " call(s)");
-            }
-            pause(5);
+        try {
+            return arrival(testId).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new AssertionError("app '" + name + "' never received the call with x-test-id " + testId
+                    + " within " + timeout.toMillis() + " ms; it received " + calls.size() + " call(s)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        } catch (ExecutionException e) {
+            throw new AssertionError(e.getCause());
         }
+    }
+
+    private CompletableFuture<ReceivedCall> arrival(String testId) {
+        return byTestId.computeIfAbsent(testId, k -> new CompletableFuture<>());
     }
 
     /** Kills the app now: grpc-java's {@code shutdownNow()} closes the listener and every connection at once. */
@@ -397,7 +404,7 @@ public final class TestApp implements AutoCloseable {
             calls.add(rc);
             String id = rc.testId();
             if (id != null) {
-                byTestId.put(id, rc);
+                arrival(id).complete(rc);
             }
             ServerCall<ReqT, RespT> tagged = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
                 @Override
@@ -430,14 +437,5 @@ public final class TestApp implements AutoCloseable {
             out.merge(m);
         }
         return out;
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
     }
 }
