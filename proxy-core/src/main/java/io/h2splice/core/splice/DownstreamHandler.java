@@ -24,20 +24,16 @@ import io.netty.handler.codec.http2.Http2Stream;
  */
 final class DownstreamHandler extends SpliceHandler {
 
-    private static final int MAX_PING_STRIKES = 2;
-
     private final Router router;
     private final Http2Connection.PropertyKey spliceKey;
-    private final long minPeerPingNanos;
-    private long lastPeerPingNanos;
-    private int pingStrikes;
+    private final PingStrikes pingStrikes;
 
     DownstreamHandler(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings,
-                      LoopState loop, ProxyMetrics.Side side, Router router) {
+                      LoopState loop, ProxyMetrics.Side side, Router router, PingStrikes pingStrikes) {
         super(decoder, encoder, settings, loop, side, true);
         this.router = router;
         this.spliceKey = connection().newKey();
-        this.minPeerPingNanos = loop.config().keepalive().minPeerPingInterval().toNanos();
+        this.pingStrikes = pingStrikes;
         connection().addListener(new StreamEvents());
         decoder.frameListener(new Frames());
         gracefulShutdownTimeoutMillis(loop.config().gracefulShutdown().toMillis());
@@ -47,10 +43,6 @@ final class DownstreamHandler extends SpliceHandler {
     public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
         super.handlerAdded(ctx);
         loop.downstreamOpened(ctx.channel());
-    }
-
-    void resetPingStrikes() {
-        pingStrikes = 0;
     }
 
     private Splice splice(int streamId) {
@@ -64,7 +56,6 @@ final class DownstreamHandler extends SpliceHandler {
         @Override
         public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding,
                                   boolean endStream) {
-            resetPingStrikes();
             Http2Stream stream = connection().stream(streamId);
             if (stream == null) {
                 return;
@@ -95,7 +86,6 @@ final class DownstreamHandler extends SpliceHandler {
 
         @Override
         public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream) {
-            resetPingStrikes();
             Splice splice = splice(streamId);
             // data is released by the codec after this returns; the splice retains what it hands on.
             return splice == null ? data.readableBytes() + padding : splice.onRequestData(data, padding, endOfStream);
@@ -112,12 +102,9 @@ final class DownstreamHandler extends SpliceHandler {
 
         @Override
         public void onPingRead(ChannelHandlerContext ctx, long data) {
-            long now = System.nanoTime();
-            if (lastPeerPingNanos != 0 && now - lastPeerPingNanos < minPeerPingNanos && ++pingStrikes > MAX_PING_STRIKES) {
+            if (pingStrikes.onPeerPing(System.nanoTime())) {
                 goAwayAndClose(Http2Error.ENHANCE_YOUR_CALM, "too_many_pings");
-                return;
             }
-            lastPeerPingNanos = now;
         }
 
         @Override

@@ -33,6 +33,7 @@ final class HandlerBuilder extends AbstractHttp2ConnectionHandlerBuilder<SpliceH
     private final Router router;
     private final UpstreamPool pool;
     private final boolean keepalive;
+    private PingStrikes strikes;
 
     private HandlerBuilder(LoopState loop, ProxyMetrics.Side side, Router router, UpstreamPool pool, boolean keepalive,
                            boolean server) {
@@ -61,7 +62,11 @@ final class HandlerBuilder extends AbstractHttp2ConnectionHandlerBuilder<SpliceH
             decoderEnforceMaxRstFramesPerWindow(limits.maxRstFramesPerWindow(), limits.rstWindowSeconds());
         }
         gracefulShutdownTimeoutMillis(loop.config().gracefulShutdown().toMillis());
-        if (FRAME_LOG.isTraceEnabled()) {
+        if (server) {
+            // Sees every frame written, to reset the PING strikes as grpc-go does; logs frames at TRACE too.
+            strikes = new PingStrikes(loop.config().keepalive().minPeerPingInterval().toNanos());
+            frameLogger(new FrameWriteWatcher(strikes, FRAME_LOG.name()));
+        } else if (FRAME_LOG.isTraceEnabled()) {
             frameLogger(new Http2FrameLogger(LogLevel.TRACE, FRAME_LOG.name()));
         }
     }
@@ -80,7 +85,7 @@ final class HandlerBuilder extends AbstractHttp2ConnectionHandlerBuilder<SpliceH
     protected SpliceHandler build(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
                                   Http2Settings initialSettings) {
         SpliceHandler h = router != null
-                ? new DownstreamHandler(decoder, encoder, initialSettings, loop, side, router)
+                ? new DownstreamHandler(decoder, encoder, initialSettings, loop, side, router, strikes)
                 : new UpstreamHandler(decoder, encoder, initialSettings, loop, side, pool, keepalive);
         // The connection window grows beyond the 64 KiB default so that many streams can be in flight at once.
         int extra = loop.config().limits().connectionWindowSize() - 65_535;

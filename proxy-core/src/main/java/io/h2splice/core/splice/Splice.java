@@ -305,7 +305,6 @@ final class Splice implements PoolWaiter {
             responseStarted = true;
             log.stopReplay(); // a call whose response began is never replayed
         }
-        down.resetPingStrikes();
     }
 
     void onUpstreamReset(long errorCode) {
