@@ -71,6 +71,16 @@ class MainTest {
     }
 
     @ParameterizedTest
+    @CsvSource({"DAPR_API_TOKEN", "APP_API_TOKEN"})
+    void aTokenThatWouldNotBeCheckedIsRefused(String variable) {
+        CliRun r = CliRun.run(java.util.Map.of(variable, "s3cret", "H2SPLICE_HOME", home.toString()), home, "run");
+        assertEquals(ExitCodes.USAGE, r.code());
+        assertEquals(1, r.errLines().size(), r.err());
+        assertTrue(r.err().contains(variable + " is set, but API tokens are not supported yet"), r.err());
+        assertTrue(!r.err().contains("s3cret"), "the token itself is never printed");
+    }
+
+    @ParameterizedTest
     @CsvSource({"run", "list", "stop"})
     void helpDocumentsEveryFlag(String command) {
         CliRun r = CliRun.run(home, command, "--help");

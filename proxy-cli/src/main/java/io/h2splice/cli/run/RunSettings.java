@@ -49,6 +49,7 @@ record RunSettings(ProxyConfig config, String appProtocol, List<String> command,
     /** @throws UsageException with one line naming the flag (or variable) and the problem */
     static RunSettings from(RunCommand f, CliEnv env) {
         rejectUnbuilt(f);
+        rejectTokens(env);
         String appId = f.appId == null ? randomAppId() : name(f.appId, "--app-id");
         String namespace = name(env.namespace(), "NAMESPACE");
         String protocol = protocol(f.appProtocol);
@@ -98,6 +99,17 @@ record RunSettings(ProxyConfig config, String appProtocol, List<String> command,
         if (f.enableMtls) {
             throw new UsageException("--enable-mtls=true is not supported yet: mTLS between sidecars is not built; "
                     + "use --enable-mtls=false (the default for now)");
+        }
+    }
+
+    /** Never run without the token check a user asked for: refuse until API tokens are built. */
+    private static void rejectTokens(CliEnv env) {
+        for (String name : List.of("DAPR_API_TOKEN", "APP_API_TOKEN")) {
+            String v = env.vars().get(name);
+            if (v != null && !v.isEmpty()) {
+                throw new UsageException(name + " is set, but API tokens are not supported yet: the sidecar would "
+                        + "not check them; unset " + name);
+            }
         }
     }
 
