@@ -1,8 +1,6 @@
 package io.h2splice.cli;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Properties;
+import io.h2splice.core.http.RuntimeVersion;
 import picocli.CommandLine.IVersionProvider;
 
 /**
@@ -12,7 +10,7 @@ import picocli.CommandLine.IVersionProvider;
  */
 public final class Version implements IVersionProvider {
 
-    private static final String NUMBER = read();
+    private static final String NUMBER = RuntimeVersion.NUMBER;
 
     /** For picocli. */
     public Version() {
@@ -26,22 +24,5 @@ public final class Version implements IVersionProvider {
     @Override
     public String[] getVersion() {
         return new String[] {"h2splice " + NUMBER + " (Java " + Runtime.version() + ")"};
-    }
-
-    private static String read() {
-        try (InputStream in = Version.class.getResourceAsStream(
-                "/META-INF/maven/io.h2splice/proxy-core/pom.properties")) {
-            if (in != null) {
-                Properties p = new Properties();
-                p.load(in);
-                String v = p.getProperty("version");
-                if (v != null && !v.isBlank()) {
-                    return v.strip();
-                }
-            }
-        } catch (IOException | IllegalArgumentException e) {
-            // not packaged: fall back to "dev"
-        }
-        return "dev";
     }
 }

@@ -9,9 +9,12 @@ import java.util.Properties;
  * {@code pom.properties} Maven puts in proxy-core's jar (it survives shading), else from the jar manifest, else
  * {@code "dev"} (running from {@code target/classes}).
  */
-final class RuntimeVersion {
+public final class RuntimeVersion {
 
-    static final String VALUE = "h2splice-" + read();
+    /** The version number alone: {@code 0.1.0-SNAPSHOT}, or {@code dev}. */
+    public static final String NUMBER = read();
+
+    static final String VALUE = "h2splice-" + NUMBER;
 
     private RuntimeVersion() {
     }

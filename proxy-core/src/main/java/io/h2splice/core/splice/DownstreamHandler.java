@@ -6,12 +6,10 @@ import io.h2splice.core.routing.Router;
 import io.h2splice.core.status.TrailersOnly;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2Error;
-import io.netty.handler.codec.http2.Http2FrameAdapter;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
@@ -25,14 +23,12 @@ import io.netty.handler.codec.http2.Http2Stream;
 final class DownstreamHandler extends SpliceHandler {
 
     private final Router router;
-    private final Http2Connection.PropertyKey spliceKey;
     private final PingStrikes pingStrikes;
 
     DownstreamHandler(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings,
                       LoopState loop, ProxyMetrics.Side side, Router router, PingStrikes pingStrikes) {
         super(decoder, encoder, settings, loop, side, true);
         this.router = router;
-        this.spliceKey = connection().newKey();
         this.pingStrikes = pingStrikes;
         connection().addListener(new StreamEvents());
         decoder.frameListener(new Frames());
@@ -45,13 +41,8 @@ final class DownstreamHandler extends SpliceHandler {
         loop.downstreamOpened(ctx.channel());
     }
 
-    private Splice splice(int streamId) {
-        Http2Stream stream = connection().stream(streamId);
-        return stream == null ? null : stream.getProperty(spliceKey);
-    }
-
     /** Frames read from the client (or the calling sidecar). */
-    private final class Frames extends Http2FrameAdapter {
+    private final class Frames extends SpliceFrames {
 
         @Override
         public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding,
@@ -79,12 +70,6 @@ final class DownstreamHandler extends SpliceHandler {
         }
 
         @Override
-        public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int streamDependency,
-                                  short weight, boolean exclusive, int padding, boolean endStream) {
-            onHeadersRead(ctx, streamId, headers, padding, endStream);
-        }
-
-        @Override
         public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream) {
             Splice splice = splice(streamId);
             // data is released by the codec after this returns; the splice retains what it hands on.
@@ -92,12 +77,8 @@ final class DownstreamHandler extends SpliceHandler {
         }
 
         @Override
-        public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
-            loop.metrics().resetReceived();
-            Splice splice = splice(streamId);
-            if (splice != null) {
-                splice.onDownstreamReset(errorCode);
-            }
+        void onReset(Splice splice, long errorCode) {
+            splice.onDownstreamReset(errorCode);
         }
 
         @Override
@@ -107,10 +88,6 @@ final class DownstreamHandler extends SpliceHandler {
             }
         }
 
-        @Override
-        public void onPingAckRead(ChannelHandlerContext ctx, long data) {
-            onPingAck(data);
-        }
     }
 
     private void rejectWith(Http2Stream stream, boolean requestEnded, Route route) {

@@ -5,11 +5,13 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2FrameAdapter;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
@@ -31,6 +33,8 @@ abstract class SpliceHandler extends Http2ConnectionHandler {
 
     final LoopState loop;
     final ProxyMetrics.Side side;
+    /** Where each stream keeps its {@link Splice}: one property on Netty's own stream object, no map of ours. */
+    final Http2Connection.PropertyKey spliceKey;
     ChannelHandlerContext ctx;
     private boolean dirty;
     /** Connection-window bytes to grant once the preface is out (set by {@link HandlerBuilder}). */
@@ -43,6 +47,13 @@ abstract class SpliceHandler extends Http2ConnectionHandler {
         this.loop = loop;
         this.side = side;
         this.keepalive = pingPeer ? new KeepaliveTimer(this, loop.config().keepalive()) : null;
+        this.spliceKey = connection().newKey();
+    }
+
+    /** The splice of {@code streamId}, or null (unknown stream, or one the proxy answered itself). */
+    final Splice splice(int streamId) {
+        Http2Stream stream = connection().stream(streamId);
+        return stream == null ? null : stream.getProperty(spliceKey);
     }
 
     @Override
@@ -98,6 +109,37 @@ abstract class SpliceHandler extends Http2ConnectionHandler {
     void onPingAck(long data) {
         if (keepalive != null) {
             keepalive.onPingAck(data);
+        }
+    }
+
+    /**
+     * What both ends' frame listeners share: the priority variant of HEADERS, RST_STREAM bookkeeping and keepalive
+     * PING acks. Subclasses handle HEADERS and DATA for their direction.
+     */
+    abstract class SpliceFrames extends Http2FrameAdapter {
+
+        /** The peer reset a stream that has a splice. */
+        abstract void onReset(Splice splice, long errorCode);
+
+        @Override
+        public final void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers,
+                                        int streamDependency, short weight, boolean exclusive, int padding,
+                                        boolean endStream) throws Http2Exception {
+            onHeadersRead(ctx, streamId, headers, padding, endStream);
+        }
+
+        @Override
+        public final void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
+            loop.metrics().resetReceived();
+            Splice splice = splice(streamId);
+            if (splice != null) {
+                onReset(splice, errorCode);
+            }
+        }
+
+        @Override
+        public final void onPingAckRead(ChannelHandlerContext ctx, long data) {
+            onPingAck(data);
         }
     }
 

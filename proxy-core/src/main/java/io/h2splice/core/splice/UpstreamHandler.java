@@ -5,12 +5,10 @@ import io.h2splice.core.pool.PooledConnection;
 import io.h2splice.core.pool.UpstreamPool;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2Exception;
-import io.netty.handler.codec.http2.Http2FrameAdapter;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
@@ -24,14 +22,12 @@ import io.netty.handler.codec.http2.Http2Stream;
 final class UpstreamHandler extends SpliceHandler implements PooledConnection {
 
     private final UpstreamPool pool;
-    private final Http2Connection.PropertyKey spliceKey;
     private boolean draining;
 
     UpstreamHandler(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings,
                     LoopState loop, ProxyMetrics.Side side, UpstreamPool pool, boolean keepalive) {
         super(decoder, encoder, settings, loop, side, keepalive);
         this.pool = pool;
-        this.spliceKey = connection().newKey();
         connection().addListener(new StreamEvents());
         decoder.frameListener(new Frames());
     }
@@ -79,11 +75,6 @@ final class UpstreamHandler extends SpliceHandler implements PooledConnection {
         stream.setProperty(spliceKey, splice);
     }
 
-    private Splice splice(int streamId) {
-        Http2Stream stream = connection().stream(streamId);
-        return stream == null ? null : stream.getProperty(spliceKey);
-    }
-
     private void closeIfDrained() {
         if (draining && connection().numActiveStreams() == 0 && ctx != null) {
             ctx.channel().close(); // through Http2ConnectionHandler.close: our GOAWAY, then close
@@ -91,7 +82,7 @@ final class UpstreamHandler extends SpliceHandler implements PooledConnection {
     }
 
     /** Frames read from the app or the other sidecar. */
-    private final class Frames extends Http2FrameAdapter {
+    private final class Frames extends SpliceFrames {
 
         @Override
         public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding,
@@ -103,12 +94,6 @@ final class UpstreamHandler extends SpliceHandler implements PooledConnection {
         }
 
         @Override
-        public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int streamDependency,
-                                  short weight, boolean exclusive, int padding, boolean endStream) {
-            onHeadersRead(ctx, streamId, headers, padding, endStream);
-        }
-
-        @Override
         public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream) {
             Splice splice = splice(streamId);
             // data is released by the codec after this returns; the splice retains what it hands on.
@@ -116,12 +101,8 @@ final class UpstreamHandler extends SpliceHandler implements PooledConnection {
         }
 
         @Override
-        public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
-            loop.metrics().resetReceived();
-            Splice splice = splice(streamId);
-            if (splice != null) {
-                splice.onUpstreamReset(errorCode);
-            }
+        void onReset(Splice splice, long errorCode) {
+            splice.onUpstreamReset(errorCode);
         }
 
         @Override
@@ -129,10 +110,6 @@ final class UpstreamHandler extends SpliceHandler implements PooledConnection {
             pool.capacityAvailable();
         }
 
-        @Override
-        public void onPingAckRead(ChannelHandlerContext ctx, long data) {
-            onPingAck(data);
-        }
     }
 
     /** Stream lifecycle and GOAWAY, from Netty's connection state machine. */

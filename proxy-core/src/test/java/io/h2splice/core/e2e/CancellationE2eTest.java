@@ -8,10 +8,10 @@ import io.h2splice.core.testing.GrpcCalls;
 import io.h2splice.core.testing.ReceivedCall;
 import io.h2splice.core.testing.RecordingCall;
 import io.h2splice.core.testing.TestService;
+import io.h2splice.core.testing.SharedSidecars;
 import io.h2splice.core.testing.TwoSidecars;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
@@ -36,21 +36,8 @@ class CancellationE2eTest {
             Set.of(Status.Code.UNAVAILABLE, Status.Code.INTERNAL, Status.Code.CANCELLED, Status.Code.UNKNOWN);
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private static TwoSidecars net;
-
-    @BeforeAll
-    @Timeout(60)
-    static void start() throws Exception {
-        net = TwoSidecars.start();
-    }
-
-    @AfterAll
-    @Timeout(60)
-    static void stop() {
-        if (net != null) {
-            net.close();
-        }
-    }
+    @RegisterExtension
+    static final SharedSidecars NET = new SharedSidecars(TwoSidecars.builder());
 
     private static void warmUp(TwoSidecars t) {
         // Connections A->B and B->app are dialled before the timed part of a test.
@@ -59,16 +46,16 @@ class CancellationE2eTest {
 
     @Test
     void clientDeadlinePropagatesToTheApp() {
-        warmUp(net);
+        warmUp(NET.get());
         Metadata md = routedTo("server");
         long start = System.nanoTime();
-        RecordingCall call = GrpcCalls.start(net.channel(), TestService.HANG,
+        RecordingCall call = GrpcCalls.start(NET.get().channel(), TestService.HANG,
                 CallOptions.DEFAULT.withDeadlineAfter(100, TimeUnit.MILLISECONDS), md);
         call.send(new byte[] {1}).halfClose();
         CallResult r = call.await(WAIT);
         assertEquals(Status.Code.DEADLINE_EXCEEDED, r.status().getCode(), "client status: " + r.describe());
 
-        ReceivedCall rc = net.serverApp().awaitCall(md.get(ReceivedCall.TEST_ID), Duration.ofSeconds(5));
+        ReceivedCall rc = NET.get().serverApp().awaitCall(md.get(ReceivedCall.TEST_ID), Duration.ofSeconds(5));
         Long remaining = rc.deadlineRemainingNanos();
         assertNotNull(remaining, "the app saw no grpc-timeout: the client's 100 ms deadline was not propagated");
         assertTrue(remaining > 0 && remaining <= TimeUnit.MILLISECONDS.toNanos(100),
@@ -81,9 +68,9 @@ class CancellationE2eTest {
     @Test
     void clientCancelOfAUnaryCallReachesTheApp() {
         Metadata md = routedTo("server");
-        RecordingCall call = GrpcCalls.start(net.channel(), TestService.HANG, CallOptions.DEFAULT, md);
+        RecordingCall call = GrpcCalls.start(NET.get().channel(), TestService.HANG, CallOptions.DEFAULT, md);
         call.send(new byte[] {1}).halfClose();
-        ReceivedCall rc = net.serverApp().awaitCall(md.get(ReceivedCall.TEST_ID), WAIT);
+        ReceivedCall rc = NET.get().serverApp().awaitCall(md.get(ReceivedCall.TEST_ID), WAIT);
         long cancelled = System.nanoTime();
         call.cancel("the test cancels");
         long seen = rc.awaitCancelled(Duration.ofSeconds(5));
@@ -94,12 +81,12 @@ class CancellationE2eTest {
     @Test
     void clientCancelOfABidiStreamMidwayReachesTheApp() {
         Metadata md = routedTo("server");
-        RecordingCall call = GrpcCalls.start(net.channel(), TestService.CHAT, CallOptions.DEFAULT, md);
+        RecordingCall call = GrpcCalls.start(NET.get().channel(), TestService.CHAT, CallOptions.DEFAULT, md);
         for (int i = 0; i < 5; i++) {
             call.send(new byte[] {(byte) i});
             call.awaitMessage(WAIT);
         }
-        ReceivedCall rc = net.serverApp().awaitCall(md.get(ReceivedCall.TEST_ID), WAIT);
+        ReceivedCall rc = NET.get().serverApp().awaitCall(md.get(ReceivedCall.TEST_ID), WAIT);
         call.cancel("the test cancels mid-stream");
         rc.awaitCancelled(Duration.ofSeconds(5));
         assertEquals(Status.Code.CANCELLED, call.await(WAIT).status().getCode());
@@ -110,12 +97,12 @@ class CancellationE2eTest {
         // The client reads nothing more; the app's server stream fills every window on the way, then the client
         // cancels: the reset must still get through to the app.
         Metadata md = routedTo("server");
-        io.grpc.ClientCall<byte[], byte[]> raw = net.channel().newCall(TestService.FETCH, CallOptions.DEFAULT);
+        io.grpc.ClientCall<byte[], byte[]> raw = NET.get().channel().newCall(TestService.FETCH, CallOptions.DEFAULT);
         raw.start(new io.grpc.ClientCall.Listener<>() { }, md);
         raw.request(1);
         raw.sendMessage(TestService.fetchRequest(2000, 64 * 1024));
         raw.halfClose();
-        ReceivedCall rc = net.serverApp().awaitCall(md.get(ReceivedCall.TEST_ID), WAIT);
+        ReceivedCall rc = NET.get().serverApp().awaitCall(md.get(ReceivedCall.TEST_ID), WAIT);
         raw.cancel("stop", null);
         rc.awaitCancelled(Duration.ofSeconds(5));
     }

@@ -9,10 +9,10 @@ import io.h2splice.core.testing.GrpcCalls;
 import io.h2splice.core.testing.ReceivedCall;
 import io.h2splice.core.testing.RecordingCall;
 import io.h2splice.core.testing.TestService;
+import io.h2splice.core.testing.SharedSidecars;
 import io.h2splice.core.testing.TwoSidecars;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
@@ -37,25 +37,12 @@ class LimitsE2eTest {
 
     private static final int MAX_BODY = 1 << 20;
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static TwoSidecars net;
+    private static final Limits LIMITS = Limits.defaults().withMaxBodySize(MAX_BODY);
 
-    @BeforeAll
-    @Timeout(60)
-    static void start() throws Exception {
-        Limits limits = Limits.defaults().withMaxBodySize(MAX_BODY);
-        net = TwoSidecars.builder()
-                .configureA(c -> c.withLimits(limits))
-                .configureB(c -> c.withLimits(limits))
-                .start();
-    }
-
-    @AfterAll
-    @Timeout(60)
-    static void stop() {
-        if (net != null) {
-            net.close();
-        }
-    }
+    @RegisterExtension
+    static final SharedSidecars NET = new SharedSidecars(TwoSidecars.builder()
+            .configureA(c -> c.withLimits(LIMITS))
+            .configureB(c -> c.withLimits(LIMITS)));
 
     private static String tooLarge(int size) {
         return "grpc: received message larger than max (" + size + " vs. " + MAX_BODY + ")";
@@ -64,7 +51,7 @@ class LimitsE2eTest {
     @Test
     void requestMessageAtTheLimitPasses() {
         byte[] m = random(MAX_BODY, 1);
-        CallResult r = GrpcCalls.unary(net.channel(), TestService.ECHO, routedTo("server"), m);
+        CallResult r = GrpcCalls.unary(NET.get().channel(), TestService.ECHO, routedTo("server"), m);
         assertSameBytes("echo of a message exactly at --max-body-size", m, r.single());
     }
 
@@ -72,7 +59,7 @@ class LimitsE2eTest {
     void requestMessageOverTheLimitIsResourceExhausted() {
         int size = 2 * MAX_BODY;
         Metadata md = routedTo("server");
-        RecordingCall call = GrpcCalls.start(net.channel(), TestService.ECHO, CallOptions.DEFAULT, md);
+        RecordingCall call = GrpcCalls.start(NET.get().channel(), TestService.ECHO, CallOptions.DEFAULT, md);
         call.send(random(size, 2)).halfClose();
         CallResult r = call.await(WAIT);
         GrpcCalls.assertStatus(Status.Code.RESOURCE_EXHAUSTED, tooLarge(size), r);
@@ -81,7 +68,7 @@ class LimitsE2eTest {
     @Test
     void responseMessageOverTheLimitIsResourceExhausted() {
         int size = MAX_BODY + 1;
-        RecordingCall call = GrpcCalls.start(net.channel(), TestService.FETCH, CallOptions.DEFAULT,
+        RecordingCall call = GrpcCalls.start(NET.get().channel(), TestService.FETCH, CallOptions.DEFAULT,
                 routedTo("server"));
         call.send(TestService.fetchRequest(1, size)).halfClose();
         CallResult r = call.await(WAIT);
@@ -95,11 +82,11 @@ class LimitsE2eTest {
         for (int i = 0; i < 40; i++) {
             requests.add(random(MAX_BODY / 2, i));
         }
-        CallResult sum = GrpcCalls.call(net.channel(), TestService.SUM, CallOptions.DEFAULT, routedTo("server"),
+        CallResult sum = GrpcCalls.call(NET.get().channel(), TestService.SUM, CallOptions.DEFAULT, routedTo("server"),
                 requests);
         assertEquals(40L * (MAX_BODY / 2), TestService.readLong(sum.single(), 0), "bytes summed by the app");
 
-        CallResult fetched = GrpcCalls.call(net.channel(), TestService.FETCH, CallOptions.DEFAULT, routedTo("server"),
+        CallResult fetched = GrpcCalls.call(NET.get().channel(), TestService.FETCH, CallOptions.DEFAULT, routedTo("server"),
                 List.of(TestService.fetchRequest(40, MAX_BODY))).assertOk();
         assertEquals(40, fetched.messages().size(), "server-streamed messages exactly at the limit");
     }
@@ -113,8 +100,8 @@ class LimitsE2eTest {
         Metadata md = routedTo("server");
         md.put(bin("x-huge-bin"), random(640 * 1024, 9));       // ~853 KiB once base64-encoded
         md.put(ascii("x-huge-text"), "m".repeat(350 * 1024));
-        GrpcCalls.unary(net.channel(), TestService.ECHO, md, new byte[] {1}).assertOk();
-        ReceivedCall rc = net.serverApp().awaitCall(md.get(ReceivedCall.TEST_ID), WAIT);
+        GrpcCalls.unary(NET.get().channel(), TestService.ECHO, md, new byte[] {1}).assertOk();
+        ReceivedCall rc = NET.get().serverApp().awaitCall(md.get(ReceivedCall.TEST_ID), WAIT);
         MetadataE2eTest.assertMetadataPassedOn(md, rc.headers());
     }
 }

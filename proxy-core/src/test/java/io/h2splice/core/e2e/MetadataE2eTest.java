@@ -10,10 +10,10 @@ import io.h2splice.core.testing.ReceivedCall;
 import io.h2splice.core.testing.Script;
 import io.h2splice.core.testing.TestApp;
 import io.h2splice.core.testing.TestService;
+import io.h2splice.core.testing.SharedSidecars;
 import io.h2splice.core.testing.TwoSidecars;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 import java.nio.charset.StandardCharsets;
@@ -46,21 +46,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 class MetadataE2eTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static TwoSidecars net;
-
-    @BeforeAll
-    @Timeout(60)
-    static void start() throws Exception {
-        net = TwoSidecars.start();
-    }
-
-    @AfterAll
-    @Timeout(60)
-    static void stop() {
-        if (net != null) {
-            net.close();
-        }
-    }
+    @RegisterExtension
+    static final SharedSidecars NET = new SharedSidecars(TwoSidecars.builder());
 
     private static byte[] allByteValues() {
         byte[] b = new byte[256];
@@ -84,8 +71,8 @@ class MetadataE2eTest {
         md.put(bin("x-multi-bin"), new byte[] {(byte) 0xff, 0, (byte) 0x80});
         md.put(bin("x-empty-bin"), new byte[0]);
 
-        GrpcCalls.unary(net.channel(), TestService.ECHO, md, new byte[] {1}).assertOk();
-        ReceivedCall rc = net.serverApp().awaitCall(md.get(ReceivedCall.TEST_ID), WAIT);
+        GrpcCalls.unary(NET.get().channel(), TestService.ECHO, md, new byte[] {1}).assertOk();
+        ReceivedCall rc = NET.get().serverApp().awaitCall(md.get(ReceivedCall.TEST_ID), WAIT);
         assertMetadataPassedOn(md, rc.headers());
     }
 
@@ -95,8 +82,8 @@ class MetadataE2eTest {
         Metadata md = routedTo("server");
         md.put(bin("x-large-bin"), random(96 * 1024, 7));
         md.put(ascii("x-large-text"), "t".repeat(32 * 1024));
-        GrpcCalls.unary(net.channel(), TestService.ECHO, md, new byte[] {1}).assertOk();
-        ReceivedCall rc = net.serverApp().awaitCall(md.get(ReceivedCall.TEST_ID), WAIT);
+        GrpcCalls.unary(NET.get().channel(), TestService.ECHO, md, new byte[] {1}).assertOk();
+        ReceivedCall rc = NET.get().serverApp().awaitCall(md.get(ReceivedCall.TEST_ID), WAIT);
         assertMetadataPassedOn(md, rc.headers());
     }
 
@@ -113,9 +100,9 @@ class MetadataE2eTest {
         trailers.put(ascii("x-trl-multi"), "2");
         trailers.put(bin("x-trl-bin"), random(3000, 3));
         byte[] message = random(20_000, 4);
-        net.serverApp().script("response-metadata", new Script(headers, message, Status.OK, trailers));
+        NET.get().serverApp().script("response-metadata", new Script(headers, message, Status.OK, trailers));
 
-        CallResult r = GrpcCalls.unary(net.channel(), TestService.SCRIPTED, routedTo("server"),
+        CallResult r = GrpcCalls.unary(NET.get().channel(), TestService.SCRIPTED, routedTo("server"),
                 "response-metadata".getBytes(StandardCharsets.UTF_8));
         assertSameBytes("response message", message, r.single());
         assertMetadataPassedOn(headers, r.headers());
@@ -128,8 +115,8 @@ class MetadataE2eTest {
         md.put(DAPR_CALLER_APP_ID, "mallory");             // forged: A replaces it with its own app id
         md.put(DAPR_CALLER_NAMESPACE, "evil");             // forged: A replaces it with its namespace
         md.put(DAPR_API_TOKEN, "client-secret-token");     // no token configured: still never sent on
-        GrpcCalls.unary(net.channel(), TestService.ECHO, md, new byte[] {1}).assertOk();
-        Metadata seen = net.serverApp().awaitCall(md.get(ReceivedCall.TEST_ID), WAIT).headers();
+        GrpcCalls.unary(NET.get().channel(), TestService.ECHO, md, new byte[] {1}).assertOk();
+        Metadata seen = NET.get().serverApp().awaitCall(md.get(ReceivedCall.TEST_ID), WAIT).headers();
 
         List<String> problems = new ArrayList<>();
         expectValues(problems, seen, DAPR_APP_ID, List.of());
@@ -146,16 +133,16 @@ class MetadataE2eTest {
     @Test
     void pathAuthorityAndUserAgentPassUnchanged() {
         String authority = "server.example.test:8443";
-        ManagedChannel viaProxies = net.newChannel(b -> b.overrideAuthority(authority));
-        ManagedChannel direct = net.directChannel(b -> b.overrideAuthority(authority));
+        ManagedChannel viaProxies = NET.get().newChannel(b -> b.overrideAuthority(authority));
+        ManagedChannel direct = NET.get().directChannel(b -> b.overrideAuthority(authority));
 
         Metadata proxiedMd = routedTo("server");
         GrpcCalls.unary(viaProxies, TestService.ECHO, proxiedMd, new byte[] {1}).assertOk();
-        ReceivedCall proxied = net.serverApp().awaitCall(proxiedMd.get(ReceivedCall.TEST_ID), WAIT);
+        ReceivedCall proxied = NET.get().serverApp().awaitCall(proxiedMd.get(ReceivedCall.TEST_ID), WAIT);
 
         Metadata directMd = routedTo("server");
         GrpcCalls.unary(direct, TestService.ECHO, directMd, new byte[] {1}).assertOk();
-        ReceivedCall baseline = net.serverApp().awaitCall(directMd.get(ReceivedCall.TEST_ID), WAIT);
+        ReceivedCall baseline = NET.get().serverApp().awaitCall(directMd.get(ReceivedCall.TEST_ID), WAIT);
 
         assertEquals(TestService.ECHO.getFullMethodName(), proxied.method(), ":path at the app");
         assertEquals(authority, proxied.authority(), ":authority at the app");
@@ -171,10 +158,10 @@ class MetadataE2eTest {
         byte[] payload = ("compressible " + "abcdefgh".repeat(1 << 16)).getBytes(StandardCharsets.UTF_8);
         Metadata md = routedTo("server");
         md.put(TestApp.COMPRESS_RESPONSE, "gzip");
-        CallResult r = GrpcCalls.call(net.channel(), TestService.ECHO, CallOptions.DEFAULT.withCompression("gzip"),
+        CallResult r = GrpcCalls.call(NET.get().channel(), TestService.ECHO, CallOptions.DEFAULT.withCompression("gzip"),
                 md, List.of(payload));
         assertSameBytes("gzip echo", payload, r.single());
-        ReceivedCall rc = net.serverApp().awaitCall(md.get(ReceivedCall.TEST_ID), WAIT);
+        ReceivedCall rc = NET.get().serverApp().awaitCall(md.get(ReceivedCall.TEST_ID), WAIT);
         assertEquals("gzip", rc.headers().get(GrpcCalls.GRPC_ENCODING), "grpc-encoding of the request at the app");
         assertEquals("gzip", r.headers().get(GrpcCalls.GRPC_ENCODING), "grpc-encoding of the response at the client");
     }
@@ -182,8 +169,8 @@ class MetadataE2eTest {
     @Test
     void noDeadlineMeansNoGrpcTimeoutAtTheApp() {
         Metadata md = routedTo("server");
-        GrpcCalls.unary(net.channel(), TestService.ECHO, md, new byte[] {1}).assertOk();
-        ReceivedCall rc = net.serverApp().awaitCall(md.get(ReceivedCall.TEST_ID), WAIT);
+        GrpcCalls.unary(NET.get().channel(), TestService.ECHO, md, new byte[] {1}).assertOk();
+        ReceivedCall rc = NET.get().serverApp().awaitCall(md.get(ReceivedCall.TEST_ID), WAIT);
         assertNull(rc.deadlineRemainingNanos(), "the proxies invented a deadline the client never set");
     }
 

@@ -10,10 +10,10 @@ import io.h2splice.core.testing.ReceivedCall;
 import io.h2splice.core.testing.RecordingCall;
 import io.h2splice.core.testing.TestApp;
 import io.h2splice.core.testing.TestService;
+import io.h2splice.core.testing.SharedSidecars;
 import io.h2splice.core.testing.TwoSidecars;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -37,24 +37,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RoutingE2eTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static TwoSidecars net;
-
-    @BeforeAll
-    @Timeout(60)
-    static void start() throws Exception {
-        net = TwoSidecars.start();
-    }
-
-    @AfterAll
-    @Timeout(60)
-    static void stop() {
-        if (net != null) {
-            net.close();
-        }
-    }
+    @RegisterExtension
+    static final SharedSidecars NET = new SharedSidecars(TwoSidecars.builder());
 
     private static CallResult echo(Metadata md) {
-        return GrpcCalls.unary(net.channel(), TestService.ECHO, md, new byte[] {42});
+        return GrpcCalls.unary(NET.get().channel(), TestService.ECHO, md, new byte[] {42});
     }
 
     /** A proxy-made error is trailers-only and never reaches an app. */
@@ -62,7 +49,7 @@ class RoutingE2eTest {
         GrpcCalls.assertStatus(code, message, r);
         assertTrue(r.trailersOnly(), "a proxy-made error must be a trailers-only response, got " + r.describe());
         String id = md.get(ReceivedCall.TEST_ID);
-        assertNull(net.serverApp().call(id), "the call reached the app anyway");
+        assertNull(NET.get().serverApp().call(id), "the call reached the app anyway");
     }
 
     @Test
@@ -107,7 +94,7 @@ class RoutingE2eTest {
         MethodDescriptor<byte[], byte[]> invoke = TestService.method("dapr.proto.runtime.v1.Dapr/InvokeService",
                 MethodDescriptor.MethodType.UNARY);
         Metadata md = routedTo(null);
-        CallResult r = GrpcCalls.unary(net.channel(), invoke, md, new byte[0]);
+        CallResult r = GrpcCalls.unary(NET.get().channel(), invoke, md, new byte[0]);
         assertEquals(Status.Code.UNIMPLEMENTED, r.status().getCode(), "Dapr API call: " + r.describe());
         assertTrue(r.trailersOnly(), "a proxy-made error must be trailers-only, got " + r.describe());
     }
@@ -117,12 +104,12 @@ class RoutingE2eTest {
     void methodPathWithQueryOrFragmentIsInvalidArgument(String fullMethod) {
         MethodDescriptor<byte[], byte[]> bad = TestService.method(fullMethod, MethodDescriptor.MethodType.UNARY);
         Metadata md = routedTo("server");
-        CallResult r = GrpcCalls.unary(net.channel(), bad, md, new byte[] {1});
+        CallResult r = GrpcCalls.unary(NET.get().channel(), bad, md, new byte[] {1});
         String desc = String.valueOf(r.status().getDescription());
         if (r.status().getCode() != Status.Code.INVALID_ARGUMENT || !desc.startsWith("invalid method: ")) {
             throw new AssertionError("expected INVALID_ARGUMENT 'invalid method: ...' but got " + r.describe());
         }
-        assertNull(net.serverApp().call(md.get(ReceivedCall.TEST_ID)), "the bad method reached the app");
+        assertNull(NET.get().serverApp().call(md.get(ReceivedCall.TEST_ID)), "the bad method reached the app");
     }
 
     @ParameterizedTest
@@ -131,11 +118,11 @@ class RoutingE2eTest {
         MethodDescriptor<byte[], byte[]> method = version.equals("v1") ? TestService.REFLECTION_V1
                 : TestService.REFLECTION_V1ALPHA;
         Metadata md = routedTo("server");
-        CallResult r = GrpcCalls.call(net.channel(), method, CallOptions.DEFAULT, md,
+        CallResult r = GrpcCalls.call(NET.get().channel(), method, CallOptions.DEFAULT, md,
                 List.of(new byte[] {1, 2, 3}, new byte[] {4}));
         r.assertOk();
         assertEquals(2, r.messages().size(), "reflection-named bidi replies: " + r.describe());
-        ReceivedCall rc = net.serverApp().awaitCall(md.get(ReceivedCall.TEST_ID), WAIT);
+        ReceivedCall rc = NET.get().serverApp().awaitCall(md.get(ReceivedCall.TEST_ID), WAIT);
         assertEquals(method.getFullMethodName(), rc.method());
     }
 

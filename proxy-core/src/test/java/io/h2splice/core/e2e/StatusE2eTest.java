@@ -6,10 +6,10 @@ import io.h2splice.core.testing.CallResult;
 import io.h2splice.core.testing.GrpcCalls;
 import io.h2splice.core.testing.Script;
 import io.h2splice.core.testing.TestService;
+import io.h2splice.core.testing.SharedSidecars;
 import io.h2splice.core.testing.TwoSidecars;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -32,21 +32,8 @@ class StatusE2eTest {
     /** Non-ASCII, percent sign, control characters: grpc-message is percent-encoded on the wire. */
     private static final String TRICKY = "ünïcødé ✓ 100% done, tab\there, newline\nthere, \"quoted\" €";
 
-    private static TwoSidecars net;
-
-    @BeforeAll
-    @Timeout(60)
-    static void start() throws Exception {
-        net = TwoSidecars.start();
-    }
-
-    @AfterAll
-    @Timeout(60)
-    static void stop() {
-        if (net != null) {
-            net.close();
-        }
-    }
+    @RegisterExtension
+    static final SharedSidecars NET = new SharedSidecars(TwoSidecars.builder());
 
     /** Trailers-only error response from the app (no headers, no message). */
     @ParameterizedTest
@@ -58,9 +45,9 @@ class StatusE2eTest {
         trailers.put(GrpcCalls.STATUS_DETAILS, details);
         trailers.put(ascii("x-error-context"), "ctx-" + code.value());
         String key = "trailers-only-" + code;
-        net.serverApp().script(key, Script.fail(code.toStatus().withDescription(message), trailers));
+        NET.get().serverApp().script(key, Script.fail(code.toStatus().withDescription(message), trailers));
 
-        CallResult r = GrpcCalls.unary(net.channel(), TestService.SCRIPTED, routedTo("server"),
+        CallResult r = GrpcCalls.unary(NET.get().channel(), TestService.SCRIPTED, routedTo("server"),
                 key.getBytes(StandardCharsets.UTF_8));
         GrpcCalls.assertStatus(code, message, r);
         assertSameBytes("grpc-status-details-bin", details, r.trailers().get(GrpcCalls.STATUS_DETAILS));
@@ -70,9 +57,9 @@ class StatusE2eTest {
     /** A frame splicer forwards the app's single HEADERS+END_STREAM frame as is (DESIGN.md: trailers are spliced). */
     @Test
     void trailersOnlyResponseOfTheAppStaysTrailersOnly() {
-        net.serverApp().script("stays-trailers-only",
+        NET.get().serverApp().script("stays-trailers-only",
                 Script.fail(Status.NOT_FOUND.withDescription("no such thing"), new Metadata()));
-        CallResult r = GrpcCalls.unary(net.channel(), TestService.SCRIPTED, routedTo("server"),
+        CallResult r = GrpcCalls.unary(NET.get().channel(), TestService.SCRIPTED, routedTo("server"),
                 "stays-trailers-only".getBytes(StandardCharsets.UTF_8));
         GrpcCalls.assertStatus(Status.Code.NOT_FOUND, "no such thing", r);
         assertTrue(r.trailersOnly(), "the app answered trailers-only; the client got " + r.describe());
@@ -91,9 +78,9 @@ class StatusE2eTest {
         trailers.put(GrpcCalls.STATUS_DETAILS, details);
         String key = "after-message-" + code;
         byte[] reply = random(5000, code.value());
-        net.serverApp().script(key, new Script(headers, reply, code.toStatus().withDescription(message), trailers));
+        NET.get().serverApp().script(key, new Script(headers, reply, code.toStatus().withDescription(message), trailers));
 
-        CallResult r = GrpcCalls.unary(net.channel(), TestService.SCRIPTED, routedTo("server"),
+        CallResult r = GrpcCalls.unary(NET.get().channel(), TestService.SCRIPTED, routedTo("server"),
                 key.getBytes(StandardCharsets.UTF_8));
         GrpcCalls.assertStatus(code, message, r);
         assertFalse(r.trailersOnly(), "the app sent headers first; got " + r.describe());
@@ -106,8 +93,8 @@ class StatusE2eTest {
     @Test
     void longStatusMessagePassesThroughUnchanged() {
         String message = "long: " + "0123456789abcdef%".repeat(400);
-        net.serverApp().script("long-message", Script.fail(Status.ABORTED.withDescription(message), new Metadata()));
-        CallResult r = GrpcCalls.unary(net.channel(), TestService.SCRIPTED, routedTo("server"),
+        NET.get().serverApp().script("long-message", Script.fail(Status.ABORTED.withDescription(message), new Metadata()));
+        CallResult r = GrpcCalls.unary(NET.get().channel(), TestService.SCRIPTED, routedTo("server"),
                 "long-message".getBytes(StandardCharsets.UTF_8));
         GrpcCalls.assertStatus(Status.Code.ABORTED, message, r);
     }

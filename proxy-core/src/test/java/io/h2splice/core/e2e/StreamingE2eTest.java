@@ -13,10 +13,10 @@ import io.h2splice.core.testing.ReceivedCall;
 import io.h2splice.core.testing.RecordingCall;
 import io.h2splice.core.testing.TestApp;
 import io.h2splice.core.testing.TestService;
+import io.h2splice.core.testing.SharedSidecars;
 import io.h2splice.core.testing.TwoSidecars;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 import java.nio.charset.StandardCharsets;
@@ -40,35 +40,22 @@ import static org.junit.jupiter.api.Assertions.fail;
 class StreamingE2eTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private static TwoSidecars net;
-
-    @BeforeAll
-    @Timeout(60)
-    static void start() throws Exception {
-        net = TwoSidecars.start();
-    }
-
-    @AfterAll
-    @Timeout(60)
-    static void stop() {
-        if (net != null) {
-            net.close();
-        }
-    }
+    @RegisterExtension
+    static final SharedSidecars NET = new SharedSidecars(TwoSidecars.builder());
 
     @Test
     void unaryEchoReachesTheServerAppAndComesBack() {
         byte[] request = random(1000, 1);
         Metadata md = routedTo("server");
-        CallResult r = GrpcCalls.unary(net.channel(), TestService.ECHO, md, request);
+        CallResult r = GrpcCalls.unary(NET.get().channel(), TestService.ECHO, md, request);
         assertSameBytes("unary echo reply", request, r.single());
         assertEquals("server-app", r.headers().get(TestApp.SERVED_BY), "reply should come from B's app");
-        net.serverApp().awaitCall(md.get(ReceivedCall.TEST_ID), WAIT).awaitCompleted(WAIT);
+        NET.get().serverApp().awaitCall(md.get(ReceivedCall.TEST_ID), WAIT).awaitCompleted(WAIT);
     }
 
     @Test
     void emptyUnaryMessage() {
-        CallResult r = GrpcCalls.unary(net.channel(), TestService.ECHO, routedTo("server"), new byte[0]);
+        CallResult r = GrpcCalls.unary(NET.get().channel(), TestService.ECHO, routedTo("server"), new byte[0]);
         assertSameBytes("empty echo reply", new byte[0], r.single());
     }
 
@@ -84,7 +71,7 @@ class StreamingE2eTest {
                 total += s;
             }
         }
-        CallResult r = GrpcCalls.call(net.channel(), TestService.SUM, CallOptions.DEFAULT, routedTo("server"),
+        CallResult r = GrpcCalls.call(NET.get().channel(), TestService.SUM, CallOptions.DEFAULT, routedTo("server"),
                 requests);
         assertEquals(total, TestService.readLong(r.single(), 0),
                 "bytes the app counted over " + requests.size() + " client-streamed messages");
@@ -94,7 +81,7 @@ class StreamingE2eTest {
     void serverStreamingDeliversEveryMessageInOrder() {
         int count = 300;
         int size = 10_000;
-        CallResult r = GrpcCalls.call(net.channel(), TestService.FETCH, CallOptions.DEFAULT, routedTo("server"),
+        CallResult r = GrpcCalls.call(NET.get().channel(), TestService.FETCH, CallOptions.DEFAULT, routedTo("server"),
                 List.of(TestService.fetchRequest(count, size))).assertOk();
         assertEquals(count, r.messages().size(), "server-streamed messages received");
         for (int i = 0; i < count; i++) {
@@ -108,7 +95,7 @@ class StreamingE2eTest {
     @Test
     void bidiPingPongIsStreamedNotBuffered() {
         // Each reply must arrive before the next request is sent: the proxy has to forward frames as they come.
-        RecordingCall call = GrpcCalls.start(net.channel(), TestService.CHAT, CallOptions.DEFAULT, routedTo("server"));
+        RecordingCall call = GrpcCalls.start(NET.get().channel(), TestService.CHAT, CallOptions.DEFAULT, routedTo("server"));
         for (int i = 0; i < 100; i++) {
             byte[] ping = random(1 + i * 997, i);
             call.send(ping);
@@ -121,7 +108,7 @@ class StreamingE2eTest {
 
     @Test
     void bidiBothDirectionsAtOnce() {
-        RecordingCall call = GrpcCalls.start(net.channel(), TestService.CHAT, CallOptions.DEFAULT, routedTo("server"));
+        RecordingCall call = GrpcCalls.start(NET.get().channel(), TestService.CHAT, CallOptions.DEFAULT, routedTo("server"));
         List<byte[]> sent = new ArrayList<>();
         for (int i = 0; i < 500; i++) {
             byte[] m = random(i * 131 % 40_000, 1000 + i);
@@ -139,7 +126,7 @@ class StreamingE2eTest {
     @Test
     void thousandConcurrentCallsOnOneChannelAllSucceedWithTheirOwnReply() throws Exception {
         int n = 1000;
-        Channel ch = net.routed("server");
+        Channel ch = NET.get().routed("server");
         List<byte[]> requests = new ArrayList<>(n);
         List<ListenableFuture<byte[]>> replies = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -178,7 +165,7 @@ class StreamingE2eTest {
     @Test
     void sixtyFourMebibyteMessageBothWays() {
         byte[] big = random(64 << 20, 64);
-        RecordingCall call = GrpcCalls.start(net.channel(), TestService.ECHO,
+        RecordingCall call = GrpcCalls.start(NET.get().channel(), TestService.ECHO,
                 CallOptions.DEFAULT.withDeadlineAfter(100, TimeUnit.SECONDS), routedTo("server"));
         call.send(big).halfClose();
         CallResult r = call.await(Duration.ofSeconds(110));

@@ -13,14 +13,12 @@ import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.ServerCalls;
 import io.h2splice.core.config.ProxyConfig;
+import io.h2splice.core.testing.TestService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -40,25 +38,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(60)
 class ProxyRuntimeTest {
 
-    static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    };
-
-    static final MethodDescriptor<byte[], byte[]> SLOW = MethodDescriptor.<byte[], byte[]>newBuilder()
-            .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName("rt.Svc/Slow")
-            .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+    static final MethodDescriptor<byte[], byte[]> SLOW = TestService.method("rt.Svc/Slow",
+            MethodDescriptor.MethodType.UNARY);
 
     private final HttpClient http = HttpClient.newHttpClient();
     private Server app;
