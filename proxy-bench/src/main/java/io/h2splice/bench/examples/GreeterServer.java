@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
  * The helloworld Greeter server, as in Dapr's "invoke with gRPC" how-to: answers {@code SayHello} with
  * {@code "Hello " + name} and logs {@code Received: <name>} on standard output.
  *
- * <p>Usage: {@code java -jar proxy-bench.jar [port]}. The port is {@code args[0]}, else {@code $APP_PORT} (set by
- * {@code h2splice run} / {@code dapr run}), else 50051. It listens on {@code $APP_CHANNEL_ADDRESS}, else
+ * <p>Usage: {@code java -cp proxy-bench.jar io.h2splice.bench.examples.GreeterServer [port]}. The port is
+ * {@code args[0]}, else {@code $APP_PORT} (set by {@code h2splice run} / {@code dapr run}), else 50051. It listens on {@code $APP_CHANNEL_ADDRESS}, else
  * 127.0.0.1; port 0 picks a free port. Runs until killed; SIGTERM shuts it down gracefully.
  */
 public final class GreeterServer {
