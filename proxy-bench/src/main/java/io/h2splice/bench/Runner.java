@@ -1,0 +1,377 @@
+package io.h2splice.bench;
+
+import io.h2splice.bench.load.LoadException;
+import io.h2splice.bench.load.LoadGenerator;
+import io.h2splice.bench.load.LoadResult;
+import io.h2splice.bench.load.LoadRun;
+import io.h2splice.bench.load.Scenario;
+import io.h2splice.bench.proc.ProcFiles;
+import io.h2splice.bench.proc.Sampler;
+import io.h2splice.bench.proc.Watched;
+import io.h2splice.bench.report.Cell;
+import io.h2splice.bench.report.Latency;
+import io.h2splice.bench.report.ProcessUsage;
+import io.h2splice.bench.report.RunReport;
+import io.h2splice.bench.report.ScenarioReport;
+import io.h2splice.bench.report.TopologyReport;
+import io.h2splice.bench.topology.DirectTopology;
+import io.h2splice.bench.topology.EchoApp;
+import io.h2splice.bench.topology.H2spliceInstall;
+import io.h2splice.bench.topology.PeerTopology;
+import io.h2splice.bench.topology.Setup;
+import io.h2splice.bench.topology.SidecarTopology;
+import io.h2splice.bench.topology.TargetTopology;
+import io.h2splice.bench.topology.Topology;
+import io.h2splice.bench.topology.TopologyContext;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * One benchmark run: starts the echo app, then for each topology starts its processes, runs every scenario (warm-up,
+ * then the measured window, with CPU read at the window's edges and RSS sampled throughout) and stops them. A topology
+ * that cannot start is reported and the run goes on.
+ */
+public final class Runner {
+
+    /** How long the first call of a scenario may be refused (UNAVAILABLE) while a path comes up. */
+    static final long FIRST_CALL_WITHIN_MILLIS = 10_000;
+
+    /** The load each topology gets first, to warm up the JIT: unary 16 B, 64 in flight (the most calls per second). */
+    static final Scenario WARM_UP = Scenario.parse("unary-16B-c64");
+
+    private final Options options;
+    private final String[] args;
+    private final Map<String, String> env;
+    private final Progress progress;
+    private boolean failed;
+
+    /** What a run produced: the report, where it was written, and whether anything failed. */
+    public record Outcome(RunReport report, Path outDir, boolean failed) {
+    }
+
+    public Runner(Options options, String[] args, Map<String, String> env, PrintStream err, boolean terminal) {
+        this.options = options;
+        this.args = args.clone();
+        this.env = Map.copyOf(env);
+        this.progress = new Progress(err, terminal, options.topologies().size() * options.scenarios().size());
+    }
+
+    public Outcome run() throws IOException, InterruptedException {
+        ZonedDateTime now = ZonedDateTime.now().truncatedTo(ChronoUnit.SECONDS);
+        H2spliceInstall h2splice = H2spliceInstall.locate(options.h2spliceJar(), options.sidecarJvmOpts(), env);
+        Path outDir = options.out() != null ? options.out() : defaultOut(h2splice, now);
+        Path logDir = outDir.resolve("logs");
+        Files.createDirectories(logDir);
+        Path workDir = Files.createTempDirectory("h2splice-bench-");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(workDir), "bench-clean"));
+        long perCell = options.warmupMillis() + options.durationMillis();
+        long estimate = options.topologies().size()
+                * (options.scenarios().size() * perCell + options.warmupMillis() + 2_000) / 1000;
+        progress.message(options.scenarios().size() + " scenarios × " + options.topologies().size()
+                + " topologies, " + Progress.seconds(options.warmupMillis()) + " warm-up + "
+                + Progress.seconds(options.durationMillis()) + " measured each: about " + estimate
+                + " s. Results and logs: " + outDir);
+
+        List<TopologyReport> topologyReports = new ArrayList<>();
+        Map<String, List<Cell>> cells = new LinkedHashMap<>();
+        for (Scenario s : options.scenarios()) {
+            cells.put(s.name(), new ArrayList<>());
+        }
+        String version = h2splice.hasJar() ? h2spliceVersion(h2splice) : null;
+        try (LoadGenerator generator = new LoadGenerator()) {
+            progress.between("starting the echo app");
+            EchoApp.Running app;
+            try {
+                app = EchoApp.start(logDir, options.appThreads());
+            } catch (Topology.TopologyException e) {
+                progress.message("cannot run anything: " + e.getMessage());
+                failed = true;
+                throw new IOException(e.getMessage());
+            }
+            try {
+                TopologyContext ctx = new TopologyContext(app.port(), workDir, logDir, h2splice, options.workers());
+                for (String name : options.topologies()) {
+                    Topology topology = topology(name);
+                    topologyReports.add(runTopology(topology, ctx, app, generator, cells, version));
+                }
+            } finally {
+                progress.clear();
+                app.child().stop();
+            }
+            Map<String, Object> flags = flags(h2splice, version, generator.transportLabel());
+            List<ScenarioReport> scenarios = new ArrayList<>();
+            for (Scenario s : options.scenarios()) {
+                scenarios.add(new ScenarioReport(s.name(), s.describe(), options.openLoop() ? "open" : "closed",
+                        options.rate(), s.payloadBytes(), s.kind() == Scenario.Kind.STREAM, cells.get(s.name())));
+            }
+            RunReport report = new RunReport(now.toOffsetDateTime().toString(),
+                    io.h2splice.bench.report.Machine.describe(), flags, topologyReports, scenarios);
+            return new Outcome(report, outDir, failed);
+        } finally {
+            deleteTree(workDir);
+        }
+    }
+
+    private TopologyReport runTopology(Topology topology, TopologyContext ctx, EchoApp.Running app,
+                                       LoadGenerator generator, Map<String, List<Cell>> cells, String version)
+            throws InterruptedException {
+        String name = topology.name();
+        progress.between("starting " + name + ": " + topology.describe());
+        Setup setup;
+        try {
+            setup = topology.start(ctx);
+        } catch (Topology.Skipped e) {
+            progress.message(name + " skipped: " + e.getMessage()
+                    + (e.detail() == null ? "" : " (" + e.detail() + ")"));
+            notRun(topology, "skipped", e.getMessage(), cells);
+            return new TopologyReport(name, topology.describe(), topology.hops(), "skipped", e.getMessage(),
+                    e.detail(), null, null, null);
+        } catch (Topology.TopologyException e) {
+            failed = true;
+            progress.message(name + " failed: " + e.getMessage());
+            notRun(topology, "failed", e.getMessage(), cells);
+            return new TopologyReport(name, topology.describe(), topology.hops(), "failed", e.getMessage(), null,
+                    null, null, null);
+        }
+        try (setup) {
+            Map<String, Long> idle = new LinkedHashMap<>();
+            for (Watched w : setup.proxies()) {
+                idle.put(w.name(), w.rssKib());
+            }
+            List<Watched> watched = new ArrayList<>(setup.proxies());
+            watched.add(new Watched("app", app.child().handle()));
+            watched.add(new Watched("client", ProcessHandle.current()));
+            try (Sampler sampler = new Sampler(watched, 100)) {
+                warmUp(name, setup, generator);
+                for (Scenario s : options.scenarios()) {
+                    progress.next(name, s.name());
+                    Cell cell = measure(topology, setup, s, generator, sampler, watched, idle);
+                    cells.get(s.name()).add(cell);
+                    progress.message(summary(name, s, cell));
+                }
+            }
+            String software = setup.software() != null ? setup.software()
+                    : name.equals("direct") || name.equals("target") ? null : version;
+            return new TopologyReport(name, topology.describe(), topology.hops(), "ok", null, null, software,
+                    setup.readyMillis(), idle);
+        }
+    }
+
+    /**
+     * Before the first scenario of a topology, {@code --warmup} seconds of {@link #WARM_UP} so that the JIT has
+     * compiled the hot paths of the new processes (and, on the first topology, of the client and the app) before any
+     * scenario's own warm-up: without it the first scenario measures the compiler. A failure here is left for the
+     * scenarios to report.
+     */
+    private void warmUp(String topology, Setup setup, LoadGenerator generator) throws InterruptedException {
+        if (options.warmupMillis() == 0) {
+            return;
+        }
+        progress.between(topology + " · warm-up (" + WARM_UP.describe() + ")");
+        try (LoadRun run = generator.start(setup.endpoint(), WARM_UP, 0, FIRST_CALL_WITHIN_MILLIS)) {
+            progress.phase("warm-up", options.warmupMillis());
+            run.finish();
+        } catch (LoadException e) {
+            // the first scenario will fail the same way and say so
+        }
+    }
+
+    private Cell measure(Topology topology, Setup setup, Scenario s, LoadGenerator generator, Sampler sampler,
+                         List<Watched> watched, Map<String, Long> idle) throws InterruptedException {
+        String deaths = setup.deaths();
+        if (deaths != null) {
+            failed = true;
+            return Cell.notRun(topology.name(), topology.hops(), "failed", deaths);
+        }
+        progress.status("connecting");
+        LoadRun run;
+        try {
+            run = generator.start(setup.endpoint(), s, options.rate(), FIRST_CALL_WITHIN_MILLIS);
+        } catch (LoadException e) {
+            failed = true;
+            String dead = setup.deaths();
+            return Cell.notRun(topology.name(), topology.hops(), "failed",
+                    e.getMessage() + (dead == null ? "" : "; " + dead));
+        }
+        LoadResult result;
+        long[] cpu0;
+        long[] cpu1;
+        java.util.OptionalLong machine0;
+        java.util.OptionalLong machine1;
+        long[] peaks;
+        int unfinished;
+        try {
+            sampler.resetPeaks();
+            if (options.warmupMillis() > 0) {
+                progress.phase("warm-up", options.warmupMillis());
+            }
+            run.beginWindow();
+            machine0 = ProcFiles.machineBusyNanos();
+            cpu0 = sampler.cpuNanos();
+            progress.phase("measure", options.durationMillis());
+            result = run.endWindow();
+            cpu1 = sampler.cpuNanos();
+            machine1 = ProcFiles.machineBusyNanos();
+            sampler.sampleOnce();
+            peaks = sampler.peaksKib();
+            progress.status("finishing");
+            unfinished = run.finish();
+        } finally {
+            run.close();
+        }
+        List<ProcessUsage> usage = new ArrayList<>();
+        int proxies = setup.proxies().size();
+        long ours = 0;
+        for (int i = 0; i < watched.size(); i++) {
+            long cpu = cpu1[i] - cpu0[i];
+            ours += cpu;
+            double per1k = result.count() == 0 ? Double.NaN : cpu / 1e6 / (result.count() / 1000.0);
+            String role = i < proxies ? "proxy" : watched.get(i).name();
+            usage.add(new ProcessUsage(watched.get(i).name(), role, cpu, per1k,
+                    idle.getOrDefault(watched.get(i).name(), 0L), peaks[i]));
+        }
+        double otherCores = machine0.isPresent() && machine1.isPresent()
+                ? Math.max(0, machine1.getAsLong() - machine0.getAsLong() - ours) / (double) result.elapsedNanos()
+                : Double.NaN;
+        String dead = setup.deaths();
+        if (result.count() == 0 || dead != null) {
+            failed = true;
+            String why = result.count() == 0 ? "no call succeeded in the window"
+                    + (result.firstError() == null ? "" : " (first error: " + result.firstError() + ")") : "";
+            return Cell.notRun(topology.name(), topology.hops(), "failed",
+                    why + (dead == null ? "" : (why.isEmpty() ? "" : "; ") + dead));
+        }
+        if (unfinished > 0) {
+            progress.message(topology.name() + " · " + s.name() + ": " + unfinished
+                    + " calls or streams did not finish within 10 s after the window (a stall)");
+        }
+        return new Cell(topology.name(), topology.hops(), "ok", null, result.count(), result.elapsedNanos(),
+                result.perSecond(), result.megabytesPerSecond(), result.errors(), result.firstError(), unfinished,
+                Latency.of(result.latencies()), usage, otherCores);
+    }
+
+    private void notRun(Topology t, String status, String reason, Map<String, List<Cell>> cells) {
+        for (Scenario s : options.scenarios()) {
+            progress.next(t.name(), s.name());
+            cells.get(s.name()).add(Cell.notRun(t.name(), t.hops(), status, reason));
+        }
+    }
+
+    private static String summary(String topology, Scenario s, Cell c) {
+        if (!c.ok()) {
+            return topology + " · " + s.name() + ": " + c.status() + ": " + c.reason();
+        }
+        Latency l = c.latency();
+        return String.format(Locale.ROOT, "%s · %s: %,.0f %s/s, %.1f MB/s, p50 %.0f µs, p99 %.0f µs%s", topology,
+                s.name(), c.perSecond(), s.kind() == Scenario.Kind.STREAM ? "msg" : "req",
+                c.megabytesPerSecond(), l.p50() / 1e3, l.p99() / 1e3,
+                c.errors() > 0 ? ", " + c.errors() + " errors (" + c.firstError() + ")" : "");
+    }
+
+    private Topology topology(String name) {
+        return switch (name) {
+            case "direct" -> new DirectTopology();
+            case "1hop" -> new SidecarTopology(SidecarTopology.Kind.ONE_HOP);
+            case "2hop" -> new SidecarTopology(SidecarTopology.Kind.TWO_HOP);
+            case "2hop-mtls" -> new SidecarTopology(SidecarTopology.Kind.TWO_HOP_MTLS);
+            case "target" -> new TargetTopology(options.targetHost(), options.targetPort(), options.metadata(),
+                    options.targetHops());
+            default -> new PeerTopology(PeerTopology.Peer.of(name), env.get("PATH"));
+        };
+    }
+
+    private Map<String, Object> flags(H2spliceInstall h2splice, String version, String clientTransport) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("args", List.of(args));
+        m.put("warmupSeconds", options.warmupMillis() / 1000.0);
+        m.put("topologyWarmup", options.warmupMillis() == 0 ? null : WARM_UP.name());
+        m.put("durationSeconds", options.durationMillis() / 1000.0);
+        m.put("scenarios", options.scenarios().stream().map(Scenario::name).toList());
+        m.put("topologies", options.topologies());
+        m.put("loop", options.openLoop() ? "open" : "closed");
+        m.put("rate", options.rate());
+        m.put("concurrencyOverride", options.concurrency());
+        m.put("streamWindowMessages", Scenario.STREAM_WINDOW);
+        m.put("target", options.hasTarget() ? options.targetHost() + ":" + options.targetPort() : null);
+        m.put("targetMetadata", new LinkedHashMap<>(options.metadata()));
+        m.put("targetHops", options.targetHops());
+        m.put("workers", options.workers());
+        m.put("h2spliceJar", h2splice.jar() == null ? null : h2splice.jar().toString());
+        m.put("h2spliceVersion", version);
+        m.put("sidecarJava", h2splice.java());
+        m.put("sidecarJvmOpts", h2splice.jvmOpts());
+        m.put("sidecarJvmOptsSource", h2splice.jvmOptsSource());
+        m.put("appJvmOpts", io.h2splice.bench.topology.EchoApp.jvmOpts());
+        m.put("appThreads", options.appThreads());
+        m.put("clientTransport", clientTransport);
+        m.put("clientEventLoopThreads", 1);
+        m.put("clientJvmOpts", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+        m.put("clockTicksPerSecond", ProcFiles.clockTicks());
+        return m;
+    }
+
+    /** {@code java -jar h2splice.jar --version}'s line, or {@code null}. */
+    private static String h2spliceVersion(H2spliceInstall h2splice) {
+        Process p = null;
+        try {
+            p = new ProcessBuilder(h2splice.java(), "-jar", h2splice.jar().toString(), "--version")
+                    .redirectErrorStream(true).start();
+            String out;
+            try (InputStream in = p.getInputStream()) {
+                out = new String(in.readNBytes(1024), StandardCharsets.UTF_8).strip();
+            }
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 && !out.isEmpty()
+                    ? out.split("\\R")[0] : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } finally {
+            if (p != null) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    static Path defaultOut(H2spliceInstall h2splice, ZonedDateTime now) {
+        String stamp = now.format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH-mm-ss", Locale.ROOT));
+        if (h2splice.root() != null && Files.isDirectory(h2splice.root().resolve("proxy-bench"))) {
+            return h2splice.root().resolve("proxy-bench").resolve("results").resolve(stamp);
+        }
+        return Path.of("bench-results", stamp).toAbsolutePath();
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            all.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    // a leftover in the temp directory is harmless
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            // idem
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package io.h2splice.bench.topology;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * How the benchmark starts h2splice: the java binary (this JVM's), the JVM flags and {@code proxy-cli/target/h2splice.jar}.
+ *
+ * <p>The jar is {@code --h2splice-jar}, else found by walking up from the benchmark's own jar (or classes) and then
+ * from the working directory to a directory holding {@code proxy-cli/target/h2splice.jar}: the repository root.
+ *
+ * <p>The JVM flags are those a user gets from {@code bin/h2splice}: {@code --sidecar-jvm-opts} if given, else
+ * {@code $H2SPLICE_JAVA_OPTS} (as the launcher reads it), else the default written in the launcher's
+ * {@code ${H2SPLICE_JAVA_OPTS:-...}}, read from the file so the benchmark follows it when it changes, else
+ * {@link #BUILT_IN_JVM_OPTS}.
+ *
+ * @param root          the repository root, or {@code null} when not found
+ * @param jar           h2splice's jar, or {@code null} when not found
+ * @param missing       why {@code jar} is {@code null}: one line
+ * @param jvmOpts       the sidecars' JVM flags
+ * @param jvmOptsSource where {@code jvmOpts} came from, for the report
+ */
+public record H2spliceInstall(Path root, Path jar, String missing, String java, List<String> jvmOpts,
+                              String jvmOptsSource) {
+
+    static final String JAR = "proxy-cli/target/h2splice.jar";
+    static final String LAUNCHER = "bin/h2splice";
+    static final List<String> BUILT_IN_JVM_OPTS =
+            List.of("-Xms32m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
+    private static final Pattern DEFAULT_OPTS = Pattern.compile("\\$\\{H2SPLICE_JAVA_OPTS:-([^}]*)}");
+
+    public H2spliceInstall {
+        jvmOpts = List.copyOf(jvmOpts);
+    }
+
+    /** Finds the jar and the flags as described above. */
+    public static H2spliceInstall locate(Path explicitJar, String jvmOptsOverride, Map<String, String> env) {
+        Path root = findRoot(codeLocation());
+        if (root == null) {
+            root = findRoot(Path.of("").toAbsolutePath());
+        }
+        Path jar;
+        String missing = null;
+        if (explicitJar != null) {
+            jar = Files.isRegularFile(explicitJar) ? explicitJar.toAbsolutePath() : null;
+            if (jar == null) {
+                missing = "--h2splice-jar " + explicitJar + ": no such file";
+            }
+        } else if (root != null) {
+            jar = root.resolve(JAR);
+        } else {
+            jar = null;
+            missing = "h2splice's jar (" + JAR + ") not found above " + codeLocation() + " or the working directory; "
+                    + "build it with 'mvn -B -DskipTests package' or pass --h2splice-jar PATH";
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> opts;
+        String source;
+        String fromEnv = env.get("H2SPLICE_JAVA_OPTS");
+        if (jvmOptsOverride != null) {
+            opts = split(jvmOptsOverride);
+            source = "--sidecar-jvm-opts";
+        } else if (fromEnv != null && !fromEnv.isBlank()) {
+            opts = split(fromEnv);
+            source = "$H2SPLICE_JAVA_OPTS";
+        } else {
+            List<String> launcher = root == null ? null : launcherDefaults(root);
+            if (launcher != null) {
+                opts = launcher;
+                source = LAUNCHER;
+            } else {
+                opts = BUILT_IN_JVM_OPTS;
+                source = "built-in (" + LAUNCHER + " not found or not readable)";
+            }
+        }
+        return new H2spliceInstall(root, jar, missing, java, opts, source);
+    }
+
+    /** The default flags of {@code bin/h2splice} under {@code root}; {@code null} when they cannot be read. */
+    static List<String> launcherDefaults(Path root) {
+        try {
+            return launcherDefaults(Files.readString(root.resolve(LAUNCHER)), root);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The text between {@code ${H2SPLICE_JAVA_OPTS:-} and <code>}</code>, {@code $root} expanded; else null. */
+    static List<String> launcherDefaults(String script, Path root) {
+        for (String line : script.split("\n")) {
+            if (line.stripLeading().startsWith("#")) {
+                continue;
+            }
+            Matcher m = DEFAULT_OPTS.matcher(line);
+            if (m.find()) {
+                String opts = m.group(1).replace("${root}", root.toString()).replace("$root", root.toString());
+                return opts.contains("$") || opts.contains("`") ? null : split(opts);
+            }
+        }
+        return null;
+    }
+
+    static List<String> split(String opts) {
+        String t = opts.strip();
+        return t.isEmpty() ? List.of() : Arrays.asList(t.split("\\s+"));
+    }
+
+    /** The directory that holds {@value #JAR} or {@value #LAUNCHER}, walking up from {@code from}; else null. */
+    static Path findRoot(Path from) {
+        for (Path p = from; p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve(JAR)) || (Files.isRegularFile(p.resolve(LAUNCHER))
+                    && Files.isDirectory(p.resolve("proxy-cli")))) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** The benchmark's jar or classes directory. */
+    static Path codeLocation() {
+        try {
+            return Path.of(H2spliceInstall.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                    .toAbsolutePath();
+        } catch (URISyntaxException | RuntimeException e) {
+            return Path.of("").toAbsolutePath();
+        }
+    }
+
+    /** The jar exists now (a build may have been run since {@link #locate}). */
+    public boolean hasJar() {
+        return jar != null && Files.isRegularFile(jar);
+    }
+
+    /** Why sidecars cannot start, one line. */
+    public String whyNoJar() {
+        if (missing != null) {
+            return missing;
+        }
+        return jar + " not built yet: run 'mvn -B -DskipTests package' in " + root;
+    }
+}
