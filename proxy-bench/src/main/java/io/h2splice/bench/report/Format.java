@@ -34,6 +34,24 @@ final class Format {
         return sign + sig3(abs / 1e9) + "s";
     }
 
+    /** An axis label: {@code 200µs}, {@code 1ms}, {@code 50ms}, {@code 2s} (values of 1, 2, 5 times a power of 10). */
+    String axis(double nanos) {
+        if (nanos < 1_000) {
+            return String.format(Locale.ROOT, "%.0fns", nanos);
+        }
+        if (nanos < 1_000_000) {
+            return trim(nanos / 1e3) + micro();
+        }
+        if (nanos < 1_000_000_000) {
+            return trim(nanos / 1e6) + "ms";
+        }
+        return trim(nanos / 1e9) + "s";
+    }
+
+    private static String trim(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.1f", v);
+    }
+
     /** A latency difference with its sign: {@code +45µs}, {@code -3.0µs}. */
     String added(Double nanos) {
         if (nanos == null) {

@@ -77,7 +77,7 @@ final class PercentileChart {
                 sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\"/>%n",
                         LEFT, y, LEFT + plotW, y, m == 1 ? "#ccc" : "#eee"));
                 sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" font-size=\"11\" "
-                        + "fill=\"#444\">%s</text>%n", LEFT - 6, y + 4, Html.escape(f.latency(ns))));
+                        + "fill=\"#444\">%s</text>%n", LEFT - 6, y + 4, Html.escape(f.axis(ns))));
             }
         }
         for (double t : X_TICKS) {
