@@ -53,7 +53,10 @@ final class Chains {
     }
 
     private static String describe(CertPathValidatorException e, List<X509Certificate> path) {
-        int index = e.getIndex();
+        String msg = e.getMessage() == null ? String.valueOf(e.getReason()) : e.getMessage();
+        boolean noAnchor = msg.contains("does not chain with any of the trust anchors");
+        // The JDK reports "no trust anchor" without an index: it is the top of the path that has no issuer.
+        int index = noAnchor && e.getIndex() < 0 ? path.size() - 1 : e.getIndex();
         String which = index >= 0 && index < path.size()
                 ? "certificate " + (index + 1) + " (" + Certificates.name(path.get(index)) + ")" : "the chain";
         if (e.getReason() == BasicReason.EXPIRED && index >= 0 && index < path.size()) {
@@ -65,8 +68,7 @@ final class Chains {
         if (e.getReason() == BasicReason.INVALID_SIGNATURE) {
             return which + " has a signature that does not verify";
         }
-        String msg = e.getMessage() == null ? e.getReason().toString() : e.getMessage();
-        if (msg.contains("Path does not chain with any of the trust anchors")) {
+        if (noAnchor) {
             return which + " is not issued by any of the trust anchors";
         }
         return which + ": " + msg;
