@@ -25,8 +25,8 @@ public final class Keys {
     }
 
     /**
-     * {@code ECDSA P-256}, {@code ECDSA P-384}, {@code Ed25519}, {@code Ed448}, {@code RSA 2048}; for anything else the
-     * JCA algorithm name.
+     * {@code ECDSA P-256}, {@code ECDSA P-384}, {@code Ed25519}, {@code Ed448}, {@code X25519}, {@code RSA 2048}; for
+     * anything else the JCA algorithm name.
      */
     public static String describe(Key key) {
         AlgorithmIdentifier alg = algorithm(key);
@@ -39,6 +39,12 @@ public final class Keys {
         }
         if (oid.equals(EdECObjectIdentifiers.id_Ed448)) {
             return "Ed448";
+        }
+        if (oid.equals(EdECObjectIdentifiers.id_X25519)) {
+            return "X25519";
+        }
+        if (oid.equals(EdECObjectIdentifiers.id_X448)) {
+            return "X448";
         }
         if (oid.equals(PKCSObjectIdentifiers.rsaEncryption) && key instanceof RSAKey rsa) {
             return "RSA " + rsa.getModulus().bitLength();
