@@ -36,6 +36,7 @@ public final class CertificateRotation implements AutoCloseable {
     private final Source source;
     private final SpiffeId expected;
     private final Clock clock;
+    private java.util.concurrent.ScheduledFuture<?> pending;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "h2splice-cert-rotation");
         t.setDaemon(true);
@@ -69,7 +70,7 @@ public final class CertificateRotation implements AutoCloseable {
     private void scheduleFor(KeyMaterial m) {
         Instant at = renewalTime(m.notBefore(), m.notAfter(), ThreadLocalRandom.current().nextDouble());
         long delay = Math.max(1000, Duration.between(clock.instant(), at).toMillis());
-        executor.schedule(this::renew, delay, TimeUnit.MILLISECONDS);
+        reschedule(delay);
         log.info("mTLS: certificate {} valid until {}; renewal in {} s", m.spiffeId(), m.notAfter(), delay / 1000);
     }
 
@@ -83,8 +84,15 @@ public final class CertificateRotation implements AutoCloseable {
         } catch (Exception e) {
             log.warn("mTLS: certificate renewal failed, keeping the current one and retrying in {} s: {}",
                     RETRY.toSeconds(), e.toString());
-            executor.schedule(this::renew, RETRY.toMillis(), TimeUnit.MILLISECONDS);
+            reschedule(RETRY.toMillis());
         }
+    }
+
+    private synchronized void reschedule(long delayMillis) {
+        if (pending != null) {
+            pending.cancel(false);
+        }
+        pending = executor.schedule(this::renew, delayMillis, TimeUnit.MILLISECONDS);
     }
 
     @Override
