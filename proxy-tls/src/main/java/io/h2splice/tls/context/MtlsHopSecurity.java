@@ -22,6 +22,7 @@ public final class MtlsHopSecurity implements HopSecurity, AutoCloseable {
 
     /** Contexts for {@code material}, with BoringSSL when it loads. */
     public static MtlsHopSecurity of(KeyMaterial material, TlsMetrics metrics) throws SSLException {
+        metrics.certificateExpiry(material.notAfter().getEpochSecond());
         return new MtlsHopSecurity(new ContextHolder(material, TlsProvider.pick()), metrics);
     }
 
