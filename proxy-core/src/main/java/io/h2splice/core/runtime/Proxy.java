@@ -209,6 +209,11 @@ public final class Proxy implements AutoCloseable {
         return draining.get() ? "shutting down" : notReadyReason;
     }
 
+    /** Adds metric families rendered by another module (text exposition format) to the metrics page. */
+    public void addMetrics(java.util.function.Supplier<String> families) {
+        status.extraMetrics(families);
+    }
+
     /** Dapr's extended metadata ({@code PUT /v1.0/metadata/<key>}); thread-safe, owned by this proxy. */
     public java.util.Map<String, String> extendedMetadata() {
         return status.extended();

@@ -3,6 +3,8 @@ package io.h2splice.core.splice;
 import io.netty.channel.ChannelPipeline;
 import io.netty.util.AttributeKey;
 
+import java.net.InetSocketAddress;
+
 /**
  * The transport security of one kind of hop (sidecar to sidecar, or sidecar to app), pluggable so that TLS slots in
  * front of the HTTP/2 handler on both ends. proxy-core never sees certificates: it sees handlers, the events below
@@ -35,7 +37,8 @@ public interface HopSecurity {
         }
 
         @Override
-        public void initClient(ChannelPipeline pipeline, String peerAppId, String peerNamespace) {
+        public void initClient(ChannelPipeline pipeline, InetSocketAddress peerAddress, String peerAppId,
+                               String peerNamespace) {
         }
     };
 
@@ -48,8 +51,9 @@ public interface HopSecurity {
     /**
      * Adds handlers in front of a client connection's HTTP/2 handler.
      *
+     * @param peerAddress   the address dialled (for TLS session resumption)
      * @param peerAppId     the app whose sidecar is dialled, or null when dialling the app itself
      * @param peerNamespace its namespace, or null
      */
-    void initClient(ChannelPipeline pipeline, String peerAppId, String peerNamespace);
+    void initClient(ChannelPipeline pipeline, InetSocketAddress peerAddress, String peerAppId, String peerNamespace);
 }

@@ -105,7 +105,7 @@ public final class SpliceEngine {
                     @Override
                     protected void initChannel(Channel ch) {
                         HopSecurity hop = sidecar ? security.sidecars() : security.app();
-                        hop.initClient(ch.pipeline(), pool.peerAppId(), pool.peerNamespace());
+                        hop.initClient(ch.pipeline(), pool.address(), pool.peerAppId(), pool.peerNamespace());
                         ch.pipeline().addLast(HandlerBuilder.upstream(state, side, pool, sidecar, hop.secure()));
                     }
                 });

@@ -52,6 +52,10 @@ final class UpstreamHandler extends SpliceHandler implements PooledConnection {
         if (evt == HopEvent.ESTABLISHED && !announced) {
             announced = true;
             pool.connectionActive(this);
+        } else if (evt == HopEvent.PEER_EXPIRING) {
+            draining = true; // new calls go to a fresh connection with a fresh handshake
+            pool.connectionClosed(this);
+            closeIfDrained();
         } else if (evt instanceof HopEvent.Failed failed && !announced) {
             announced = true;
             draining = true;
