@@ -20,11 +20,9 @@ final class ContextHolder implements AutoCloseable {
     private record Pair(WorkloadCredentials material, SslContext server, SslContext client) {
     }
 
-    private final SslProvider provider;
     private volatile Pair current;
 
-    ContextHolder(WorkloadCredentials initial, SslProvider provider) throws SSLException {
-        this.provider = provider;
+    ContextHolder(WorkloadCredentials initial) throws SSLException {
         this.current = build(initial);
     }
 
@@ -53,6 +51,7 @@ final class ContextHolder implements AutoCloseable {
     }
 
     private Pair build(WorkloadCredentials m) throws SSLException {
+        SslProvider provider = TlsProvider.pickFor(m.key(), m.trustAnchors());
         SslContext server = MtlsContexts.server(m, provider);
         try {
             return new Pair(m, server, MtlsContexts.client(m, provider));

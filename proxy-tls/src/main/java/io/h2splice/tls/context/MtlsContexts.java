@@ -13,6 +13,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.netty.handler.ssl.util.KeyManagerFactoryWrapper;
 
 import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLException;
@@ -32,7 +33,7 @@ final class MtlsContexts {
     }
 
     static SslContext server(WorkloadCredentials m, SslProvider provider) throws SSLException {
-        return SslContextBuilder.forServer(m.key(), m.chain().toArray(new X509Certificate[0]))
+        return SslContextBuilder.forServer(keyManager(m))
                 .trustManager(m.trustAnchors().toArray(new X509Certificate[0]))
                 .clientAuth(ClientAuth.REQUIRE)
                 .sslProvider(provider)
@@ -45,13 +46,17 @@ final class MtlsContexts {
     static SslContext client(WorkloadCredentials m, SslProvider provider) throws SSLException {
         return SslContextBuilder.forClient()
                 .endpointIdentificationAlgorithm(null) // the SPIFFE id is checked instead (PeerChecks), as Dapr does
-                .keyManager(m.key(), m.chain().toArray(new X509Certificate[0]))
+                .keyManager(keyManager(m))
                 .trustManager(m.trustAnchors().toArray(new X509Certificate[0]))
                 .sslProvider(provider)
                 .protocols(PROTOCOLS)
                 .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
                 .applicationProtocolConfig(ALPN_H2)
                 .build();
+    }
+
+    private static KeyManagerFactoryWrapper keyManager(WorkloadCredentials m) {
+        return new KeyManagerFactoryWrapper(new SingleKeyManager(m.key(), m.chain().toArray(new X509Certificate[0])));
     }
 
     /** TLS to the app ({@code --app-protocol grpcs}): the app's certificate is not verified, as in Dapr. */

@@ -24,7 +24,7 @@ public final class MtlsHopSecurity implements HopSecurity, AutoCloseable {
     /** Contexts for {@code material}, with BoringSSL when it loads. */
     public static MtlsHopSecurity of(WorkloadCredentials material, TlsMetrics metrics) throws SSLException {
         metrics.certificateExpiry(material.notAfter().getEpochSecond());
-        return new MtlsHopSecurity(new ContextHolder(material, TlsProvider.pick()), metrics);
+        return new MtlsHopSecurity(new ContextHolder(material), metrics);
     }
 
     /** New handshakes use {@code next}; open connections keep running. */
