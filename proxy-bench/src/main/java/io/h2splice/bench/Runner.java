@@ -88,6 +88,12 @@ public final class Runner {
                 + Progress.seconds(options.durationMillis()) + " measured each: about " + estimate
                 + " s. Results and logs: " + outDir);
 
+        double busyBefore = othersBusyCores();
+        if (busyBefore > 0.25) {
+            progress.message(String.format(Locale.ROOT, "the machine is busy: other processes use %.0f %% of a core "
+                    + "right now; results will be noisy (run when it is quiet)", busyBefore * 100));
+        }
+
         List<TopologyReport> topologyReports = new ArrayList<>();
         Map<String, List<Cell>> cells = new LinkedHashMap<>();
         for (Scenario s : options.scenarios()) {
@@ -120,8 +126,10 @@ public final class Runner {
                 scenarios.add(new ScenarioReport(s.name(), s.describe(), options.openLoop() ? "open" : "closed",
                         options.rate(), s.payloadBytes(), s.kind() == Scenario.Kind.STREAM, cells.get(s.name())));
             }
-            RunReport report = new RunReport(now.toOffsetDateTime().toString(),
-                    io.h2splice.bench.report.Machine.describe(), flags, topologyReports, scenarios);
+            Map<String, Object> machine = io.h2splice.bench.report.Machine.describe();
+            machine.put("otherProcessesCoresBeforeRun", busyBefore);
+            RunReport report = new RunReport(now.toOffsetDateTime().toString(), machine, flags, topologyReports,
+                    scenarios);
             return new Outcome(report, outDir, failed);
         } finally {
             deleteTree(workDir);
@@ -161,7 +169,10 @@ public final class Runner {
                 warmUp(name, setup, generator);
                 for (Scenario s : options.scenarios()) {
                     progress.next(name, s.name());
-                    Cell cell = measure(topology, setup, s, generator, sampler, watched, idle);
+                    Cell cell = app.child().isAlive()
+                            ? measure(topology, setup, s, generator, sampler, watched, idle)
+                            : Cell.notRun(name, topology.hops(), "failed", "the echo app exited with code "
+                                    + app.child().exitCode() + ": " + app.child().reason());
                     cells.get(s.name()).add(cell);
                     progress.message(summary(name, s, cell));
                 }
@@ -324,6 +335,20 @@ public final class Runner {
         m.put("clientJvmOpts", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
         m.put("clockTicksPerSecond", ProcFiles.clockTicks());
         return m;
+    }
+
+    /** Cores' worth of CPU the machine spent over half a second before the run (nothing of ours runs yet). */
+    private static double othersBusyCores() throws InterruptedException {
+        java.util.OptionalLong a = ProcFiles.machineBusyNanos();
+        long self0 = new Watched("self", ProcessHandle.current()).cpuNanos();
+        long t0 = System.nanoTime();
+        TimeUnit.MILLISECONDS.sleep(500);
+        java.util.OptionalLong b = ProcFiles.machineBusyNanos();
+        long self1 = new Watched("self", ProcessHandle.current()).cpuNanos();
+        if (a.isEmpty() || b.isEmpty()) {
+            return Double.NaN;
+        }
+        return Math.max(0, b.getAsLong() - a.getAsLong() - (self1 - self0)) / (double) (System.nanoTime() - t0);
     }
 
     /** {@code java -jar h2splice.jar --version}'s line, or {@code null}. */
