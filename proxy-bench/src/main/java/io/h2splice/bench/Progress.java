@@ -12,7 +12,7 @@ final class Progress {
 
     private final PrintStream err;
     private final boolean terminal;
-    private final int steps;
+    private int steps;
     private int step;
     private String where = "";
     private int lastLength;
@@ -21,6 +21,11 @@ final class Progress {
         this.err = err;
         this.terminal = terminal;
         this.steps = steps;
+    }
+
+    /** The number of (topology, scenario) pairs that will run, once the topologies have started. */
+    void steps(int n) {
+        steps = n;
     }
 
     /** The next (topology, scenario) pair. */

@@ -43,9 +43,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * One benchmark run: starts the echo app, then for each topology starts its processes, runs every scenario (warm-up,
- * then the measured window, with CPU read at the window's edges and RSS sampled throughout) and stops them. A topology
- * that cannot start is reported and the run goes on.
+ * One benchmark run: starts the echo app and every topology's processes (a topology that cannot start is reported
+ * and the run goes on), warms each topology up, then runs each scenario on every topology in turn, so that the
+ * results one table compares are measured close together in time; then stops them all. Per scenario and topology:
+ * warm-up, then the measured window, with CPU read at the window's edges and RSS sampled throughout.
  */
 public final class Runner {
 
@@ -59,6 +60,7 @@ public final class Runner {
     private final String[] args;
     private final Map<String, String> env;
     private final Progress progress;
+    private final Map<String, List<Cell>> cells = new LinkedHashMap<>();
     private boolean failed;
 
     /** What a run produced: the report, where it was written, and whether anything failed. */
@@ -95,7 +97,6 @@ public final class Runner {
         }
 
         List<TopologyReport> topologyReports = new ArrayList<>();
-        Map<String, List<Cell>> cells = new LinkedHashMap<>();
         for (Scenario s : options.scenarios()) {
             cells.put(s.name(), new ArrayList<>());
         }
@@ -110,16 +111,44 @@ public final class Runner {
                 failed = true;
                 throw new IOException(e.getMessage());
             }
+            List<Active> active = new ArrayList<>();
             try {
                 TopologyContext ctx = new TopologyContext(app.port(), workDir, logDir, h2splice, options.workers());
                 for (String name : options.topologies()) {
                     Topology topology = topology(name);
-                    topologyReports.add(runTopology(topology, ctx, app, generator, cells, version));
+                    Active a = startTopology(topology, ctx, app, version, topologyReports);
+                    if (a != null) {
+                        active.add(a);
+                    }
+                }
+                progress.steps(active.size() * options.scenarios().size());
+                for (Active a : active) {
+                    warmUp(a, generator);
+                }
+                for (Scenario s : options.scenarios()) {
+                    for (String name : options.topologies()) {
+                        Active a = active.stream().filter(x -> x.topology.name().equals(name)).findFirst()
+                                .orElse(null);
+                        if (a == null) {
+                            continue;  // its cells were filled when it did not start
+                        }
+                        progress.next(name, s.name());
+                        Cell cell = app.child().isAlive()
+                                ? measure(a, s, generator)
+                                : Cell.notRun(name, a.topology.hops(), "failed", "the echo app exited with code "
+                                        + app.child().exitCode() + ": " + app.child().reason());
+                        cells.get(s.name()).add(cell);
+                        progress.message(summary(name, s, cell));
+                    }
                 }
             } finally {
                 progress.clear();
+                for (int i = active.size() - 1; i >= 0; i--) {
+                    active.get(i).setup.close();
+                }
                 app.child().stop();
             }
+            orderCells(cells);
             Map<String, Object> flags = flags(h2splice, version, generator.transportLabel());
             List<ScenarioReport> scenarios = new ArrayList<>();
             for (Scenario s : options.scenarios()) {
@@ -136,9 +165,16 @@ public final class Runner {
         }
     }
 
-    private TopologyReport runTopology(Topology topology, TopologyContext ctx, EchoApp.Running app,
-                                       LoadGenerator generator, Map<String, List<Cell>> cells, String version)
-            throws InterruptedException {
+    /** A topology whose processes run, with what is measured of them. */
+    private record Active(Topology topology, Setup setup, Map<String, Long> idleRss, List<Watched> watched) {
+    }
+
+    /**
+     * Starts a topology and records its report; returns it running, or {@code null} when it was skipped or failed
+     * (its cells are then filled with the reason).
+     */
+    private Active startTopology(Topology topology, TopologyContext ctx, EchoApp.Running app, String version,
+                                 List<TopologyReport> reports) {
         String name = topology.name();
         progress.between("starting " + name + ": " + topology.describe());
         Setup setup;
@@ -147,55 +183,44 @@ public final class Runner {
         } catch (Topology.Skipped e) {
             progress.message(name + " skipped: " + e.getMessage()
                     + (e.detail() == null ? "" : " (" + e.detail() + ")"));
-            notRun(topology, "skipped", e.getMessage(), cells);
-            return new TopologyReport(name, topology.describe(), topology.hops(), "skipped", e.getMessage(),
-                    e.detail(), null, null, null);
+            notRun(topology, "skipped", e.getMessage());
+            reports.add(new TopologyReport(name, topology.describe(), topology.hops(), "skipped", e.getMessage(),
+                    e.detail(), null, null, null));
+            return null;
         } catch (Topology.TopologyException e) {
             failed = true;
             progress.message(name + " failed: " + e.getMessage());
-            notRun(topology, "failed", e.getMessage(), cells);
-            return new TopologyReport(name, topology.describe(), topology.hops(), "failed", e.getMessage(), null,
-                    null, null, null);
+            notRun(topology, "failed", e.getMessage());
+            reports.add(new TopologyReport(name, topology.describe(), topology.hops(), "failed", e.getMessage(),
+                    null, null, null, null));
+            return null;
         }
-        try (setup) {
-            Map<String, Long> idle = new LinkedHashMap<>();
-            for (Watched w : setup.proxies()) {
-                idle.put(w.name(), w.rssKib());
-            }
-            List<Watched> watched = new ArrayList<>(setup.proxies());
-            watched.add(new Watched("app", app.child().handle()));
-            watched.add(new Watched("client", ProcessHandle.current()));
-            try (Sampler sampler = new Sampler(watched, 100)) {
-                warmUp(name, setup, generator);
-                for (Scenario s : options.scenarios()) {
-                    progress.next(name, s.name());
-                    Cell cell = app.child().isAlive()
-                            ? measure(topology, setup, s, generator, sampler, watched, idle)
-                            : Cell.notRun(name, topology.hops(), "failed", "the echo app exited with code "
-                                    + app.child().exitCode() + ": " + app.child().reason());
-                    cells.get(s.name()).add(cell);
-                    progress.message(summary(name, s, cell));
-                }
-            }
-            String software = setup.software() != null ? setup.software()
-                    : name.equals("direct") || name.equals("target") ? null : version;
-            return new TopologyReport(name, topology.describe(), topology.hops(), "ok", null, null, software,
-                    setup.readyMillis(), idle);
+        Map<String, Long> idle = new LinkedHashMap<>();
+        for (Watched w : setup.proxies()) {
+            idle.put(w.name(), w.rssKib());
         }
+        List<Watched> watched = new ArrayList<>(setup.proxies());
+        watched.add(new Watched("app", app.child().handle()));
+        watched.add(new Watched("client", ProcessHandle.current()));
+        String software = setup.software() != null ? setup.software()
+                : name.equals("direct") || name.equals("target") ? null : version;
+        reports.add(new TopologyReport(name, topology.describe(), topology.hops(), "ok", null, null, software,
+                setup.readyMillis(), idle));
+        return new Active(topology, setup, idle, watched);
     }
 
     /**
-     * Before the first scenario of a topology, {@code --warmup} seconds of {@link #WARM_UP} so that the JIT has
-     * compiled the hot paths of the new processes (and, on the first topology, of the client and the app) before any
-     * scenario's own warm-up: without it the first scenario measures the compiler. A failure here is left for the
+     * Before the first scenario, each running topology gets {@code --warmup} seconds of {@link #WARM_UP}, so that the
+     * JIT has compiled the hot paths of its new processes (and, on the first one, of the client and the app) before
+     * any scenario's own warm-up: without it the first scenario measures the compiler. A failure here is left for the
      * scenarios to report.
      */
-    private void warmUp(String topology, Setup setup, LoadGenerator generator) throws InterruptedException {
+    private void warmUp(Active a, LoadGenerator generator) throws InterruptedException {
         if (options.warmupMillis() == 0) {
             return;
         }
-        progress.between(topology + " · warm-up (" + WARM_UP.describe() + ")");
-        try (LoadRun run = generator.start(setup.endpoint(), WARM_UP, 0, FIRST_CALL_WITHIN_MILLIS)) {
+        progress.between(a.topology.name() + " · warm-up (" + WARM_UP.describe() + ")");
+        try (LoadRun run = generator.start(a.setup.endpoint(), WARM_UP, 0, FIRST_CALL_WITHIN_MILLIS)) {
             progress.phase("warm-up", options.warmupMillis());
             run.finish();
         } catch (LoadException e) {
@@ -203,8 +228,11 @@ public final class Runner {
         }
     }
 
-    private Cell measure(Topology topology, Setup setup, Scenario s, LoadGenerator generator, Sampler sampler,
-                         List<Watched> watched, Map<String, Long> idle) throws InterruptedException {
+    private Cell measure(Active a, Scenario s, LoadGenerator generator) throws InterruptedException {
+        Topology topology = a.topology;
+        Setup setup = a.setup;
+        List<Watched> watched = a.watched;
+        Map<String, Long> idle = a.idleRss;
         String deaths = setup.deaths();
         if (deaths != null) {
             failed = true;
@@ -220,6 +248,7 @@ public final class Runner {
             return Cell.notRun(topology.name(), topology.hops(), "failed",
                     e.getMessage() + (dead == null ? "" : "; " + dead));
         }
+        Sampler sampler = new Sampler(watched, 100);
         LoadResult result;
         long[] cpu0;
         long[] cpu1;
@@ -228,7 +257,6 @@ public final class Runner {
         long[] peaks;
         int unfinished;
         try {
-            sampler.resetPeaks();
             if (options.warmupMillis() > 0) {
                 progress.phase("warm-up", options.warmupMillis());
             }
@@ -244,6 +272,7 @@ public final class Runner {
             progress.status("finishing");
             unfinished = run.finish();
         } finally {
+            sampler.close();
             run.close();
         }
         List<ProcessUsage> usage = new ArrayList<>();
@@ -277,10 +306,17 @@ public final class Runner {
                 Latency.of(result.latencies()), usage, otherCores);
     }
 
-    private void notRun(Topology t, String status, String reason, Map<String, List<Cell>> cells) {
+    private void notRun(Topology t, String status, String reason) {
         for (Scenario s : options.scenarios()) {
-            progress.next(t.name(), s.name());
             cells.get(s.name()).add(Cell.notRun(t.name(), t.hops(), status, reason));
+        }
+    }
+
+    /** Rows in the order of {@code --topologies}, whether they ran or not. */
+    private void orderCells(Map<String, List<Cell>> cells) {
+        List<String> order = options.topologies();
+        for (List<Cell> row : cells.values()) {
+            row.sort(Comparator.comparingInt(c -> order.indexOf(c.topology())));
         }
     }
 

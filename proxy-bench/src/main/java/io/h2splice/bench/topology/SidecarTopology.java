@@ -173,7 +173,8 @@ public final class SidecarTopology implements Topology {
             if (!child.isAlive()) {
                 String why = child.reason();
                 if (kind.mtls && child.exitCode() == 2 && why.toLowerCase(Locale.ROOT).contains("mtls")) {
-                    throw new Skipped("mTLS not available in this build", "h2splice run: " + why);
+                    throw new Skipped("mTLS not available in this build",
+                            why.startsWith("h2splice run:") ? why : "h2splice run: " + why);
                 }
                 throw new TopologyException(label + " exited with code " + child.exitCode()
                         + " before it was ready: " + why + " (log: " + child.log() + ")");
