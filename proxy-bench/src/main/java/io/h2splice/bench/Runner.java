@@ -201,7 +201,7 @@ public final class Runner {
         }
         List<Watched> watched = new ArrayList<>(setup.proxies());
         watched.add(new Watched("app", app.child().handle()));
-        watched.add(new Watched("client", ProcessHandle.current()));
+        watched.add(new Watched("client", ProcessHandle.current(), false));
         String software = setup.software() != null ? setup.software()
                 : name.equals("direct") || name.equals("target") ? null : version;
         reports.add(new TopologyReport(name, topology.describe(), topology.hops(), "ok", null, null, software,
@@ -376,11 +376,12 @@ public final class Runner {
     /** Cores' worth of CPU the machine spent over half a second before the run (nothing of ours runs yet). */
     private static double othersBusyCores() throws InterruptedException {
         java.util.OptionalLong a = ProcFiles.machineBusyNanos();
-        long self0 = new Watched("self", ProcessHandle.current()).cpuNanos();
+        Watched self = new Watched("self", ProcessHandle.current(), false);
+        long self0 = self.cpuNanos();
         long t0 = System.nanoTime();
         TimeUnit.MILLISECONDS.sleep(500);
         java.util.OptionalLong b = ProcFiles.machineBusyNanos();
-        long self1 = new Watched("self", ProcessHandle.current()).cpuNanos();
+        long self1 = self.cpuNanos();
         if (a.isEmpty() || b.isEmpty()) {
             return Double.NaN;
         }

@@ -9,10 +9,17 @@ import java.util.OptionalLong;
  * A process the benchmark measures, with the processes it started (nginx's and nghttpx's workers): CPU time and RSS
  * are summed over the live tree. RSS of a tree counts pages shared between a master and its workers once per process.
  *
- * @param name what the report calls it ({@code sidecar A}, {@code nginx B}, {@code app})
- * @param root the process started by the benchmark
+ * @param name        what the report calls it ({@code sidecar A}, {@code nginx B}, {@code app})
+ * @param root        the process started by the benchmark
+ * @param descendants whether its children count too: not for the benchmark's own process, whose children are the
+ *                    measured processes
  */
-public record Watched(String name, ProcessHandle root) {
+public record Watched(String name, ProcessHandle root, boolean descendants) {
+
+    /** A process measured with its children. */
+    public Watched(String name, ProcessHandle root) {
+        this(name, root, true);
+    }
 
     public Watched {
         Objects.requireNonNull(name, "name");
@@ -38,11 +45,13 @@ public record Watched(String name, ProcessHandle root) {
         return sum;
     }
 
-    /** The root and its live descendants. */
+    /** The root and, if they count, its live descendants. */
     public List<ProcessHandle> tree() {
         List<ProcessHandle> all = new ArrayList<>();
         all.add(root);
-        root.descendants().forEach(all::add);
+        if (descendants) {
+            root.descendants().forEach(all::add);
+        }
         return all;
     }
 }

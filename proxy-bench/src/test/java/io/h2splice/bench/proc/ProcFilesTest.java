@@ -2,6 +2,7 @@ package io.h2splice.bench.proc;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.OptionalLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -56,6 +57,18 @@ class ProcFilesTest {
         assertEquals(ProcFiles.DEFAULT_CLOCK_TICKS, ProcFiles.parseClockTicks("getconf: unknown"));
         assertEquals(ProcFiles.DEFAULT_CLOCK_TICKS, ProcFiles.parseClockTicks("0"));
         assertTrue(ProcFiles.clockTicks() > 0);
+    }
+
+    @Test
+    void theBenchmarksOwnProcessIsMeasuredWithoutItsChildren() throws Exception {
+        Process child = new ProcessBuilder("sleep", "30").start();
+        try {
+            ProcessHandle me = ProcessHandle.current();
+            assertEquals(List.of(me), new Watched("client", me, false).tree());
+            assertTrue(new Watched("tree", me).tree().contains(child.toHandle()));
+        } finally {
+            child.destroyForcibly().waitFor();
+        }
     }
 
     @Test
