@@ -1,5 +1,6 @@
 package io.h2splice.tls.context;
 
+import io.h2splice.tls.ca.WorkloadCredentials;
 import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolConfig.Protocol;
@@ -30,7 +31,7 @@ final class MtlsContexts {
     private MtlsContexts() {
     }
 
-    static SslContext server(KeyMaterial m, SslProvider provider) throws SSLException {
+    static SslContext server(WorkloadCredentials m, SslProvider provider) throws SSLException {
         return SslContextBuilder.forServer(m.key(), m.chain().toArray(new X509Certificate[0]))
                 .trustManager(m.trustAnchors().toArray(new X509Certificate[0]))
                 .clientAuth(ClientAuth.REQUIRE)
@@ -41,8 +42,9 @@ final class MtlsContexts {
                 .build();
     }
 
-    static SslContext client(KeyMaterial m, SslProvider provider) throws SSLException {
+    static SslContext client(WorkloadCredentials m, SslProvider provider) throws SSLException {
         return SslContextBuilder.forClient()
+                .endpointIdentificationAlgorithm(null) // the SPIFFE id is checked instead (PeerChecks), as Dapr does
                 .keyManager(m.key(), m.chain().toArray(new X509Certificate[0]))
                 .trustManager(m.trustAnchors().toArray(new X509Certificate[0]))
                 .sslProvider(provider)
@@ -55,6 +57,7 @@ final class MtlsContexts {
     /** TLS to the app ({@code --app-protocol grpcs}): the app's certificate is not verified, as in Dapr. */
     static SslContext insecureClient(SslProvider provider) throws SSLException {
         return SslContextBuilder.forClient()
+                .endpointIdentificationAlgorithm(null)
                 .trustManager(InsecureTrustManagerFactory.INSTANCE)
                 .sslProvider(provider)
                 .protocols(PROTOCOLS)
