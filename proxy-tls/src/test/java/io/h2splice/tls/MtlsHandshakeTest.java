@@ -116,6 +116,15 @@ class MtlsHandshakeTest {
     }
 
     @Test
+    void aServerOfTheRightAppInAnotherNamespaceIsRejectedByTheCaller() throws Exception {
+        CertificateAuthority ca = MtlsForTests.ca();
+        MtlsHopSecurity otherNs = MtlsForTests.hop(ca, "server", "other", KeyAlgorithm.EC_P256);
+        open.add(otherNs);
+        start(hop(ca, "client", KeyAlgorithm.EC_P256), otherNs);
+        assertUnavailableBecause("the server is spiffe://public/ns/other/server", call());
+    }
+
+    @Test
     void anExpiredServerCertificateIsRejected() throws Exception {
         CertificateAuthority ca = MtlsForTests.ca();
         Instant now = Instant.now();
