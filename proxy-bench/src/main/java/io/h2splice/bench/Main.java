@@ -28,6 +28,11 @@ public final class Main {
 
     /** Runs the benchmark; returns the exit code (0 ok, 1 something failed, 2 bad flags). */
     static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, System.getenv());
+    }
+
+    /** As {@link #run(String[], PrintStream, PrintStream)} with this environment for the benchmark's choices. */
+    static int run(String[] args, PrintStream out, PrintStream err, java.util.Map<String, String> env) {
         Options options;
         try {
             options = Options.parse(args);
@@ -41,7 +46,7 @@ public final class Main {
         }
         Runner.Outcome outcome;
         try {
-            outcome = new Runner(options, args, System.getenv(), err, System.console() != null).run();
+            outcome = new Runner(options, args, env, err, System.console() != null).run();
         } catch (IOException e) {
             err.println("proxy-bench: " + e.getMessage());
             return 1;

@@ -23,6 +23,12 @@ final class Progress {
         this.steps = steps;
     }
 
+    /** A phase outside the (topology, scenario) steps, such as a topology's warm-up: the prefix of what follows. */
+    void context(String what) {
+        where = what;
+        show(what);
+    }
+
     /** The number of (topology, scenario) pairs that will run, once the topologies have started. */
     void steps(int n) {
         steps = n;
@@ -42,7 +48,7 @@ final class Progress {
 
     /** A one-off status of the current step ({@code connecting}), or of the run ({@code starting 2hop}). */
     void status(String what) {
-        show(where.isEmpty() ? what : where + " · " + what);
+        show(prefix() + what);
     }
 
     /** A message that stays (an error, a skipped topology): ends the rewritten line first. */
@@ -56,7 +62,7 @@ final class Progress {
     void phase(String phase, long millis) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         if (!terminal) {
-            show(where + " · " + phase + " " + seconds(millis));
+            show(prefix() + phase + " " + seconds(millis));
             TimeUnit.MILLISECONDS.sleep(millis);
             return;
         }
@@ -65,9 +71,13 @@ final class Progress {
             if (left <= 0) {
                 return;
             }
-            show(where + " · " + phase + " · " + seconds(TimeUnit.NANOSECONDS.toMillis(left)) + " left");
+            show(prefix() + phase + " · " + seconds(TimeUnit.NANOSECONDS.toMillis(left)) + " left");
             TimeUnit.NANOSECONDS.sleep(Math.min(left, TimeUnit.SECONDS.toNanos(1)));
         }
+    }
+
+    private String prefix() {
+        return where.isEmpty() ? "" : where + " · ";
     }
 
     /** Ends the rewritten line. */

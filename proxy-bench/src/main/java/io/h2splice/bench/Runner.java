@@ -14,6 +14,7 @@ import io.h2splice.bench.report.ProcessUsage;
 import io.h2splice.bench.report.RunReport;
 import io.h2splice.bench.report.ScenarioReport;
 import io.h2splice.bench.report.TopologyReport;
+import io.h2splice.bench.topology.CdsRecording;
 import io.h2splice.bench.topology.DirectTopology;
 import io.h2splice.bench.topology.EchoApp;
 import io.h2splice.bench.topology.H2spliceInstall;
@@ -114,6 +115,7 @@ public final class Runner {
             List<Active> active = new ArrayList<>();
             try {
                 TopologyContext ctx = new TopologyContext(app.port(), workDir, logDir, h2splice, options.workers());
+                recordCdsIfTheLauncherWould(ctx, generator);
                 for (String name : options.topologies()) {
                     Topology topology = topology(name);
                     Active a = startTopology(topology, ctx, app, version, topologyReports);
@@ -162,6 +164,34 @@ public final class Runner {
             return new Outcome(report, outDir, failed);
         } finally {
             deleteTree(workDir);
+        }
+    }
+
+    /**
+     * When {@code bin/h2splice} would record its class-data sharing archive on its next run (the first after a
+     * build), records it the same way first, so the sidecars start as a user's do every time after.
+     */
+    private void recordCdsIfTheLauncherWould(TopologyContext ctx, LoadGenerator generator) {
+        boolean sidecars = options.topologies().stream().anyMatch(t -> t.equals("1hop") || t.startsWith("2hop"));
+        if (!sidecars || !ctx.h2splice().cdsToRecord()) {
+            return;
+        }
+        progress.between("recording h2splice's class-data sharing archive, as bin/h2splice does on its first run");
+        try {
+            Path jsa = CdsRecording.record(ctx, endpoint -> {
+                try (LoadRun run = generator.start(endpoint, WARM_UP, 0, FIRST_CALL_WITHIN_MILLIS)) {
+                    TimeUnit.SECONDS.sleep(1);
+                    run.finish();
+                } catch (LoadException e) {
+                    progress.message("no calls while recording the CDS archive: " + e.getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            progress.message("recorded h2splice's class-data sharing archive " + jsa
+                    + " (bin/h2splice records it on its first run after a build)");
+        } catch (Topology.TopologyException e) {
+            progress.message("sidecars run without class-data sharing: " + e.getMessage());
         }
     }
 
@@ -219,9 +249,9 @@ public final class Runner {
         if (options.warmupMillis() == 0) {
             return;
         }
-        progress.between(a.topology.name() + " · warm-up (" + WARM_UP.describe() + ")");
+        progress.context(a.topology.name() + " · topology warm-up (" + WARM_UP.describe() + ")");
         try (LoadRun run = generator.start(a.setup.endpoint(), WARM_UP, 0, FIRST_CALL_WITHIN_MILLIS)) {
-            progress.phase("warm-up", options.warmupMillis());
+            progress.phase("running", options.warmupMillis());
             run.finish();
         } catch (LoadException e) {
             // the first scenario will fail the same way and say so
@@ -362,8 +392,9 @@ public final class Runner {
         m.put("h2spliceJar", h2splice.jar() == null ? null : h2splice.jar().toString());
         m.put("h2spliceVersion", version);
         m.put("sidecarJava", h2splice.java());
-        m.put("sidecarJvmOpts", h2splice.jvmOpts());
+        m.put("sidecarJvmFlags", h2splice.sidecarJvmFlags());
         m.put("sidecarJvmOptsSource", h2splice.jvmOptsSource());
+        m.put("sidecarCds", h2splice.cdsStatus());
         m.put("appJvmOpts", io.h2splice.bench.topology.EchoApp.jvmOpts());
         m.put("appThreads", options.appThreads());
         m.put("clientTransport", clientTransport);

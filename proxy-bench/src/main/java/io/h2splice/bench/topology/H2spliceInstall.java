@@ -21,14 +21,25 @@ import java.util.regex.Pattern;
  * {@code ${H2SPLICE_JAVA_OPTS:-...}}, read from the file so the benchmark follows it when it changes, else
  * {@link #BUILT_IN_JVM_OPTS}.
  *
+ * <p>Class-data sharing, as the launcher does it: when {@code bin/h2splice} uses an archive
+ * ({@code -XX:SharedArchiveFile}), {@code H2SPLICE_NO_CDS} is unset and the flags do not name an archive themselves,
+ * the sidecars get {@code -XX:SharedArchiveFile=<jar without .jar>.jsa} and the launcher's log flags while that
+ * archive is newer than the jar; {@link #cdsToRecord()} says when it is missing, as on the first run after a build
+ * (the launcher records it then; the benchmark does the same before measuring, see {@code CdsRecording}).
+ *
  * @param root          the repository root, or {@code null} when not found
  * @param jar           h2splice's jar, or {@code null} when not found
  * @param missing       why {@code jar} is {@code null}: one line
- * @param jvmOpts       the sidecars' JVM flags
+ * @param jvmOpts       the sidecars' JVM flags, without the class-data sharing ones
  * @param jvmOptsSource where {@code jvmOpts} came from, for the report
+ * @param cdsLogFlags   the launcher's flags that quiet CDS logging; {@code null} when the launcher uses no archive or
+ *                      CDS is off
  */
 public record H2spliceInstall(Path root, Path jar, String missing, String java, List<String> jvmOpts,
-                              String jvmOptsSource) {
+                              String jvmOptsSource, List<String> cdsLogFlags) {
+
+    static final List<String> DEFAULT_CDS_LOG_FLAGS = List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+    private static final Pattern QUIET_CDS = Pattern.compile("^\\s*quiet_cds=\\(([^)]*)\\)");
 
     static final String JAR = "proxy-cli/target/h2splice.jar";
     static final String LAUNCHER = "bin/h2splice";
@@ -38,6 +49,7 @@ public record H2spliceInstall(Path root, Path jar, String missing, String java, 
 
     public H2spliceInstall {
         jvmOpts = List.copyOf(jvmOpts);
+        cdsLogFlags = cdsLogFlags == null ? null : List.copyOf(cdsLogFlags);
     }
 
     /** Finds the jar and the flags as described above. */
@@ -80,7 +92,79 @@ public record H2spliceInstall(Path root, Path jar, String missing, String java, 
                 source = "built-in (" + LAUNCHER + " not found or not readable)";
             }
         }
-        return new H2spliceInstall(root, jar, missing, java, opts, source);
+        List<String> cds = null;
+        boolean optsNameAnArchive = opts.stream().anyMatch(o -> o.contains("SharedArchiveFile")
+                || o.contains("ArchiveClassesAtExit") || o.equals("-Xshare:off"));
+        String noCds = env.get("H2SPLICE_NO_CDS");
+        if (root != null && (noCds == null || noCds.isEmpty()) && !optsNameAnArchive) {
+            cds = launcherCdsLogFlags(root);
+        }
+        return new H2spliceInstall(root, jar, missing, java, opts, source, cds);
+    }
+
+    /** The launcher's CDS log flags when it uses an archive at all; {@code null} when it does not. */
+    static List<String> launcherCdsLogFlags(Path root) {
+        try {
+            return launcherCdsLogFlags(Files.readString(root.resolve(LAUNCHER)));
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    static List<String> launcherCdsLogFlags(String script) {
+        if (!script.contains("SharedArchiveFile")) {
+            return null;
+        }
+        for (String line : script.split("\n")) {
+            Matcher m = QUIET_CDS.matcher(line);
+            if (m.find() && !m.group(1).contains("$")) {
+                return split(m.group(1));
+            }
+        }
+        return DEFAULT_CDS_LOG_FLAGS;
+    }
+
+    /** {@code proxy-cli/target/h2splice.jsa}: where the launcher keeps the archive. */
+    public Path cdsArchive() {
+        String name = jar.getFileName().toString();
+        return jar.resolveSibling((name.endsWith(".jar") ? name.substring(0, name.length() - 4) : name) + ".jsa");
+    }
+
+    /** Whether the archive is there and newer than the jar, as the launcher requires. */
+    boolean cdsArchiveFresh() {
+        try {
+            Path jsa = cdsArchive();
+            return Files.isRegularFile(jsa)
+                    && Files.getLastModifiedTime(jsa).compareTo(Files.getLastModifiedTime(jar)) > 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The sidecars' JVM flags now: {@link #jvmOpts} and, when the archive is fresh, the launcher's CDS flags. */
+    public List<String> sidecarJvmFlags() {
+        List<String> all = new java.util.ArrayList<>(jvmOpts);
+        if (cdsLogFlags != null && hasJar() && cdsArchiveFresh()) {
+            all.add("-XX:SharedArchiveFile=" + cdsArchive());
+            all.addAll(cdsLogFlags);
+        }
+        return all;
+    }
+
+    /** Whether the launcher would record the archive on its next run: it uses one, and it is missing or stale. */
+    public boolean cdsToRecord() {
+        return cdsLogFlags != null && hasJar() && !cdsArchiveFresh() && Files.isWritable(jar.getParent());
+    }
+
+    /** For the report: the archive in use, or why none is. */
+    public String cdsStatus() {
+        if (cdsLogFlags == null) {
+            return "off (" + LAUNCHER + " uses no archive, H2SPLICE_NO_CDS is set, or the JVM flags name one)";
+        }
+        if (!hasJar()) {
+            return "off (no jar)";
+        }
+        return cdsArchiveFresh() ? cdsArchive().toString() : "off (no archive newer than the jar)";
     }
 
     /** The default flags of {@code bin/h2splice} under {@code root}; {@code null} when they cannot be read. */

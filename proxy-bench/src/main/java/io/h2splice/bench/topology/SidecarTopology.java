@@ -25,9 +25,12 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code 2hop}: client → sidecar A (app id {@code client}) → sidecar B ({@code server}) → app, h2c between the
  *       sidecars; A resolves {@code server} from a {@code --resolver-file} naming B's internal port, so the path
  *       does not depend on the registry.</li>
- *   <li>{@code 2hop-mtls}: the same with {@code --enable-mtls=true} on both. A build that rejects that flag (mTLS
- *       not built yet) makes this topology skipped, found by trying, not assumed.</li>
+ *   <li>{@code 2hop-mtls}: the same with {@code --enable-mtls=true} on both (one {@code H2SPLICE_HOME}, so one local
+ *       CA). A build that rejects that flag (mTLS not built yet) makes this topology skipped, found by trying, not
+ *       assumed.</li>
  * </ul>
+ * {@code 2hop} passes {@code --enable-mtls=false}; {@code 1hop} leaves the flag out and runs the build's default, as
+ * a user does (its path has no sidecar-to-sidecar hop, so mTLS changes only its start-up and memory).
  * Ready means {@code GET /v1.0/healthz} answers 204 on the {@code --dapr-http-port} given; the time from process
  * start to that answer is reported.
  */
@@ -39,16 +42,19 @@ public final class SidecarTopology implements Topology {
 
     /** The three h2splice topologies. */
     public enum Kind {
-        ONE_HOP("1hop", 1, false), TWO_HOP("2hop", 2, false), TWO_HOP_MTLS("2hop-mtls", 2, true);
+        ONE_HOP("1hop", 1, null), TWO_HOP("2hop", 2, "--enable-mtls=false"),
+        TWO_HOP_MTLS("2hop-mtls", 2, "--enable-mtls=true");
 
         final String label;
         final int hops;
+        final String mtlsFlag;  // null: the build's default
         final boolean mtls;
 
-        Kind(String label, int hops, boolean mtls) {
+        Kind(String label, int hops, String mtlsFlag) {
             this.label = label;
             this.hops = hops;
-            this.mtls = mtls;
+            this.mtlsFlag = mtlsFlag;
+            this.mtls = "--enable-mtls=true".equals(mtlsFlag);
         }
     }
 
@@ -67,7 +73,7 @@ public final class SidecarTopology implements Topology {
     public String describe() {
         return switch (kind) {
             case ONE_HOP -> "client → h2splice → app (the sidecar's own app id: short-circuit)";
-            case TWO_HOP -> "client → h2splice A → h2splice B → app (h2c between sidecars)";
+            case TWO_HOP -> "client → h2splice A → h2splice B → app (h2c between sidecars, --enable-mtls=false)";
             case TWO_HOP_MTLS -> "client → h2splice A → h2splice B → app (mTLS between sidecars)";
         };
     }
@@ -92,15 +98,15 @@ public final class SidecarTopology implements Topology {
             List<Watched> proxies = new ArrayList<>();
             Endpoint endpoint;
             if (kind == Kind.ONE_HOP) {
-                Launched s = launch(ctx, home, "sidecar", SERVER, ctx.appPort(), null, children);
+                Launched s = launch(ctx, home, "sidecar", SERVER, ctx.appPort(), null, List.of(), children);
                 ready.put("sidecar", s.readyMillis);
                 proxies.add(new Watched("sidecar", s.child.handle()));
                 endpoint = new Endpoint("127.0.0.1", s.grpcPort, Map.of("dapr-app-id", SERVER));
             } else {
-                Launched b = launch(ctx, home, "sidecar B", SERVER, ctx.appPort(), null, children);
+                Launched b = launch(ctx, home, "sidecar B", SERVER, ctx.appPort(), null, List.of(), children);
                 Path resolver = ctx.workDir().resolve(name() + "-resolver.yaml");
                 Files.writeString(resolver, resolverYaml(SERVER, b.internalPort));
-                Launched a = launch(ctx, home, "sidecar A", CLIENT, 0, resolver, children);
+                Launched a = launch(ctx, home, "sidecar A", CLIENT, 0, resolver, List.of(), children);
                 ready.put("sidecar A", a.readyMillis);
                 ready.put("sidecar B", b.readyMillis);
                 proxies.add(new Watched("sidecar A", a.child.handle()));
@@ -125,11 +131,16 @@ public final class SidecarTopology implements Topology {
         return "apps:\n  - appId: " + appId + "\n    addresses: [\"127.0.0.1:" + internalPort + "\"]\n";
     }
 
-    private record Launched(Child child, int grpcPort, int internalPort, long readyMillis) {
+    /** A sidecar that answered healthz, with its ports. */
+    record Launched(Child child, int grpcPort, int internalPort, long readyMillis) {
     }
 
-    private Launched launch(TopologyContext ctx, Path home, String label, String appId, int appPort, Path resolver,
-                            List<Child> children) throws Skipped, TopologyException {
+    /**
+     * Starts one {@code h2splice run} with this topology's flags plus {@code extraJvmFlags}, adds it to
+     * {@code children} and waits until it is ready.
+     */
+    Launched launch(TopologyContext ctx, Path home, String label, String appId, int appPort, Path resolver,
+                    List<String> extraJvmFlags, List<Child> children) throws Skipped, TopologyException {
         H2spliceInstall h2splice = ctx.h2splice();
         int grpc = Ports.free();
         int internal = Ports.free();
@@ -137,7 +148,8 @@ public final class SidecarTopology implements Topology {
         int metrics = Ports.free();
         List<String> cmd = new ArrayList<>();
         cmd.add(h2splice.java());
-        cmd.addAll(h2splice.jvmOpts());
+        cmd.addAll(h2splice.sidecarJvmFlags());
+        cmd.addAll(extraJvmFlags);
         cmd.addAll(List.of("-jar", h2splice.jar().toString(), "run", "--app-id", appId,
                 "--dapr-grpc-port", Integer.toString(grpc), "--dapr-internal-grpc-port", Integer.toString(internal),
                 "--dapr-http-port", Integer.toString(http), "--metrics-port", Integer.toString(metrics),
@@ -148,8 +160,8 @@ public final class SidecarTopology implements Topology {
         if (resolver != null) {
             cmd.addAll(List.of("--resolver-file", resolver.toString()));
         }
-        if (kind.mtls) {
-            cmd.add("--enable-mtls=true");
+        if (kind.mtlsFlag != null) {
+            cmd.add(kind.mtlsFlag);
         }
         Map<String, String> env = new HashMap<>();
         env.put("H2SPLICE_HOME", home.toString());
@@ -157,6 +169,7 @@ public final class SidecarTopology implements Topology {
         env.put("NAMESPACE", null);
         env.put("DAPR_API_TOKEN", null);
         env.put("APP_API_TOKEN", null);
+        env.put("DAPR_TRUST_ANCHORS", null);
         String logName = name() + "-" + label.replace(' ', '-') + ".log";
         Child child;
         try {

@@ -26,6 +26,33 @@ class TopologyConfigTest {
     }
 
     @Test
+    void classDataSharingFollowsTheLauncher(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        String launcher = "opts=(${H2SPLICE_JAVA_OPTS:--Xmx256m})\n"
+                + "jsa=\"${jar%.jar}.jsa\"\n"
+                + "quiet_cds=(-Xlog:cds=off -Xlog:cds+dynamic=off)\n"
+                + "exec \"$java\" \"${opts[@]}\" -XX:SharedArchiveFile=\"$jsa\" \"${quiet_cds[@]}\" -jar x\n";
+        assertEquals(List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off"), H2spliceInstall.launcherCdsLogFlags(launcher));
+        assertNull(H2spliceInstall.launcherCdsLogFlags("exec java -Xmx1g -jar x"), "no archive: no CDS");
+
+        Path jar = java.nio.file.Files.writeString(dir.resolve("h2splice.jar"), "jar");
+        H2spliceInstall i = new H2spliceInstall(dir, jar, null, "java", List.of("-Xmx256m"), "test",
+                List.of("-Xlog:cds=off"));
+        assertEquals(dir.resolve("h2splice.jsa"), i.cdsArchive());
+        assertTrue(i.cdsToRecord(), "no archive yet: the launcher would record one");
+        assertEquals(List.of("-Xmx256m"), i.sidecarJvmFlags());
+        Path jsa = java.nio.file.Files.writeString(i.cdsArchive(), "archive");
+        java.nio.file.Files.setLastModifiedTime(jsa, java.nio.file.attribute.FileTime.fromMillis(
+                java.nio.file.Files.getLastModifiedTime(jar).toMillis() + 5_000));
+        assertEquals(List.of("-Xmx256m", "-XX:SharedArchiveFile=" + jsa, "-Xlog:cds=off"), i.sidecarJvmFlags());
+        assertTrue(!i.cdsToRecord());
+        java.nio.file.Files.setLastModifiedTime(jsa, java.nio.file.attribute.FileTime.fromMillis(
+                java.nio.file.Files.getLastModifiedTime(jar).toMillis() - 5_000));
+        assertEquals(List.of("-Xmx256m"), i.sidecarJvmFlags(), "an archive older than the jar is not used");
+        H2spliceInstall off = new H2spliceInstall(dir, jar, null, "java", List.of("-Xmx256m"), "test", null);
+        assertTrue(!off.cdsToRecord() && off.cdsStatus().startsWith("off"));
+    }
+
+    @Test
     void theRepositoryLauncherIsReadable() {
         Path root = H2spliceInstall.findRoot(Path.of("").toAbsolutePath());
         if (root == null) {
@@ -40,6 +67,7 @@ class TopologyConfigTest {
         assertEquals(List.of("-Xmx99m", "-Xss1m"), install.jvmOpts());
         install = H2spliceInstall.locate(null, null, java.util.Map.of());
         assertEquals("bin/h2splice", install.jvmOptsSource());
+        assertNull(H2spliceInstall.locate(null, null, java.util.Map.of("H2SPLICE_NO_CDS", "1")).cdsLogFlags());
         assertEquals(root.resolve("proxy-cli/target/h2splice.jar"), install.jar());
     }
 
