@@ -28,6 +28,12 @@ public final class HopHeaders {
         h.remove(HeaderNames.DAPR_API_TOKEN);
     }
 
+    /** Sidecar B → app over mTLS: the caller's app id and namespace come from its verified SPIFFE id. */
+    public static void stampVerifiedCaller(Http2Headers h, String callerAppId, String callerNamespace) {
+        h.set(HeaderNames.DAPR_CALLER_APP_ID, callerAppId);
+        h.set(HeaderNames.DAPR_CALLER_NAMESPACE, callerNamespace);
+    }
+
     /** A call to the sidecar's own app: both hops' rewrites at once. */
     public static void toOwnApp(Http2Headers h, AsciiString ownAppId, AsciiString ownNamespace) {
         toRemoteSidecar(h, ownAppId, ownAppId, ownNamespace);

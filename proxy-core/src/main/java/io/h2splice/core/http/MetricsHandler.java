@@ -35,7 +35,8 @@ final class MetricsHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         HttpMethod method = request.method();
         FullHttpResponse response;
         if (HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method)) {
-            String text = PrometheusText.render(metrics, status.appId(), status.namespace(), status.transport());
+            String text = PrometheusText.render(metrics, status.appId(), status.namespace(), status.transport())
+                    + status.extraMetrics().get();
             response = Responses.body(ctx.alloc(), HttpResponseStatus.OK, PrometheusText.CONTENT_TYPE, text);
         } else {
             response = Responses.body(ctx.alloc(), HttpResponseStatus.METHOD_NOT_ALLOWED, Responses.TEXT,

@@ -83,4 +83,12 @@ public interface SidecarStatus {
     default String apiToken() {
         return "";
     }
+
+    /**
+     * Metric families of modules proxy-core does not know (TLS handshakes, certificate expiry), already in text
+     * exposition format with their HELP and TYPE lines; appended to the metrics page.
+     */
+    default java.util.function.Supplier<String> extraMetrics() {
+        return () -> "";
+    }
 }

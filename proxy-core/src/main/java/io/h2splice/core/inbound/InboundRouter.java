@@ -4,6 +4,7 @@ import io.h2splice.core.headers.HopHeaders;
 import io.h2splice.core.routing.AppIds;
 import io.h2splice.core.routing.Route;
 import io.h2splice.core.routing.Router;
+import io.h2splice.core.splice.PeerIdentity;
 import io.h2splice.core.status.ProxyError;
 import io.netty.handler.codec.http2.Http2Headers;
 
@@ -22,7 +23,7 @@ public final class InboundRouter implements Router {
     }
 
     @Override
-    public Route route(Http2Headers headers) {
+    public Route route(Http2Headers headers, PeerIdentity peer) {
         CharSequence path = headers.path();
         if (!AppIds.isValidMethod(path)) {
             return Route.error(ProxyError.INVALID_METHOD, path == null ? "(none)" : path);
@@ -39,6 +40,10 @@ public final class InboundRouter implements Router {
             return Route.error(ProxyError.WRONG_SIDECAR, key, ownAppId + "." + ownNamespace);
         }
         HopHeaders.toApp(headers);
+        if (peer != null) {
+            // mTLS: the caller is who its certificate says, whatever the headers claim.
+            HopHeaders.stampVerifiedCaller(headers, peer.appId(), peer.namespace());
+        }
         return Route.localApp(ownAppId, ownNamespace);
     }
 }

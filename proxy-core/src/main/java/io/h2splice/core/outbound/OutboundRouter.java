@@ -4,6 +4,7 @@ import io.h2splice.core.headers.HopHeaders;
 import io.h2splice.core.routing.AppIds;
 import io.h2splice.core.routing.Route;
 import io.h2splice.core.routing.Router;
+import io.h2splice.core.splice.PeerIdentity;
 import io.h2splice.core.status.ProxyError;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
@@ -29,7 +30,7 @@ public final class OutboundRouter implements Router {
     }
 
     @Override
-    public Route route(Http2Headers headers) {
+    public Route route(Http2Headers headers, PeerIdentity peer) {
         CharSequence key = AppIds.routingKey(headers);
         if (key == null) {
             CharSequence path = headers.path();

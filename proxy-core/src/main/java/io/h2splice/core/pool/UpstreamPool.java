@@ -124,6 +124,21 @@ public final class UpstreamPool {
         serveWaiters();
     }
 
+    /**
+     * The connection was established at TCP level but never became usable (its TLS handshake or peer check failed):
+     * every call waiting for this pool fails with {@code reason}.
+     */
+    public void connectionFailed(PooledConnection connection, String reason) {
+        assert loop.inEventLoop();
+        connecting--;
+        String why = "dial " + address.getHostString() + ":" + address.getPort() + ": " + reason;
+        PoolWaiter fresh = takeFresh(connection.channel());
+        if (fresh != null && !fresh.isAbandoned()) {
+            fresh.connectionFailed(why);
+        }
+        failWaiters(why);
+    }
+
     /** The connection has more room (a stream ended, or SETTINGS raised the limit). */
     public void capacityAvailable() {
         if (!waiters.isEmpty()) {

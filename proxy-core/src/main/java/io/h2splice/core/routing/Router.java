@@ -1,5 +1,6 @@
 package io.h2splice.core.routing;
 
+import io.h2splice.core.splice.PeerIdentity;
 import io.netty.handler.codec.http2.Http2Headers;
 
 /**
@@ -11,5 +12,8 @@ import io.netty.handler.codec.http2.Http2Headers;
  */
 public interface Router {
 
-    Route route(Http2Headers headers);
+    /**
+     * @param peer the verified identity of the calling sidecar on a secure hop, or null (plaintext, or the API port)
+     */
+    Route route(Http2Headers headers, PeerIdentity peer);
 }

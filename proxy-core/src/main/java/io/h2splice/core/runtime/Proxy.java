@@ -5,7 +5,7 @@ import io.h2splice.core.http.HttpEndpoints;
 import io.h2splice.core.listen.Transport;
 import io.h2splice.core.metrics.ProxyMetrics;
 import io.h2splice.core.resolve.NameResolver;
-import io.h2splice.core.splice.HopSecurity;
+import io.h2splice.core.splice.TransportSecurity;
 import io.h2splice.core.splice.SpliceEngine;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -57,27 +57,27 @@ public final class Proxy implements AutoCloseable {
     private int httpPort = -1;
     private int metricsPort = -1;
 
-    private Proxy(ProxyConfig config, NameResolver resolver, HopSecurity hopSecurity) {
+    private Proxy(ProxyConfig config, NameResolver resolver, TransportSecurity security) {
         this.config = config;
         this.resolver = resolver;
         this.transport = Transport.pick();
         this.boss = transport.newGroup(1, "h2splice-accept");
         this.workers = transport.newGroup(config.workers(), "h2splice-loop");
-        this.engine = new SpliceEngine(config, metrics, resolver, transport, hopSecurity, workers);
+        this.engine = new SpliceEngine(config, metrics, resolver, transport, security, workers);
     }
 
     /** Binds all listeners. Throws {@link ProxyStartException} with a one-line message when a port cannot be bound. */
     public static Proxy start(ProxyConfig config, NameResolver resolver) throws ProxyStartException {
-        return start(config, resolver, HopSecurity.PLAINTEXT);
+        return start(config, resolver, TransportSecurity.PLAINTEXT);
     }
 
-    /** As {@link #start(ProxyConfig, NameResolver)}, with the given security for the sidecar-to-sidecar hop. */
-    public static Proxy start(ProxyConfig config, NameResolver resolver, HopSecurity hopSecurity)
+    /** As {@link #start(ProxyConfig, NameResolver)}, with the given security for the sidecar and app hops. */
+    public static Proxy start(ProxyConfig config, NameResolver resolver, TransportSecurity security)
             throws ProxyStartException {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(resolver, "resolver");
-        Objects.requireNonNull(hopSecurity, "hopSecurity");
-        Proxy p = new Proxy(config, resolver, hopSecurity);
+        Objects.requireNonNull(security, "security");
+        Proxy p = new Proxy(config, resolver, security);
         try {
             p.bindAll();
         } catch (ProxyStartException e) {
@@ -207,6 +207,11 @@ public final class Proxy implements AutoCloseable {
     /** Why the sidecar is not ready, or null when it is. */
     public String notReadyReason() {
         return draining.get() ? "shutting down" : notReadyReason;
+    }
+
+    /** Adds metric families rendered by another module (text exposition format) to the metrics page. */
+    public void addMetrics(java.util.function.Supplier<String> families) {
+        status.extraMetrics(families);
     }
 
     /** Dapr's extended metadata ({@code PUT /v1.0/metadata/<key>}); thread-safe, owned by this proxy. */

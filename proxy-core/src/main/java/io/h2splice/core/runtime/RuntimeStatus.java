@@ -10,6 +10,7 @@ final class RuntimeStatus implements SidecarStatus {
 
     private final Proxy proxy;
     private final Map<String, String> extended = new ConcurrentHashMap<>();
+    private volatile java.util.function.Supplier<String> extraMetrics = () -> "";
 
     RuntimeStatus(Proxy proxy) {
         this.proxy = proxy;
@@ -80,5 +81,14 @@ final class RuntimeStatus implements SidecarStatus {
     @Override
     public Map<String, String> extended() {
         return extended;
+    }
+
+    @Override
+    public java.util.function.Supplier<String> extraMetrics() {
+        return extraMetrics;
+    }
+
+    void extraMetrics(java.util.function.Supplier<String> supplier) {
+        extraMetrics = supplier;
     }
 }

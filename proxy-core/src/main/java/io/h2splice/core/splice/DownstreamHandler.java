@@ -59,7 +59,7 @@ final class DownstreamHandler extends SpliceHandler {
             if (stream.state() == Http2Stream.State.HALF_CLOSED_LOCAL) {
                 return; // we already answered this stream (a proxy-made error); late trailers are dropped
             }
-            Route route = router.route(headers);
+            Route route = router.route(headers, ctx.channel().attr(HopSecurity.PEER).get());
             if (route.kind() == Route.Kind.ERROR) {
                 rejectWith(stream, endStream, route);
                 return;

@@ -34,6 +34,7 @@ final class HandlerBuilder extends AbstractHttp2ConnectionHandlerBuilder<SpliceH
     private final UpstreamPool pool;
     private final boolean keepalive;
     private PingStrikes strikes;
+    private boolean awaitHop;
 
     private HandlerBuilder(LoopState loop, ProxyMetrics.Side side, Router router, UpstreamPool pool, boolean keepalive,
                            boolean server) {
@@ -77,8 +78,11 @@ final class HandlerBuilder extends AbstractHttp2ConnectionHandlerBuilder<SpliceH
     }
 
     /** A pooled connection to another sidecar (keepalive on) or to the app (no keepalive, as Dapr). */
-    static UpstreamHandler upstream(LoopState loop, ProxyMetrics.Side side, UpstreamPool pool, boolean keepalive) {
-        return (UpstreamHandler) new HandlerBuilder(loop, side, null, pool, keepalive, false).build();
+    static UpstreamHandler upstream(LoopState loop, ProxyMetrics.Side side, UpstreamPool pool, boolean keepalive,
+                                    boolean awaitHop) {
+        HandlerBuilder b = new HandlerBuilder(loop, side, null, pool, keepalive, false);
+        b.awaitHop = awaitHop;
+        return (UpstreamHandler) b.build();
     }
 
     @Override
@@ -86,7 +90,7 @@ final class HandlerBuilder extends AbstractHttp2ConnectionHandlerBuilder<SpliceH
                                   Http2Settings initialSettings) {
         SpliceHandler h = router != null
                 ? new DownstreamHandler(decoder, encoder, initialSettings, loop, side, router, strikes)
-                : new UpstreamHandler(decoder, encoder, initialSettings, loop, side, pool, keepalive);
+                : new UpstreamHandler(decoder, encoder, initialSettings, loop, side, pool, keepalive, awaitHop);
         // The connection window grows beyond the 64 KiB default so that many streams can be in flight at once.
         int extra = loop.config().limits().connectionWindowSize() - 65_535;
         if (extra > 0) {

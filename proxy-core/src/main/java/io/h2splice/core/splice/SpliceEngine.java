@@ -33,17 +33,17 @@ public final class SpliceEngine {
 
     private final ProxyConfig config;
     private final Transport transport;
-    private final HopSecurity hopSecurity;
+    private final TransportSecurity security;
     private final Map<EventExecutor, LoopState> loops = new IdentityHashMap<>();
     private final ChannelGroup downstreams = new DefaultChannelGroup("downstreams", GlobalEventExecutor.INSTANCE);
     private final OutboundRouter outbound;
     private final InboundRouter inbound;
 
     public SpliceEngine(ProxyConfig config, ProxyMetrics metrics, NameResolver resolver, Transport transport,
-                        HopSecurity hopSecurity, EventLoopGroup workers) {
+                        TransportSecurity security, EventLoopGroup workers) {
         this.config = config;
         this.transport = transport;
-        this.hopSecurity = hopSecurity;
+        this.security = security;
         this.outbound = new OutboundRouter(config.appId(), config.namespace());
         this.inbound = new InboundRouter(config.appId(), config.namespace());
         InetSocketAddress app = config.hasApp() ? new InetSocketAddress(config.appAddress(), config.appPort()) : null;
@@ -70,7 +70,7 @@ public final class SpliceEngine {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
-                hopSecurity.initServer(ch.pipeline());
+                security.sidecars().initServer(ch.pipeline());
                 ch.pipeline().addLast(HandlerBuilder.downstream(loop(ch), ProxyMetrics.Side.INTERNAL, inbound));
             }
         };
@@ -104,10 +104,9 @@ public final class SpliceEngine {
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        if (sidecar) {
-                            hopSecurity.initClient(ch.pipeline(), pool.peerAppId(), pool.peerNamespace());
-                        }
-                        ch.pipeline().addLast(HandlerBuilder.upstream(state, side, pool, sidecar));
+                        HopSecurity hop = sidecar ? security.sidecars() : security.app();
+                        hop.initClient(ch.pipeline(), pool.address(), pool.peerAppId(), pool.peerNamespace());
+                        ch.pipeline().addLast(HandlerBuilder.upstream(state, side, pool, sidecar, hop.secure()));
                     }
                 });
         return b.connect(pool.address());

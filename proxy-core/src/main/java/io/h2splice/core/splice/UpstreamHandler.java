@@ -22,12 +22,17 @@ import io.netty.handler.codec.http2.Http2Stream;
 final class UpstreamHandler extends SpliceHandler implements PooledConnection {
 
     private final UpstreamPool pool;
+    /** A secure hop: the pool hears of this connection only once {@link HopEvent#ESTABLISHED} arrives. */
+    private final boolean awaitHop;
+    /** The pool was told: either {@link UpstreamPool#connectionActive} or {@link UpstreamPool#connectionFailed}. */
+    private boolean announced;
     private boolean draining;
 
     UpstreamHandler(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings,
-                    LoopState loop, ProxyMetrics.Side side, UpstreamPool pool, boolean keepalive) {
+                    LoopState loop, ProxyMetrics.Side side, UpstreamPool pool, boolean keepalive, boolean awaitHop) {
         super(decoder, encoder, settings, loop, side, keepalive);
         this.pool = pool;
+        this.awaitHop = awaitHop;
         connection().addListener(new StreamEvents());
         decoder.frameListener(new Frames());
     }
@@ -36,12 +41,36 @@ final class UpstreamHandler extends SpliceHandler implements PooledConnection {
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         super.channelActive(ctx); // sends the preface first: streams may follow it at once
         flushNow();
-        pool.connectionActive(this);
+        if (!awaitHop) {
+            announced = true;
+            pool.connectionActive(this);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt == HopEvent.ESTABLISHED && !announced) {
+            announced = true;
+            pool.connectionActive(this);
+        } else if (evt == HopEvent.PEER_EXPIRING) {
+            draining = true; // new calls go to a fresh connection with a fresh handshake
+            pool.connectionClosed(this);
+            closeIfDrained();
+        } else if (evt instanceof HopEvent.Failed failed && !announced) {
+            announced = true;
+            draining = true;
+            pool.connectionFailed(this, failed.reason());
+        }
+        super.userEventTriggered(ctx, evt);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         draining = true;
+        if (!announced) {
+            announced = true;
+            pool.connectionFailed(this, "connection closed before the handshake completed");
+        }
         pool.connectionClosed(this);
         super.channelInactive(ctx); // closes every stream: their splices see upstreamClosed()
     }

@@ -49,7 +49,7 @@ class SpliceEngineTest {
             upstreams.add(up);
             apps.add(new H2Wire(true));
             up.pipeline().addLast(HandlerBuilder.upstream(loopState(config, null), ProxyMetrics.Side.UPSTREAM_APP,
-                    pool, false));
+                    pool, false, false));
             up.pipeline().fireChannelActive(); // added after the channel went active: replay what a socket would do
             return up.newSucceededFuture();
         };

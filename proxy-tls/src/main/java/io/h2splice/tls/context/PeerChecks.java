@@ -1,0 +1,157 @@
+package io.h2splice.tls.context;
+
+import io.h2splice.core.splice.HopEvent;
+import io.h2splice.core.splice.HopSecurity;
+import io.h2splice.core.splice.PeerIdentity;
+import io.h2splice.tls.identity.SpiffeId;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLPeerUnverifiedException;
+
+/**
+ * The checks made once the TLS handshake of a sidecar hop ends, one handler per side, removed after it ran:
+ * the server side records the caller's verified SPIFFE id on the channel ({@link HopSecurity#PEER}); the client side
+ * accepts the server only if its SPIFFE path is {@code /ns/<namespace>/<app>}, then tells the HTTP/2 handler
+ * ({@link HopEvent}). Every rejection is logged with its reason.
+ */
+final class PeerChecks {
+
+    private static final InternalLogger log = InternalLoggerFactory.getInstance("h2splice.tls");
+    /** Renew a connection this long before the server's certificate expires (or at 90 % of what is left). */
+    private static final Duration EXPIRY_MARGIN = Duration.ofMinutes(5);
+
+    private PeerChecks() {
+    }
+
+    static SpiffeId peerId(ChannelHandlerContext ctx) throws SSLPeerUnverifiedException {
+        Certificate[] chain = ctx.pipeline().get(SslHandler.class).engine().getSession().getPeerCertificates();
+        return SpiffeId.of((X509Certificate) chain[0]);
+    }
+
+    static X509Certificate peerLeaf(ChannelHandlerContext ctx) throws SSLPeerUnverifiedException {
+        return (X509Certificate) ctx.pipeline().get(SslHandler.class).engine().getSession().getPeerCertificates()[0];
+    }
+
+    /** Internal listener: any SPIFFE id chained to the anchors is accepted; the access list decides later. */
+    static final class Server extends ChannelInboundHandlerAdapter {
+
+        private final TlsMetrics metrics;
+
+        Server(TlsMetrics metrics) {
+            this.metrics = metrics;
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+            if (evt instanceof SslHandshakeCompletionEvent done) {
+                ctx.pipeline().remove(this);
+                if (!done.isSuccess()) {
+                    String why = HandshakeFailures.describe(done.cause());
+                    metrics.failed(why);
+                    log.warn("mTLS: rejected a connection from {}: {}", ctx.channel().remoteAddress(), why);
+                    ctx.close();
+                    return;
+                }
+                try {
+                    SpiffeId id = peerId(ctx);
+                    ctx.channel().attr(HopSecurity.PEER)
+                            .set(new PeerIdentity(id.toString(), id.trustDomain(), id.namespace(), id.appId()));
+                    metrics.succeeded();
+                } catch (SSLPeerUnverifiedException | IllegalArgumentException e) {
+                    metrics.failed("no SPIFFE id");
+                    log.warn("mTLS: rejected a connection from {}: {}", ctx.channel().remoteAddress(), e.getMessage());
+                    ctx.close();
+                    return;
+                }
+            }
+            super.userEventTriggered(ctx, evt);
+        }
+    }
+
+    /** A connection to another sidecar: the server must be the sidecar of {@code namespace}/{@code appId}. */
+    static final class Client extends ChannelInboundHandlerAdapter {
+
+        private final TlsMetrics metrics;
+        private final String expectedPath;
+
+        Client(TlsMetrics metrics, String appId, String namespace) {
+            this.metrics = metrics;
+            this.expectedPath = "/ns/" + namespace + "/" + appId;
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+            if (!(evt instanceof SslHandshakeCompletionEvent done)) {
+                super.userEventTriggered(ctx, evt);
+                return;
+            }
+            ctx.pipeline().remove(this);
+            String failure;
+            if (!done.isSuccess()) {
+                failure = "tls handshake: " + HandshakeFailures.describe(done.cause());
+            } else {
+                failure = checkIdentity(ctx);
+            }
+            if (failure != null) {
+                metrics.failed(failure);
+                log.warn("mTLS: connection to {} rejected: {}", ctx.channel().remoteAddress(), failure);
+                ctx.fireUserEventTriggered(new HopEvent.Failed(failure));
+                ctx.close();
+                return;
+            }
+            metrics.succeeded();
+            scheduleExpiry(ctx);
+            ctx.fireUserEventTriggered(HopEvent.ESTABLISHED);
+        }
+
+        private String checkIdentity(ChannelHandlerContext ctx) {
+            try {
+                SpiffeId id = peerId(ctx);
+                return id.path().equals(expectedPath) ? null
+                        : "wrong identity: expected " + expectedPath + ", the server is " + id;
+            } catch (SSLPeerUnverifiedException | IllegalArgumentException e) {
+                return "server has no SPIFFE id: " + e.getMessage();
+            }
+        }
+
+        private void scheduleExpiry(ChannelHandlerContext ctx) {
+            try {
+                long left = peerLeaf(ctx).getNotAfter().getTime() - System.currentTimeMillis();
+                long at = Math.max(0, Math.min(left - EXPIRY_MARGIN.toMillis(), left * 9 / 10));
+                ctx.executor().schedule(() -> ctx.pipeline().fireUserEventTriggered(HopEvent.PEER_EXPIRING),
+                        at, TimeUnit.MILLISECONDS);
+            } catch (SSLPeerUnverifiedException e) {
+                // checked above: cannot happen after a successful identity check
+            }
+        }
+    }
+
+    /** TLS to the app: no verification (as Dapr); only the handshake outcome is passed on. */
+    static final class App extends ChannelInboundHandlerAdapter {
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+            if (!(evt instanceof SslHandshakeCompletionEvent done)) {
+                super.userEventTriggered(ctx, evt);
+                return;
+            }
+            ctx.pipeline().remove(this);
+            if (done.isSuccess()) {
+                ctx.fireUserEventTriggered(HopEvent.ESTABLISHED);
+            } else {
+                String why = "tls to the app: " + HandshakeFailures.describe(done.cause());
+                log.warn("{}", why);
+                ctx.fireUserEventTriggered(new HopEvent.Failed(why));
+                ctx.close();
+            }
+        }
+    }
+}
