@@ -48,7 +48,10 @@ final class SpliceFixture implements AutoCloseable {
     static final String CALLER = "client";
     static final String CALLEE = "server";
     static final String NS = "default";
-    /** The window every peer grants (stream and connection), topped up by 1 GiB as it is used. */
+    /**
+     * The window every peer grants (stream and connection), topped up by 1 GiB each time 1 GiB of it was used, so it
+     * never goes past 2^31-1 (which would be a FLOW_CONTROL_ERROR). DATA frames here are single, unpadded frames.
+     */
     private static final int BIG_WINDOW = Integer.MAX_VALUE;
     private static final int TOP_UP = 1 << 30;
 
@@ -196,9 +199,9 @@ final class SpliceFixture implements AutoCloseable {
     long requestData(ByteBuf frame) {
         H2Peer.feed(down, frame, downId);
         down.runPendingTasks();
-        appWindowUsed += frame.capacity(); // an upper bound of the payload
-        if (appWindowUsed >= TOP_UP) { // the app grants more, as a reading peer does
-            appWindowUsed = 0;
+        appWindowUsed += frame.capacity() - 9; // its payload
+        if (appWindowUsed >= TOP_UP) { // the app grants more, as a reading peer does (never above 2^31-1)
+            appWindowUsed -= TOP_UP;
             H2Peer.feed(up, appTopUp);
             H2Peer.feed(up, appTopUpStream, upId);
         }
@@ -209,9 +212,9 @@ final class SpliceFixture implements AutoCloseable {
     long responseData(ByteBuf frame) {
         H2Peer.feed(up, frame, upId);
         down.runPendingTasks();
-        clientWindowUsed += frame.capacity();
-        if (clientWindowUsed >= TOP_UP) { // the client grants more, as a reading peer does
-            clientWindowUsed = 0;
+        clientWindowUsed += frame.capacity() - 9;
+        if (clientWindowUsed >= TOP_UP) { // the client grants more, as a reading peer does (never above 2^31-1)
+            clientWindowUsed -= TOP_UP;
             H2Peer.feed(down, clientTopUp);
             H2Peer.feed(down, clientTopUpStream, downId);
         }
@@ -287,7 +290,7 @@ final class SpliceFixture implements AutoCloseable {
             EmbeddedChannel ch = new EmbeddedChannel();
             dialled.add(ch);
             up = ch;
-            ch.pipeline().addLast(HandlerBuilder.upstream(state, side, pool, sidecar));
+            ch.pipeline().addLast(HandlerBuilder.upstream(state, side, pool, sidecar, false)); // plaintext hop
             ch.pipeline().fireChannelActive(); // added after the channel went active: replay what a socket does
             return ch.newSucceededFuture();
         };

@@ -77,12 +77,13 @@ public class NettyPassThroughBenchmark {
         @Override
         public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding,
                                   boolean endStream) {
-            upHandler.encoder().writeHeaders(upCtx, 1, headers, 0, endStream, upCtx.newPromise())
-                    .addListener(f -> {
-                        if (!f.isSuccess()) {
-                            f.cause().printStackTrace();
-                        }
-                    });
+            upHandler.encoder().writeHeaders(upCtx, 1, headers, 0, endStream, upCtx.newPromise());
+        }
+
+        @Override
+        public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int dependency,
+                                  short weight, boolean exclusive, int padding, boolean endStream) {
+            onHeadersRead(ctx, streamId, headers, padding, endStream);
         }
 
         @Override
@@ -142,8 +143,8 @@ public class NettyPassThroughBenchmark {
         H2Peer.feed(down, frame);
         up.pipeline().flush();
         appWindowUsed += size;
-        if (appWindowUsed >= TOP_UP) {
-            appWindowUsed = 0;
+        if (appWindowUsed >= TOP_UP) { // the app grants more (never above 2^31-1)
+            appWindowUsed -= TOP_UP;
             H2Peer.feed(up, appTopUp);
             H2Peer.feed(up, appTopUpStream);
         }

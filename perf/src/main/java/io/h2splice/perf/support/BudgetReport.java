@@ -1,0 +1,233 @@
+package io.h2splice.perf.support;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Prints JMH results beside their budgets and says whether each is within them (perf/run calls it).
+ *
+ * <pre>java -cp perf.jar io.h2splice.perf.support.BudgetReport perf/budgets.json results.json</pre>
+ *
+ * <p>A budget names a benchmark by its class and method ({@code CallBenchmark.unaryCall}), optionally with the
+ * parameter values it holds for ({@code "params": {"listener": "API"}}; absent parameters match any value); the
+ * first matching budget applies. It holds {@code ns} (ns/op, compared with the score) and {@code bytes} (B/op:
+ * {@code opalloc.norm} when the benchmark reports it, else {@code gc.alloc.rate.norm}, with 1 byte of slack for
+ * rounding); {@code null} leaves one unchecked, {@code "baseline": true} marks a reference that is never checked.
+ *
+ * <p>Exit status: 0 all within budget, 1 a budget exceeded or a result has no budget, 2 bad arguments or files.
+ */
+public final class BudgetReport {
+
+    private static final double BYTES_SLACK = 1.0;
+
+    record Budget(String benchmark, Map<String, Object> params, Double ns, Double bytes, boolean baseline) {
+        boolean matches(String fullName, Map<String, Object> resultParams) {
+            if (!fullName.equals(benchmark) && !fullName.endsWith("." + benchmark)) {
+                return false;
+            }
+            for (Map.Entry<String, Object> p : params.entrySet()) {
+                Object v = resultParams.get(p.getKey());
+                if (v == null || !String.valueOf(v).equals(String.valueOf(p.getValue()))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    private BudgetReport() {
+    }
+
+    public static void main(String[] args) {
+        if (args.length != 2) {
+            System.err.println("usage: BudgetReport BUDGETS.json JMH-RESULTS.json");
+            System.exit(2);
+        }
+        List<Budget> budgets;
+        List<Object> results;
+        try {
+            budgets = readBudgets(Path.of(args[0]));
+            results = asList(Json.parse(Files.readString(Path.of(args[1]), StandardCharsets.UTF_8)), "results");
+        } catch (IOException | RuntimeException e) {
+            System.err.println("perf: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        System.exit(report(budgets, results, System.out));
+    }
+
+    static int report(List<Budget> budgets, List<Object> results, java.io.PrintStream out) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"benchmark", "params", "ns/op", "± err", "B/op", "budget ns/op", "budget B/op",
+            "result"});
+        int failures = 0;
+        for (Object o : results) {
+            Map<String, Object> r = asMap(o, "result");
+            String name = (String) r.get("benchmark");
+            Map<String, Object> params = r.get("params") == null ? Map.of() : new TreeMap<>(asMap(r.get("params"), "params"));
+            Map<String, Object> primary = asMap(r.get("primaryMetric"), "primaryMetric");
+            double ns = num(primary.get("score"));
+            double err = num(primary.get("scoreError"));
+            String unit = String.valueOf(primary.get("scoreUnit"));
+            if (!"ns/op".equals(unit)) {
+                throw new IllegalArgumentException(name + ": score in " + unit + ", budgets are in ns/op (use -tu ns)");
+            }
+            double bytes = allocation(r);
+            Budget b = null;
+            for (Budget candidate : budgets) {
+                if (candidate.matches(name, params)) {
+                    b = candidate;
+                    break;
+                }
+            }
+            String verdict;
+            if (b == null) {
+                verdict = "NO BUDGET";
+                failures++;
+            } else if (b.baseline()) {
+                verdict = "baseline";
+            } else {
+                List<String> over = new ArrayList<>();
+                if (b.ns() != null && ns > b.ns()) {
+                    over.add(String.format(Locale.ROOT, "time x%.2f", ns / b.ns()));
+                }
+                if (b.bytes() != null && (Double.isNaN(bytes) || bytes > b.bytes() + BYTES_SLACK)) {
+                    over.add(Double.isNaN(bytes) ? "no B/op (run with -prof gc)"
+                            : String.format(Locale.ROOT, "alloc +%.0f B", bytes - b.bytes()));
+                }
+                verdict = over.isEmpty() ? "PASS" : "FAIL (" + String.join(", ", over) + ")";
+                if (!over.isEmpty()) {
+                    failures++;
+                }
+            }
+            rows.add(new String[] {shortName(name), paramString(params), fmt(ns, 1), Double.isNaN(err) ? "" : fmt(err, 1),
+                Double.isNaN(bytes) ? "" : fmt(bytes, 1),
+                b == null || b.ns() == null ? "-" : fmt(b.ns(), 0),
+                b == null || b.bytes() == null ? "-" : fmt(b.bytes(), 0), verdict});
+        }
+        print(rows, out);
+        out.println();
+        out.println(failures == 0 ? "perf: every benchmark within its budget"
+                : "perf: " + failures + " result(s) over budget or without one");
+        return failures == 0 ? 0 : 1;
+    }
+
+    /** {@code opalloc.norm} (timed region only) when present, else {@code gc.alloc.rate.norm}; NaN when neither. */
+    private static double allocation(Map<String, Object> result) {
+        Object sm = result.get("secondaryMetrics");
+        if (sm == null) {
+            return Double.NaN;
+        }
+        Map<String, Object> secondary = asMap(sm, "secondaryMetrics");
+        double gc = Double.NaN;
+        for (Map.Entry<String, Object> e : secondary.entrySet()) {
+            String label = e.getKey().startsWith("\u00b7") ? e.getKey().substring(1) : e.getKey();
+            double score = num(asMap(e.getValue(), label).get("score"));
+            if (label.equals(OpAllocProfiler.LABEL)) {
+                return score;
+            }
+            if (label.equals("gc.alloc.rate.norm")) {
+                gc = score;
+            }
+        }
+        return gc;
+    }
+
+    private static List<Budget> readBudgets(Path file) throws IOException {
+        Map<String, Object> root = asMap(Json.parse(Files.readString(file, StandardCharsets.UTF_8)), "budgets file");
+        List<Budget> out = new ArrayList<>();
+        for (Object o : asList(root.get("budgets"), "budgets")) {
+            Map<String, Object> b = asMap(o, "budget");
+            String name = (String) b.get("benchmark");
+            if (name == null) {
+                throw new IllegalArgumentException(file + ": a budget without \"benchmark\"");
+            }
+            Map<String, Object> params = b.get("params") == null ? Map.of() : asMap(b.get("params"), "params");
+            out.add(new Budget(name, params, (Double) b.get("ns"), (Double) b.get("bytes"),
+                    Boolean.TRUE.equals(b.get("baseline"))));
+        }
+        return out;
+    }
+
+    private static String shortName(String full) {
+        int method = full.lastIndexOf('.');
+        int cls = full.lastIndexOf('.', method - 1);
+        return full.substring(cls + 1);
+    }
+
+    private static String paramString(Map<String, Object> params) {
+        StringBuilder b = new StringBuilder();
+        for (Map.Entry<String, Object> p : params.entrySet()) {
+            if (b.length() > 0) {
+                b.append(' ');
+            }
+            b.append(p.getKey()).append('=').append(p.getValue());
+        }
+        return b.toString();
+    }
+
+    private static String fmt(double v, int decimals) {
+        return String.format(Locale.ROOT, decimals == 0 ? "%,.0f" : "%,.1f", v);
+    }
+
+    private static void print(List<String[]> rows, java.io.PrintStream out) {
+        int[] w = new int[rows.get(0).length];
+        for (String[] r : rows) {
+            for (int c = 0; c < r.length; c++) {
+                w[c] = Math.max(w[c], r[c].length());
+            }
+        }
+        for (int k = 0; k < rows.size(); k++) {
+            String[] r = rows.get(k);
+            StringBuilder line = new StringBuilder();
+            for (int c = 0; c < r.length; c++) {
+                boolean number = c >= 2 && c <= 6;
+                String cell = number && k > 0 ? pad(r[c], w[c], true) : pad(r[c], w[c], false);
+                line.append(cell).append(c == r.length - 1 ? "" : "  ");
+            }
+            out.println(line.toString().stripTrailing());
+        }
+    }
+
+    private static String pad(String s, int width, boolean right) {
+        String fill = " ".repeat(width - s.length());
+        return right ? fill + s : s + fill;
+    }
+
+    private static double num(Object o) {
+        if (o instanceof Double d) {
+            return d;
+        }
+        if (o instanceof String s) {
+            try {
+                return Double.parseDouble(s); // JMH writes "NaN" as a string
+            } catch (NumberFormatException e) {
+                return Double.NaN;
+            }
+        }
+        return Double.NaN;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(Object o, String what) {
+        if (!(o instanceof Map)) {
+            throw new IllegalArgumentException(what + " is not a JSON object");
+        }
+        return (Map<String, Object>) o;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> asList(Object o, String what) {
+        if (!(o instanceof List)) {
+            throw new IllegalArgumentException(what + " is not a JSON array");
+        }
+        return (List<Object>) o;
+    }
+}
