@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * {@link GrpcTimeout#parseNanos} of a decoded {@code grpc-timeout} value and {@link GrpcTimeout#format} of the
  * remaining time (what a splice does per call with a deadline).
  *
- * <p>Budgets (perf/budgets.json): parseNanos 30 ns/op, 0 B/op; format 100 ns/op, 80 B/op.
+ * <p>Budgets (perf/budgets.json): parseNanos 15 ns/op, 0 B/op (measured 8.9 ns); format 20 ns/op, 64 B/op (measured
+ * 12.7 ns, 48-56 B: the string).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -25,14 +25,16 @@ import java.util.concurrent.TimeUnit;
  * internal listener (routed to the local app). Request headers: {@link RequestHeaders#grpcJava} with 12 headers
  * ({@code -bin} one included); messages of 16 bytes.
  *
- * <p>Budgets (perf/budgets.json; measured on the 2-core dev machine, see perf/README.md):
+ * <p>Budgets (perf/budgets.json; measured on the 2-core dev machine, median ns/op and B/op, see perf/README.md):
  * <ul>
  *   <li>{@link #unaryCall}: the whole call, request HEADERS+DATA in one read, response HEADERS+DATA+trailers in one
- *       read. API 12,000 ns/op, 3,000 B/op; INTERNAL 10,000 ns/op, 2,600 B/op.</li>
+ *       read. API 10,000 ns/op, 5,600 B/op (measured 6,715 ns, 5,088 B); INTERNAL 9,200 ns/op, 5,500 B/op
+ *       (measured 6,107 ns, 4,979 B).</li>
  *   <li>{@link #requestHeaders}: HEADERS in → routed HEADERS out (decode, route, rewrite, splice, pool, upstream
- *       stream, encode, flush). API 6,000 ns/op, 2,000 B/op; INTERNAL 5,000 ns/op, 1,700 B/op.</li>
+ *       stream, encode, flush). API 3,900 ns/op, 2,950 B/op (measured 2,568 ns, 2,672 B); INTERNAL 3,700 ns/op,
+ *       2,780 B/op (measured 2,425 ns, 2,520 B).</li>
  *   <li>{@link #responseTrailers}: the app's trailers forwarded to the client, which ends the call (both streams
- *       closed, metrics recorded). 2,500 ns/op, 300 B/op.</li>
+ *       closed, metrics recorded). 2,700 ns/op, 780 B/op (measured 1,772 ns, 707 B).</li>
  * </ul>
  * The stage benchmarks run the rest of the call untimed ({@code Level.Invocation}); their B/op is
  * {@code opalloc.norm} (timed region only), the unary call's is {@code gc.alloc.rate.norm}.
