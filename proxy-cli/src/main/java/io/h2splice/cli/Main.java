@@ -1,5 +1,6 @@
 package io.h2splice.cli;
 
+import io.h2splice.cli.ca.CaCommand;
 import io.h2splice.cli.run.RunCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -33,6 +34,7 @@ public final class Main {
         cl.addSubcommand("run", RunCommand.commandLine(env));
         cl.addSubcommand("list", new ListCommand(env));
         cl.addSubcommand("stop", new StopCommand(env));
+        cl.addSubcommand("ca", CaCommand.commandLine(env));
         // Applied to the whole tree, so set after the subcommands are added.
         cl.setOut(new PrintWriter(env.out(), true));
         cl.setErr(new PrintWriter(env.err(), true));

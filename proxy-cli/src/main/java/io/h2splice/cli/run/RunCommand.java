@@ -60,8 +60,8 @@ public final class RunCommand implements Callable<Integer> {
     int appPort;
 
     @Option(names = {"-P", "--app-protocol"}, paramLabel = "PROTOCOL", defaultValue = "grpc",
-            description = "grpc, h2c or http (all dial the app with plaintext gRPC); grpcs and https are not "
-                    + "built yet (default: ${DEFAULT-VALUE}).")
+            description = "grpc, h2c or http dial the app with plaintext gRPC; grpcs or https with TLS, not "
+                    + "verifying the app's certificate (as Dapr) (default: ${DEFAULT-VALUE}).")
     String appProtocol;
 
     @Option(names = "--app-channel-address", paramLabel = "HOST", defaultValue = "127.0.0.1",
@@ -69,7 +69,7 @@ public final class RunCommand implements Callable<Integer> {
     String appChannelAddress;
 
     @Option(names = "--app-ssl", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
-            description = "TLS to the app: not built yet, only false is accepted.")
+            description = "TLS to the app, as --app-protocol grpcs (deprecated in Dapr; still accepted).")
     boolean appSsl;
 
     @Option(names = {"-G", "--dapr-grpc-port"}, paramLabel = "PORT",
@@ -119,9 +119,25 @@ public final class RunCommand implements Callable<Integer> {
             description = "Log one line per call (method, status, duration).")
     boolean apiLogging;
 
-    @Option(names = "--enable-mtls", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
-            description = "mTLS between sidecars: not built yet, only false (the default for now) is accepted.")
+    @Option(names = "--enable-mtls", arity = "0..1", fallbackValue = "true", defaultValue = "true", paramLabel = "BOOL",
+            description = "mTLS between sidecars (default: ${DEFAULT-VALUE}; unlike Dapr, secure by default). "
+                    + "Certificates come from the local CA under H2SPLICE_HOME (made on first use), or from "
+                    + "--cert-chain-file, --cert-key-file and the trust anchors.")
     boolean enableMtls;
+
+    @Option(names = "--cert-chain-file", paramLabel = "FILE",
+            description = "This sidecar's certificate chain (PEM, leaf first) instead of the local CA; watched and "
+                    + "reloaded. Needs --cert-key-file and trust anchors.")
+    Path certChainFile;
+
+    @Option(names = "--cert-key-file", paramLabel = "FILE",
+            description = "The private key of --cert-chain-file (PEM: PKCS#8, SEC1 EC or Ed25519).")
+    Path certKeyFile;
+
+    @Option(names = "--trust-anchors-file", paramLabel = "FILE",
+            description = "The roots peers must chain to (PEM), with --cert-chain-file; the environment variable "
+                    + "DAPR_TRUST_ANCHORS (PEM text) works too.")
+    Path trustAnchorsFile;
 
     @Option(names = "--workers", paramLabel = "N",
             description = "Event loop threads (default: the number of cores).")

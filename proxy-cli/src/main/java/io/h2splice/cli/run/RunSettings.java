@@ -27,9 +27,10 @@ import java.util.Objects;
  * @param logAsJson    {@code --log-as-json}
  * @param home         {@code H2SPLICE_HOME}: the registry lives under it
  * @param resolverFile {@code --resolver-file}, or null to resolve from the local registry
+ * @param tls          mTLS between sidecars and TLS to the app
  */
 record RunSettings(ProxyConfig config, String appProtocol, List<String> command, LogLevel logLevel, boolean logAsJson,
-                   Path home, Path resolverFile) {
+                   Path home, Path resolverFile, TlsSettings tls) {
 
     /** Largest {@code --read-buffer-size}: its {@code << 10} must fit SETTINGS_MAX_HEADER_LIST_SIZE (32 bits). */
     static final long MAX_READ_BUFFER = (0xFFFF_FFFFL >> 10);
@@ -44,6 +45,7 @@ record RunSettings(ProxyConfig config, String appProtocol, List<String> command,
         command = List.copyOf(command);
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(home, "home");
+        Objects.requireNonNull(tls, "tls");
     }
 
     /** @throws UsageException with one line naming the flag (or variable) and the problem */
@@ -77,7 +79,8 @@ record RunSettings(ProxyConfig config, String appProtocol, List<String> command,
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        return new RunSettings(config, protocol, f.command, level, f.logAsJson, env.home(), f.resolverFile);
+        TlsSettings tls = TlsSettings.from(f, env, protocol);
+        return new RunSettings(config, protocol, f.command, level, f.logAsJson, env.home(), f.resolverFile, tls);
     }
 
     private static void rejectUnbuilt(RunCommand f) {
@@ -91,14 +94,6 @@ record RunSettings(ProxyConfig config, String appProtocol, List<String> command,
         }
         if (f.unixDomainSocket != null) {
             throw new UsageException("--unix-domain-socket is not supported yet; use TCP ports");
-        }
-        if (f.appSsl) {
-            throw new UsageException("--app-ssl is not supported yet: TLS to the app is not built; the app must "
-                    + "serve plaintext gRPC (h2c)");
-        }
-        if (f.enableMtls) {
-            throw new UsageException("--enable-mtls=true is not supported yet: mTLS between sidecars is not built; "
-                    + "use --enable-mtls=false (the default for now)");
         }
     }
 
@@ -116,11 +111,9 @@ record RunSettings(ProxyConfig config, String appProtocol, List<String> command,
     private static String protocol(String value) {
         String p = value.strip().toLowerCase(Locale.ROOT);
         return switch (p) {
-            case "grpc", "h2c", "http" -> p;
-            case "grpcs", "https" -> throw new UsageException("--app-protocol " + p + " is not supported yet: TLS to "
-                    + "the app is not built; use grpc, h2c or http (all dial the app with plaintext gRPC)");
-            default -> throw new UsageException("--app-protocol must be one of grpc, h2c, http (grpcs, https: not "
-                    + "built yet); got '" + value + "'");
+            case "grpc", "h2c", "http", "grpcs", "https" -> p;
+            default -> throw new UsageException("--app-protocol must be one of grpc, grpcs, h2c, http, https; got '"
+                    + value + "'");
         };
     }
 

@@ -8,6 +8,7 @@ import io.h2splice.core.resolve.NameResolver;
 import io.h2splice.core.resolve.RegistryEntry;
 import io.h2splice.core.runtime.Proxy;
 import io.h2splice.core.runtime.ProxyStartException;
+import io.h2splice.tls.ca.CaException;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLException;
 
 /**
  * One {@code h2splice run}: start the proxy, start the app, wait until ready, register, wait for the app to exit or a
@@ -40,6 +42,7 @@ final class Sidecar {
     private final CompletableFuture<String> signalled = new CompletableFuture<>();
     private final AtomicReference<RegistryEntry> registered = new AtomicReference<>();
     private volatile AppProcess app;
+    private TransportSetup transport;
 
     Sidecar(RunSettings settings, NameResolver resolver, CliEnv env) {
         this.settings = settings;
@@ -59,6 +62,9 @@ final class Sidecar {
         } finally {
             lastResort();
             resolver.close();
+            if (transport != null) {
+                transport.close();
+            }
         }
     }
 
@@ -67,9 +73,15 @@ final class Sidecar {
         LOG.info(() -> "starting h2splice for app '" + config.appId() + "' in namespace '" + config.namespace()
                 + "' (name resolution: " + (settings.resolverFile() == null
                         ? "local registry " + registry.directory() : "static file " + settings.resolverFile()) + ")");
+        try {
+            transport = TransportSetup.create(settings.tls(), config, settings.home());
+        } catch (CaException | SSLException e) {
+            LOG.severe("cannot set up TLS: " + e.getMessage());
+            return ExitCodes.FAILURE;
+        }
         Proxy proxy;
         try {
-            proxy = Proxy.start(config, resolver);
+            proxy = Proxy.start(config, resolver, transport.security());
         } catch (ProxyStartException e) {
             LOG.severe("cannot start: " + e.getMessage());
             return ExitCodes.FAILURE;
@@ -77,6 +89,7 @@ final class Sidecar {
             LOG.severe("cannot start the proxy: " + e);
             return ExitCodes.FAILURE;
         }
+        proxy.addMetrics(transport::metricsText);
         // The proxy logs its transport and bound ports itself.
         proxy.extendedMetadata().put("cliPID", Long.toString(ProcessHandle.current().pid()));
         if (!settings.command().isEmpty() && !signalled.isDone()) {

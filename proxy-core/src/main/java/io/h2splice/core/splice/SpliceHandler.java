@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
@@ -96,13 +97,18 @@ abstract class SpliceHandler extends Http2ConnectionHandler {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
-        if (cause instanceof IOException) {
-            // A peer that went away is not our error: close quietly, the splices see their streams close.
-            log.debug("{} connection {} closed by I/O error: {}", side.label, ctx.channel(), cause.toString());
-            ctx.close();
+        if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {
+            super.exceptionCaught(ctx, cause); // protocol errors: RST_STREAM or GOAWAY with the right code
             return;
         }
-        super.exceptionCaught(ctx, cause);
+        // Not HTTP/2: a peer that went away (IOException) or a failed TLS handshake (logged with its reason where it
+        // is checked). Close quietly; the splices see their streams close.
+        if (cause instanceof IOException || cause.getCause() instanceof javax.net.ssl.SSLException) {
+            log.debug("{} connection {} closed: {}", side.label, ctx.channel(), cause.toString());
+        } else {
+            log.warn("{} connection {} closed after an unexpected error", side.label, ctx.channel(), cause);
+        }
+        ctx.close();
     }
 
     /** The peer acknowledged our keepalive PING. */

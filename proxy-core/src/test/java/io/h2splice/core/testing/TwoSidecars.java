@@ -8,6 +8,7 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.h2splice.core.config.ProxyConfig;
 import io.h2splice.core.runtime.Proxy;
+import io.h2splice.core.splice.TransportSecurity;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 
 /**
@@ -43,7 +45,18 @@ public final class TwoSidecars implements AutoCloseable {
     private Proxy b;
     private ManagedChannel channel;
 
+    /**
+     * The hop security each sidecar of every topology gets, by (app id, namespace): plaintext unless a suite that
+     * runs these tests over mTLS (proxy-tls) installs its own before the first topology starts.
+     */
+    private static volatile BiFunction<String, String, TransportSecurity> security =
+            (appId, namespace) -> TransportSecurity.PLAINTEXT;
+
     private TwoSidecars() {
+    }
+
+    public static void useSecurity(BiFunction<String, String, TransportSecurity> perSidecar) {
+        security = perSidecar;
     }
 
     public static Builder builder() {
@@ -115,7 +128,7 @@ public final class TwoSidecars implements AutoCloseable {
         }
         resolverB = new MapResolver();
         b = Proxy.start(o.configureB.apply(ProxyConfig.loopback(SERVER, bAppPort).withNamespace(o.serverNamespace)),
-                resolverB);
+                resolverB, security.apply(SERVER, o.serverNamespace));
 
         int aAppPort = 0;
         if (o.clientApp) {
@@ -123,7 +136,8 @@ public final class TwoSidecars implements AutoCloseable {
             aAppPort = clientApp.port();
         }
         resolverA = new MapResolver().put(SERVER, o.serverNamespace, loopback(b.internalPort()));
-        a = Proxy.start(o.configureA.apply(ProxyConfig.loopback(CLIENT, aAppPort)), resolverA);
+        a = Proxy.start(o.configureA.apply(ProxyConfig.loopback(CLIENT, aAppPort)), resolverA,
+                security.apply(CLIENT, "default"));
         resolverB.put(CLIENT, "default", loopback(a.internalPort()));
 
         b.whenReady().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

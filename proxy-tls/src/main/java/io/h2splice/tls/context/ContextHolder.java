@@ -1,5 +1,6 @@
 package io.h2splice.tls.context;
 
+import io.h2splice.tls.ca.WorkloadCredentials;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.ReferenceCountUtil;
@@ -16,14 +17,12 @@ import javax.net.ssl.SSLException;
  */
 final class ContextHolder implements AutoCloseable {
 
-    private record Pair(KeyMaterial material, SslContext server, SslContext client) {
+    private record Pair(WorkloadCredentials material, SslContext server, SslContext client) {
     }
 
-    private final SslProvider provider;
     private volatile Pair current;
 
-    ContextHolder(KeyMaterial initial, SslProvider provider) throws SSLException {
-        this.provider = provider;
+    ContextHolder(WorkloadCredentials initial) throws SSLException {
         this.current = build(initial);
     }
 
@@ -35,12 +34,12 @@ final class ContextHolder implements AutoCloseable {
         return current.client;
     }
 
-    KeyMaterial material() {
+    WorkloadCredentials material() {
         return current.material;
     }
 
     /** Builds contexts for {@code next} and makes them current; the previous pair is released. */
-    void update(KeyMaterial next) throws SSLException {
+    void update(WorkloadCredentials next) throws SSLException {
         Pair old = current;
         current = build(next);
         release(old);
@@ -51,7 +50,8 @@ final class ContextHolder implements AutoCloseable {
         release(current);
     }
 
-    private Pair build(KeyMaterial m) throws SSLException {
+    private Pair build(WorkloadCredentials m) throws SSLException {
+        SslProvider provider = TlsProvider.pickFor(m.key(), m.trustAnchors());
         SslContext server = MtlsContexts.server(m, provider);
         try {
             return new Pair(m, server, MtlsContexts.client(m, provider));

@@ -1,5 +1,6 @@
 package io.h2splice.tls.context;
 
+import io.h2splice.tls.ca.WorkloadCredentials;
 import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolConfig.Protocol;
@@ -12,6 +13,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.netty.handler.ssl.util.KeyManagerFactoryWrapper;
 
 import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLException;
@@ -30,8 +32,8 @@ final class MtlsContexts {
     private MtlsContexts() {
     }
 
-    static SslContext server(KeyMaterial m, SslProvider provider) throws SSLException {
-        return SslContextBuilder.forServer(m.key(), m.chain().toArray(new X509Certificate[0]))
+    static SslContext server(WorkloadCredentials m, SslProvider provider) throws SSLException {
+        return SslContextBuilder.forServer(keyManager(m))
                 .trustManager(m.trustAnchors().toArray(new X509Certificate[0]))
                 .clientAuth(ClientAuth.REQUIRE)
                 .sslProvider(provider)
@@ -41,9 +43,10 @@ final class MtlsContexts {
                 .build();
     }
 
-    static SslContext client(KeyMaterial m, SslProvider provider) throws SSLException {
+    static SslContext client(WorkloadCredentials m, SslProvider provider) throws SSLException {
         return SslContextBuilder.forClient()
-                .keyManager(m.key(), m.chain().toArray(new X509Certificate[0]))
+                .endpointIdentificationAlgorithm(null) // the SPIFFE id is checked instead (PeerChecks), as Dapr does
+                .keyManager(keyManager(m))
                 .trustManager(m.trustAnchors().toArray(new X509Certificate[0]))
                 .sslProvider(provider)
                 .protocols(PROTOCOLS)
@@ -52,9 +55,14 @@ final class MtlsContexts {
                 .build();
     }
 
+    private static KeyManagerFactoryWrapper keyManager(WorkloadCredentials m) {
+        return new KeyManagerFactoryWrapper(new SingleKeyManager(m.key(), m.chain().toArray(new X509Certificate[0])));
+    }
+
     /** TLS to the app ({@code --app-protocol grpcs}): the app's certificate is not verified, as in Dapr. */
     static SslContext insecureClient(SslProvider provider) throws SSLException {
         return SslContextBuilder.forClient()
+                .endpointIdentificationAlgorithm(null)
                 .trustManager(InsecureTrustManagerFactory.INSTANCE)
                 .sslProvider(provider)
                 .protocols(PROTOCOLS)

@@ -1,5 +1,6 @@
 package io.h2splice.tls.context;
 
+import io.h2splice.tls.ca.WorkloadCredentials;
 import io.h2splice.core.splice.HopSecurity;
 import io.netty.channel.ChannelPipeline;
 
@@ -21,18 +22,18 @@ public final class MtlsHopSecurity implements HopSecurity, AutoCloseable {
     }
 
     /** Contexts for {@code material}, with BoringSSL when it loads. */
-    public static MtlsHopSecurity of(KeyMaterial material, TlsMetrics metrics) throws SSLException {
+    public static MtlsHopSecurity of(WorkloadCredentials material, TlsMetrics metrics) throws SSLException {
         metrics.certificateExpiry(material.notAfter().getEpochSecond());
-        return new MtlsHopSecurity(new ContextHolder(material, TlsProvider.pick()), metrics);
+        return new MtlsHopSecurity(new ContextHolder(material), metrics);
     }
 
     /** New handshakes use {@code next}; open connections keep running. */
-    public void update(KeyMaterial next) throws SSLException {
+    public void update(WorkloadCredentials next) throws SSLException {
         contexts.update(next);
         metrics.certificateExpiry(next.notAfter().getEpochSecond());
     }
 
-    public KeyMaterial current() {
+    public WorkloadCredentials current() {
         return contexts.material();
     }
 

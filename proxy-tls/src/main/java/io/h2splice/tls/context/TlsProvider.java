@@ -14,6 +14,32 @@ public final class TlsProvider {
     private TlsProvider() {
     }
 
+    /**
+     * The provider for one identity: netty-tcnative's BoringSSL cannot be told to offer Ed25519 signature algorithms,
+     * so an Ed25519 identity (Dapr 1.18's default) uses the JDK's TLS, which can, with a warning.
+     */
+    public static SslProvider pickFor(java.security.PrivateKey key, java.util.List<java.security.cert.X509Certificate> anchors) {
+        boolean ed25519 = isEd25519(key.getAlgorithm());
+        for (java.security.cert.X509Certificate a : anchors) {
+            ed25519 |= isEd25519(a.getPublicKey().getAlgorithm());
+        }
+        if (ed25519) {
+            if (!ed25519Announced) {
+                ed25519Announced = true;
+                log.warn("TLS: Ed25519 keys: using the JDK's TLS for this identity (netty-tcnative's BoringSSL does not "
+                        + "offer Ed25519 signatures); ECDSA P-256 identities use BoringSSL");
+            }
+            return SslProvider.JDK;
+        }
+        return pick();
+    }
+
+    private static volatile boolean ed25519Announced;
+
+    private static boolean isEd25519(String algorithm) {
+        return "Ed25519".equalsIgnoreCase(algorithm) || "EdDSA".equalsIgnoreCase(algorithm);
+    }
+
     public static SslProvider pick() {
         boolean openssl = OpenSsl.isAvailable() && !"jdk".equalsIgnoreCase(System.getProperty("h2splice.tls"));
         if (!announced) {

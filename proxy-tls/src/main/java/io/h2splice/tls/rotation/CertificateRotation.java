@@ -1,6 +1,6 @@
 package io.h2splice.tls.rotation;
 
-import io.h2splice.tls.context.KeyMaterial;
+import io.h2splice.tls.ca.WorkloadCredentials;
 import io.h2splice.tls.context.MtlsHopSecurity;
 import io.h2splice.tls.identity.SpiffeId;
 import io.netty.util.internal.logging.InternalLogger;
@@ -26,7 +26,7 @@ public final class CertificateRotation implements AutoCloseable {
     /** Where the next key material comes from (the built-in CA, or files); may block. */
     @FunctionalInterface
     public interface Source {
-        KeyMaterial next() throws Exception;
+        WorkloadCredentials next() throws Exception;
     }
 
     static final Duration RETRY = Duration.ofSeconds(10);
@@ -67,7 +67,7 @@ public final class CertificateRotation implements AutoCloseable {
         return notBefore.plusMillis(half + (long) (half * 0.1 * jitter));
     }
 
-    private void scheduleFor(KeyMaterial m) {
+    private void scheduleFor(WorkloadCredentials m) {
         Instant at = renewalTime(m.notBefore(), m.notAfter(), ThreadLocalRandom.current().nextDouble());
         long delay = Math.max(1000, Duration.between(clock.instant(), at).toMillis());
         reschedule(delay);
@@ -76,8 +76,11 @@ public final class CertificateRotation implements AutoCloseable {
 
     private void renew() {
         try {
-            KeyMaterial next = source.next();
-            KeyMaterialCheck.check(next, expected, clock.instant());
+            WorkloadCredentials next = source.next();
+            next.validate(clock.instant());
+            if (expected != null && !next.spiffeId().equals(expected)) {
+                throw new IllegalStateException("new certificate is for " + next.spiffeId() + ", expected " + expected);
+            }
             target.update(next);
             log.info("mTLS: renewed certificate {} (valid until {})", next.spiffeId(), next.notAfter());
             scheduleFor(next);

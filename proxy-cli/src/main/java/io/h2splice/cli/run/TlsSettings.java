@@ -1,0 +1,63 @@
+package io.h2splice.cli.run;
+
+import io.h2splice.cli.CliEnv;
+import io.h2splice.cli.UsageException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The TLS part of {@code h2splice run}: mTLS between sidecars (from the local CA, or from files) and TLS to the app.
+ *
+ * @param mtls        {@code --enable-mtls}
+ * @param certChain   {@code --cert-chain-file}, or null for the local CA
+ * @param certKey     {@code --cert-key-file}, or null
+ * @param anchorsFile {@code --trust-anchors-file}, or null
+ * @param anchorsPem  {@code DAPR_TRUST_ANCHORS}, or null
+ * @param appTls      {@code --app-protocol grpcs|https} or {@code --app-ssl}
+ */
+record TlsSettings(boolean mtls, Path certChain, Path certKey, Path anchorsFile, String anchorsPem, boolean appTls) {
+
+    boolean fromFiles() {
+        return certChain != null;
+    }
+
+    static TlsSettings from(RunCommand f, CliEnv env, String protocol) {
+        boolean appTls = f.appSsl || protocol.equals("grpcs") || protocol.equals("https");
+        String anchorsPem = env.vars().get("DAPR_TRUST_ANCHORS");
+        if (anchorsPem != null && anchorsPem.isBlank()) {
+            anchorsPem = null;
+        }
+        boolean files = f.certChainFile != null || f.certKeyFile != null || f.trustAnchorsFile != null;
+        if (!f.enableMtls) {
+            if (files) {
+                throw new UsageException("--cert-chain-file, --cert-key-file and --trust-anchors-file need mTLS; "
+                        + "remove them or --enable-mtls=false");
+            }
+            return new TlsSettings(false, null, null, null, null, appTls);
+        }
+        if (!files) {
+            return new TlsSettings(true, null, null, null, null, appTls);
+        }
+        if (f.certChainFile == null || f.certKeyFile == null) {
+            throw new UsageException("--cert-chain-file and --cert-key-file go together");
+        }
+        if (f.trustAnchorsFile == null && anchorsPem == null) {
+            throw new UsageException("certificates from files need trust anchors: --trust-anchors-file or "
+                    + "DAPR_TRUST_ANCHORS");
+        }
+        requireFile(f.certChainFile, "--cert-chain-file");
+        requireFile(f.certKeyFile, "--cert-key-file");
+        if (f.trustAnchorsFile != null) {
+            requireFile(f.trustAnchorsFile, "--trust-anchors-file");
+        }
+        return new TlsSettings(true, f.certChainFile, f.certKeyFile, f.trustAnchorsFile,
+                f.trustAnchorsFile == null ? anchorsPem : null, appTls);
+    }
+
+    private static void requireFile(Path p, String flag) {
+        if (!Files.isRegularFile(p)) {
+            throw new UsageException(flag + ": no such file: " + p);
+        }
+    }
+}
