@@ -29,7 +29,8 @@ public final class BudgetReport {
 
     private static final double BYTES_SLACK = 1.0;
 
-    record Budget(String benchmark, Map<String, Object> params, Double ns, Double bytes, boolean baseline) {
+    record Budget(String benchmark, Map<String, Object> params, Double ns, Double bytes, boolean baseline,
+                  Double measuredNs) {
         boolean matches(String fullName, Map<String, Object> resultParams) {
             if (!fullName.equals(benchmark) && !fullName.endsWith("." + benchmark)) {
                 return false;
@@ -70,6 +71,7 @@ public final class BudgetReport {
         rows.add(new String[] {"benchmark", "params", "ns/op", "± err", "median", "B/op", "budget ns/op",
             "budget B/op", "result"});
         int failures = 0;
+        double slowestBaseline = 0;
         for (Object o : results) {
             Map<String, Object> r = asMap(o, "result");
             String name = (String) r.get("benchmark");
@@ -96,6 +98,9 @@ public final class BudgetReport {
                 failures++;
             } else if (b.baseline()) {
                 verdict = "baseline";
+                if (b.measuredNs() != null) {
+                    slowestBaseline = Math.max(slowestBaseline, median / b.measuredNs());
+                }
             } else {
                 List<String> over = new ArrayList<>();
                 if (b.ns() != null && median > b.ns()) {
@@ -117,6 +122,12 @@ public final class BudgetReport {
         }
         print(rows, out);
         out.println();
+        if (slowestBaseline > 1.5) {
+            // The baseline is Netty alone: when it is this much slower than when the budgets were set, so is the machine.
+            out.printf(Locale.ROOT, "perf: warning: the Netty baseline ran %.1fx slower than when the budgets were set: "
+                    + "the machine is loaded (or slower); time verdicts are not reliable, B/op ones are%n",
+                    slowestBaseline);
+        }
         out.println(failures == 0 ? "perf: every benchmark within its budget"
                 : "perf: " + failures + " result(s) over budget or without one");
         return failures == 0 ? 0 : 1;
@@ -177,8 +188,10 @@ public final class BudgetReport {
                 throw new IllegalArgumentException(file + ": a budget without \"benchmark\"");
             }
             Map<String, Object> params = b.get("params") == null ? Map.of() : asMap(b.get("params"), "params");
+            Object measured = b.get("measured");
+            Double measuredNs = measured instanceof Map<?, ?> m && m.get("ns") instanceof Double d ? d : null;
             out.add(new Budget(name, params, (Double) b.get("ns"), (Double) b.get("bytes"),
-                    Boolean.TRUE.equals(b.get("baseline"))));
+                    Boolean.TRUE.equals(b.get("baseline")), measuredNs));
         }
         return out;
     }
