@@ -63,7 +63,14 @@ public final class BudgetReport {
             System.exit(2);
             return;
         }
-        System.exit(report(budgets, results, System.out));
+        int status;
+        try {
+            status = report(budgets, results, System.out);
+        } catch (RuntimeException e) {
+            System.err.println("perf: " + e.getMessage());
+            status = 2;
+        }
+        System.exit(status);
     }
 
     static int report(List<Budget> budgets, List<Object> results, java.io.PrintStream out) {

@@ -211,7 +211,11 @@ public final class H2Peer implements AutoCloseable {
         };
         try {
             while (all.readableBytes() >= 9) {
+                int before = all.readableBytes();
                 reader.readFrame(ctx, all, recorder);
+                if (all.readableBytes() == before) {
+                    throw new IllegalStateException("a partial frame was written: " + before + " bytes left");
+                }
             }
         } finally {
             all.release();
