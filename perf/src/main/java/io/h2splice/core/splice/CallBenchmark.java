@@ -28,11 +28,11 @@ import java.util.concurrent.TimeUnit;
  * <p>Budgets (perf/budgets.json; measured on the 2-core dev machine, median ns/op and B/op, see perf/README.md):
  * <ul>
  *   <li>{@link #unaryCall}: the whole call, request HEADERS+DATA in one read, response HEADERS+DATA+trailers in one
- *       read. API 10,000 ns/op, 5,600 B/op (measured 6,715 ns, 5,088 B); INTERNAL 9,200 ns/op, 5,500 B/op
- *       (measured 6,107 ns, 4,979 B).</li>
+ *       read. API 10,000 ns/op, 5,300 B/op (measured 6,715 ns; 4,792 B); INTERNAL 9,200 ns/op, 5,250 B/op
+ *       (measured 6,107 ns; 4,752 B).</li>
  *   <li>{@link #requestHeaders}: HEADERS in → routed HEADERS out (decode, route, rewrite, splice, pool, upstream
- *       stream, encode, flush). API 3,900 ns/op, 2,950 B/op (measured 2,568 ns, 2,672 B); INTERNAL 3,700 ns/op,
- *       2,780 B/op (measured 2,425 ns, 2,520 B).</li>
+ *       stream, encode, flush). API 3,900 ns/op, 2,600 B/op (measured 2,568 ns; 2,362 B); INTERNAL 3,700 ns/op,
+ *       2,500 B/op (measured 2,425 ns; 2,272 B).</li>
  *   <li>{@link #responseTrailers}: the app's trailers forwarded to the client, which ends the call (both streams
  *       closed, metrics recorded). 2,700 ns/op, 780 B/op (measured 1,772 ns, 707 B).</li>
  * </ul>

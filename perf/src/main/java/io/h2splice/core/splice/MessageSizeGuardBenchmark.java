@@ -24,8 +24,8 @@ import java.util.concurrent.TimeUnit;
  * holding gRPC messages of {@code message} bytes each (prefix included): one whole message per frame (16384), or
  * many small ones (16, 1024) whose prefixes are all read in place.
  *
- * <p>Budgets (perf/budgets.json): 16384: 15 ns/op (measured 8.2); 1024: 200 ns/op (measured 123); 16: 12,000 ns/op
- * (measured 7,909: 1,024 prefixes, about 7.7 ns each); 0 B/op.
+ * <p>Budgets (perf/budgets.json): 16384: 8 ns/op (measured 3.8); 1024: 70 ns/op (measured 43.9); 16: 5,000 ns/op
+ * (measured 3,264: 1,024 prefixes, about 3.2 ns each); 0 B/op.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
