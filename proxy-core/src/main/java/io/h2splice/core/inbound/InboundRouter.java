@@ -3,10 +3,12 @@ package io.h2splice.core.inbound;
 import io.h2splice.core.headers.HopHeaders;
 import io.h2splice.core.routing.AppIds;
 import io.h2splice.core.routing.Route;
+import io.h2splice.core.routing.RouteCache;
 import io.h2splice.core.routing.Router;
 import io.h2splice.core.splice.PeerIdentity;
 import io.h2splice.core.status.ProxyError;
 import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.util.AsciiString;
 
 /**
  * The internal listener's router: calls from other sidecars, for this sidecar's app. It checks the method path
@@ -16,10 +18,13 @@ public final class InboundRouter implements Router {
 
     private final String ownAppId;
     private final String ownNamespace;
+    private final Route ownApp;
+    private final RouteCache cache = new RouteCache();
 
     public InboundRouter(String ownAppId, String ownNamespace) {
         this.ownAppId = ownAppId;
         this.ownNamespace = ownNamespace;
+        this.ownApp = Route.localApp(ownAppId, ownNamespace);
     }
 
     @Override
@@ -32,18 +37,26 @@ public final class InboundRouter implements Router {
         if (key == null) {
             return Route.error(ProxyError.MISSING_APP_ID);
         }
-        Route target = AppIds.parse(key, ownNamespace);
-        if (target.kind() == Route.Kind.ERROR) {
-            return target;
-        }
-        if (!target.appId().equals(ownAppId) || !target.namespace().equals(ownNamespace)) {
-            return Route.error(ProxyError.WRONG_SIDECAR, key, ownAppId + "." + ownNamespace);
+        Route route = cache.get(key, this::parse).route();
+        if (route.kind() == Route.Kind.ERROR) {
+            return route;
         }
         HopHeaders.toApp(headers);
         if (peer != null) {
             // mTLS: the caller is who its certificate says, whatever the headers claim.
             HopHeaders.stampVerifiedCaller(headers, peer.appId(), peer.namespace());
         }
-        return Route.localApp(ownAppId, ownNamespace);
+        return route;
+    }
+
+    private RouteCache.Entry parse(AsciiString key) {
+        Route target = AppIds.parse(key, ownNamespace);
+        if (target.kind() != Route.Kind.ERROR
+                && (!target.appId().equals(ownAppId) || !target.namespace().equals(ownNamespace))) {
+            target = Route.error(ProxyError.WRONG_SIDECAR, key, ownAppId + "." + ownNamespace);
+        } else if (target.kind() != Route.Kind.ERROR) {
+            target = ownApp;
+        }
+        return new RouteCache.Entry(target, null);
     }
 }

@@ -3,6 +3,7 @@ package io.h2splice.core.outbound;
 import io.h2splice.core.headers.HopHeaders;
 import io.h2splice.core.routing.AppIds;
 import io.h2splice.core.routing.Route;
+import io.h2splice.core.routing.RouteCache;
 import io.h2splice.core.routing.Router;
 import io.h2splice.core.splice.PeerIdentity;
 import io.h2splice.core.status.ProxyError;
@@ -21,12 +22,15 @@ public final class OutboundRouter implements Router {
     private final String ownNamespace;
     private final AsciiString ownAppIdAscii;
     private final AsciiString ownNamespaceAscii;
+    private final Route ownApp;
+    private final RouteCache cache = new RouteCache();
 
     public OutboundRouter(String ownAppId, String ownNamespace) {
         this.ownAppId = ownAppId;
         this.ownNamespace = ownNamespace;
         this.ownAppIdAscii = AsciiString.of(ownAppId);
         this.ownNamespaceAscii = AsciiString.of(ownNamespace);
+        this.ownApp = Route.localApp(ownAppId, ownNamespace);
     }
 
     @Override
@@ -39,15 +43,27 @@ public final class OutboundRouter implements Router {
             }
             return Route.error(ProxyError.MISSING_APP_ID);
         }
-        Route target = AppIds.parse(key, ownNamespace);
-        if (target.kind() == Route.Kind.ERROR) {
-            return target;
+        RouteCache.Entry target = cache.get(key, this::parse);
+        Route route = target.route();
+        if (route.kind() == Route.Kind.ERROR) {
+            return route;
         }
-        if (target.appId().equals(ownAppId) && target.namespace().equals(ownNamespace)) {
+        if (route == ownApp) {
             HopHeaders.toOwnApp(headers, ownAppIdAscii, ownNamespaceAscii);
-            return Route.localApp(ownAppId, ownNamespace);
+        } else {
+            HopHeaders.toRemoteSidecar(headers, target.callee(), ownAppIdAscii, ownNamespaceAscii);
         }
-        HopHeaders.toRemoteSidecar(headers, AsciiString.of(target.appId()), ownAppIdAscii, ownNamespaceAscii);
-        return target;
+        return route;
+    }
+
+    private RouteCache.Entry parse(AsciiString key) {
+        Route r = AppIds.parse(key, ownNamespace);
+        if (r.kind() == Route.Kind.ERROR) {
+            return new RouteCache.Entry(r, null);
+        }
+        if (r.appId().equals(ownAppId) && r.namespace().equals(ownNamespace)) {
+            return new RouteCache.Entry(ownApp, ownAppIdAscii);
+        }
+        return new RouteCache.Entry(r, AsciiString.of(r.appId()));
     }
 }

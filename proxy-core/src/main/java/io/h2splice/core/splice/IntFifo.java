@@ -7,13 +7,15 @@ package io.h2splice.core.splice;
  */
 final class IntFifo {
 
-    private int[] items = new int[8];
+    private static final int[] EMPTY = new int[0];
+
+    private int[] items = EMPTY;
     private int head;
     private int size;
 
     void add(int v) {
         if (size == items.length) {
-            int[] bigger = new int[items.length << 1];
+            int[] bigger = new int[Math.max(4, items.length << 1)];
             for (int i = 0; i < size; i++) {
                 bigger[i] = items[(head + i) & (items.length - 1)];
             }

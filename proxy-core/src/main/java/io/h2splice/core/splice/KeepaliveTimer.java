@@ -27,6 +27,8 @@ final class KeepaliveTimer implements Runnable {
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> task;
     private long lastReadNanos;
+    /** Set per socket read, cleared by the tick: a field write instead of a clock read on the read path. */
+    private boolean readSinceTick;
     private long pingSentNanos;
     private boolean pingOutstanding;
     private long idleSinceNanos;
@@ -53,7 +55,7 @@ final class KeepaliveTimer implements Runnable {
     }
 
     void onRead() {
-        lastReadNanos = System.nanoTime();
+        readSinceTick = true;
     }
 
     void onPingAck(long data) {
@@ -68,6 +70,10 @@ final class KeepaliveTimer implements Runnable {
             return;
         }
         long now = System.nanoTime();
+        if (readSinceTick) {
+            readSinceTick = false;
+            lastReadNanos = now; // accurate to one tick, which is at most half the ping interval or timeout
+        }
         if (pingOutstanding && now - pingSentNanos >= timeoutNanos) {
             handler.goAwayAndClose(io.netty.handler.codec.http2.Http2Error.NO_ERROR, "keepalive ping not acknowledged");
             ctx.close();

@@ -40,6 +40,8 @@ final class LoopState {
     private final Map<SidecarKey, UpstreamPool> sidecarPools = new HashMap<>();
     private final Consumer<Channel> downstreamTracker;
     private int cursor;
+    /** The last sidecar pool handed out: most calls of a loop go to the same target, so no key is built for them. */
+    private UpstreamPool lastSidecarPool;
 
     LoopState(EventLoop eventLoop, ProxyConfig config, ProxyMetrics metrics, NameResolver resolver,
               Dialer sidecarDialer, Dialer appDialer, InetSocketAddress appAddress, Consumer<Channel> downstreamTracker) {
@@ -79,8 +81,19 @@ final class LoopState {
     }
 
     UpstreamPool sidecarPool(String appId, String namespace, InetSocketAddress address) {
-        return sidecarPools.computeIfAbsent(new SidecarKey(appId, namespace, address),
-                k -> new UpstreamPool(eventLoop, address, appId, namespace, sidecarDialer));
+        UpstreamPool last = lastSidecarPool;
+        if (last != null && last.address() == address && last.peerAppId() == appId
+                && last.peerNamespace() == namespace) {
+            return last; // same objects as last time: cached route strings, the resolver's address
+        }
+        SidecarKey key = new SidecarKey(appId, namespace, address);
+        UpstreamPool pool = sidecarPools.get(key);
+        if (pool == null) {
+            pool = new UpstreamPool(eventLoop, address, appId, namespace, sidecarDialer);
+            sidecarPools.put(key, pool);
+        }
+        lastSidecarPool = pool;
+        return pool;
     }
 
     /** Spreads calls over the addresses of an app's sidecars. */

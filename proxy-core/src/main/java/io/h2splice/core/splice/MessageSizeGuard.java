@@ -32,6 +32,15 @@ final class MessageSizeGuard {
                 idx += skip;
                 continue;
             }
+            if (prefixPos == 0 && end - idx >= 5) { // the whole prefix is in this frame: one read, no loop
+                long len = data.getUnsignedInt(idx + 1);
+                if (len > max) {
+                    return len;
+                }
+                remaining = len;
+                idx += 5;
+                continue;
+            }
             int b = data.getUnsignedByte(idx++);
             if (prefixPos > 0) { // byte 0 is the compressed flag; bytes 1..4 the big-endian length
                 length = (length << 8) | b;

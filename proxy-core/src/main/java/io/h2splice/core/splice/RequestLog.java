@@ -20,7 +20,7 @@ final class RequestLog {
     static final int REPLAY_LIMIT = 256 * 1024;
 
     /** Pending DATA (owned), with the flow-control bytes (data + padding) each one returns when written. */
-    private final ArrayList<ByteBuf> pending = new ArrayList<>(2);
+    private ArrayList<ByteBuf> pending; // created on the first frame that arrives before the upstream stream
     private final IntFifo pendingBytes = new IntFifo();
     private Http2Headers pendingTrailers;
 
@@ -30,6 +30,9 @@ final class RequestLog {
     private boolean replayable = true;
 
     void addPending(ByteBuf data, int flowControlBytes) {
+        if (pending == null) {
+            pending = new ArrayList<>(2);
+        }
         pending.add(data);
         pendingBytes.add(flowControlBytes);
     }
@@ -44,7 +47,7 @@ final class RequestLog {
     }
 
     int pendingCount() {
-        return pending.size();
+        return pending == null ? 0 : pending.size();
     }
 
     /** Hands over pending DATA {@code i}: the caller owns the returned reference. */
@@ -65,7 +68,9 @@ final class RequestLog {
     }
 
     void clearPending() {
-        pending.clear();
+        if (pending != null) {
+            pending.clear();
+        }
     }
 
     boolean isReplayable() {
@@ -113,13 +118,15 @@ final class RequestLog {
 
     /** Releases every buffer still owned; used when the call ends. */
     void releaseAll() {
-        for (int i = 0; i < pending.size(); i++) {
-            ByteBuf b = pending.get(i);
-            if (b != null) {
-                b.release();
+        if (pending != null) {
+            for (int i = 0; i < pending.size(); i++) {
+                ByteBuf b = pending.get(i);
+                if (b != null) {
+                    b.release();
+                }
             }
+            pending.clear();
         }
-        pending.clear();
         pendingTrailers = null;
         stopReplay();
     }

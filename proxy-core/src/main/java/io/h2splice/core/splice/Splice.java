@@ -30,7 +30,7 @@ import java.util.List;
  *
  * <p>Threading: confined to one event loop, the loop of both connections. Not thread-safe, and needs not be.
  */
-final class Splice implements PoolWaiter {
+final class Splice implements PoolWaiter, ChannelFutureListener {
 
     private final DownstreamHandler down;
     private final Http2Stream downStream;
@@ -61,8 +61,6 @@ final class Splice implements PoolWaiter {
     private long downResetCode = -1;
     private int status = -1;
 
-    /** A request DATA frame was written upstream: return its bytes to the client's window. */
-    private final ChannelFutureListener requestWritten = f -> creditDownstream();
     /** A response DATA frame was written downstream: return its bytes to the upstream's window. */
     private final ChannelFutureListener responseWritten = f -> creditUpstream();
 
@@ -182,7 +180,7 @@ final class Splice implements PoolWaiter {
         for (int i = 0; i < n; i++) {
             boolean last = i == n - 1 && requestEndSent && sentTrailers == null;
             requestCredit.add(0); // its bytes were credited when first written
-            up.writeData(upStream.id(), log.replayFrame(i), last, requestWritten); // new reference: encoder releases
+            up.writeData(upStream.id(), log.replayFrame(i), last, this); // new reference: encoder releases
         }
         if (sentTrailers != null) {
             up.writeHeaders(upStream.id(), sentTrailers, true);
@@ -227,7 +225,7 @@ final class Splice implements PoolWaiter {
         log.keepForReplay(data);
         requestCredit.add(credit);
         requestEndSent |= endStream;
-        up.writeData(upStream.id(), data, endStream, requestWritten);
+        up.writeData(upStream.id(), data, endStream, this); // operationComplete credits the client
     }
 
     void onRequestTrailers(Http2Headers trailers) {
@@ -381,7 +379,9 @@ final class Splice implements PoolWaiter {
 
     // === flow-control credit ===
 
-    private void creditDownstream() {
+    /** A request DATA frame was written upstream (or failed): return its bytes to the client's window. */
+    @Override
+    public void operationComplete(io.netty.channel.ChannelFuture future) {
         down.consume(downStream, requestCredit.poll());
     }
 
