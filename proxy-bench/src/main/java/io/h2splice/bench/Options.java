@@ -26,6 +26,10 @@ public record Options(long warmupMillis, long durationMillis, List<Scenario> sce
     static final List<String> ALL_TOPOLOGIES = List.of("direct", "1hop", "2hop", "2hop-mtls", "target", "nghttpx",
             "haproxy", "nginx");
 
+    static final Set<String> FLAGS = Set.of("--warmup", "--duration", "--scenarios", "--topologies", "--concurrency",
+            "--rate", "--target", "--metadata", "--target-hops", "--peers", "--workers", "--h2splice-jar",
+            "--sidecar-jvm-opts", "--app-threads", "--out");
+
     static final String USAGE = """
             usage: java -jar proxy-bench.jar [flags]
 
@@ -126,6 +130,11 @@ public record Options(long warmupMillis, long durationMillis, List<Scenario> sce
             int eq = a.indexOf('=');
             if (eq > 0) {
                 flag = a.substring(0, eq);
+            }
+            if (!FLAGS.contains(flag)) {
+                throw new IllegalArgumentException("unknown flag " + flag);
+            }
+            if (eq > 0) {
                 value = a.substring(eq + 1);
             } else if (i + 1 < args.length) {
                 value = args[++i];

@@ -61,6 +61,8 @@ class OptionsTest {
     void badFlagsSayWhatIsWrong() {
         Map<String[], String> cases = Map.ofEntries(
                 Map.entry(new String[] {"--bogus", "1"}, "unknown flag --bogus"),
+                Map.entry(new String[] {"--bogus"}, "unknown flag --bogus"),
+                Map.entry(new String[] {"--bogus=1"}, "unknown flag --bogus"),
                 Map.entry(new String[] {"--duration"}, "missing value for --duration"),
                 Map.entry(new String[] {"--duration", "0"}, "--duration: must be more than 0"),
                 Map.entry(new String[] {"--duration", "fast"}, "--duration: not a duration: 'fast'"),
