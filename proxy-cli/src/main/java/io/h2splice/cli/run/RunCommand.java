@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,8 +34,9 @@ import picocli.CommandLine.Parameters;
         },
         footer = {
             "",
-            "Not built yet (rejected): --config, --resources-path, --unix-domain-socket, --app-ssl,",
-            "--app-protocol grpcs|https, --enable-mtls=true.",
+            "Not built yet (rejected): --resources-path, --unix-domain-socket; in --config,",
+            "spec.accessControl policies or defaultAction: deny. Read from --config but not built",
+            "yet (a warning at start): spec.tracing, spec.nameResolution.",
             "",
             "Environment:",
             "  NAMESPACE      this sidecar's namespace (default 'default')",
@@ -45,6 +47,8 @@ import picocli.CommandLine.Parameters;
             "  h2splice run --app-id server --app-port 50051 -- java -jar server.jar"
         })
 public final class RunCommand implements Callable<Integer> {
+
+    private static final Logger LOG = Logger.getLogger("io.h2splice.cli.run");
 
     private final CliEnv env;
 
@@ -150,7 +154,8 @@ public final class RunCommand implements Callable<Integer> {
     Path resolverFile;
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-            description = "Dapr Configuration YAML: not built yet (arrives with access lists and tracing).")
+            description = "Dapr Configuration YAML: spec.mtls (enabled: false turns mTLS off; workloadCertTTL, "
+                    + "allowedClockSkew) and spec.accessControl.trustDomain (this sidecar's SPIFFE trust domain).")
     String config;
 
     @Option(names = {"--resources-path", "--components-path", "-d"}, paramLabel = "DIR",
@@ -179,6 +184,8 @@ public final class RunCommand implements Callable<Integer> {
         RunSettings settings = RunSettings.from(this, env);
         NameResolver resolver = resolver(settings);
         LogSetup.install(settings.logLevel(), settings.logAsJson(), settings.config().appId(), env.out());
+        settings.configIgnored().forEach(LOG::fine);
+        settings.configWarnings().forEach(LOG::warning);
         return new Sidecar(settings, resolver, env).run();
     }
 

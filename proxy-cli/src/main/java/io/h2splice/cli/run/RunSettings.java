@@ -2,6 +2,10 @@ package io.h2splice.cli.run;
 
 import io.h2splice.cli.CliEnv;
 import io.h2splice.cli.UsageException;
+import io.h2splice.cli.config.ConfigException;
+import io.h2splice.cli.config.ConfigurationFile;
+import io.h2splice.core.config.AccessControl;
+import io.h2splice.core.config.DaprConfiguration;
 import io.h2splice.core.config.Keepalive;
 import io.h2splice.core.config.Limits;
 import io.h2splice.core.config.ProxyConfig;
@@ -28,9 +32,11 @@ import java.util.Objects;
  * @param home         {@code H2SPLICE_HOME}: the registry lives under it
  * @param resolverFile {@code --resolver-file}, or null to resolve from the local registry
  * @param tls          mTLS between sidecars and TLS to the app
+ * @param dapr         the {@code --config} Dapr Configuration, or its defaults without one
+ * @param configIgnored one line per field of the {@code --config} file h2splice does not read (for debug lines)
  */
 record RunSettings(ProxyConfig config, String appProtocol, List<String> command, LogLevel logLevel, boolean logAsJson,
-                   Path home, Path resolverFile, TlsSettings tls) {
+                   Path home, Path resolverFile, TlsSettings tls, DaprConfiguration dapr, List<String> configIgnored) {
 
     /** Largest {@code --read-buffer-size}: its {@code << 10} must fit SETTINGS_MAX_HEADER_LIST_SIZE (32 bits). */
     static final long MAX_READ_BUFFER = (0xFFFF_FFFFL >> 10);
@@ -46,6 +52,24 @@ record RunSettings(ProxyConfig config, String appProtocol, List<String> command,
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(home, "home");
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(dapr, "dapr");
+        configIgnored = List.copyOf(configIgnored);
+    }
+
+    /**
+     * One line each for what the {@code --config} file asks for that is not built yet but harmless to leave out
+     * (Dapr's own default configuration turns tracing on): logged as warnings at start.
+     */
+    List<String> configWarnings() {
+        List<String> out = new ArrayList<>();
+        if (dapr.tracing().exports()) {
+            out.add("--config: spec.tracing is not built yet and is ignored: no spans are recorded or exported");
+        }
+        if (dapr.nameResolution() != null) {
+            out.add("--config: spec.nameResolution is not built yet and is ignored: apps are resolved "
+                    + (resolverFile == null ? "from the local registry" : "from --resolver-file"));
+        }
+        return out;
     }
 
     /** @throws UsageException with one line naming the flag (or variable) and the problem */
@@ -79,15 +103,37 @@ record RunSettings(ProxyConfig config, String appProtocol, List<String> command,
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        TlsSettings tls = TlsSettings.from(f, env, protocol);
-        return new RunSettings(config, protocol, f.command, level, f.logAsJson, env.home(), f.resolverFile, tls);
+        List<String> ignored = new ArrayList<>();
+        DaprConfiguration dapr = daprConfiguration(f.config, ignored);
+        TlsSettings tls = TlsSettings.from(f, env, protocol, dapr);
+        return new RunSettings(config, protocol, f.command, level, f.logAsJson, env.home(), f.resolverFile, tls, dapr,
+                ignored);
+    }
+
+    /** Reads {@code --config}, refusing what it asks for that would otherwise be silently not done. */
+    private static DaprConfiguration daprConfiguration(String file, List<String> ignored) {
+        if (file == null) {
+            return DaprConfiguration.defaults();
+        }
+        Path path = Path.of(file);
+        if (!Files.isRegularFile(path)) {
+            throw new UsageException("--config: no such file: " + file);
+        }
+        DaprConfiguration dapr;
+        try {
+            dapr = ConfigurationFile.read(path, ignored::add);
+        } catch (ConfigException e) {
+            throw new UsageException("--config: " + e.getMessage());
+        }
+        AccessControl acl = dapr.accessControl();
+        if (acl != null && (!acl.policies().isEmpty() || acl.denyByDefault())) {
+            throw new UsageException("--config: " + file + ": accessControl is not enforced yet (access lists arrive "
+                    + "with their issue); remove spec.accessControl policies");
+        }
+        return dapr;
     }
 
     private static void rejectUnbuilt(RunCommand f) {
-        if (f.config != null) {
-            throw new UsageException("--config is not supported yet: Dapr Configuration files arrive with access "
-                    + "lists and tracing; remove --config");
-        }
         if (!f.resourcesPaths.isEmpty()) {
             throw new UsageException("--resources-path is not supported yet: Resiliency policies are not built; "
                     + "remove --resources-path");

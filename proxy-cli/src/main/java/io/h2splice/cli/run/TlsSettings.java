@@ -2,6 +2,9 @@ package io.h2splice.cli.run;
 
 import io.h2splice.cli.CliEnv;
 import io.h2splice.cli.UsageException;
+import io.h2splice.core.config.DaprConfiguration;
+import io.h2splice.core.config.Mtls;
+import java.time.Duration;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,24 +18,49 @@ import java.nio.file.Path;
  * @param anchorsFile {@code --trust-anchors-file}, or null
  * @param anchorsPem  {@code DAPR_TRUST_ANCHORS}, or null
  * @param appTls      {@code --app-protocol grpcs|https} or {@code --app-ssl}
+ * @param trustDomain the trust domain of this sidecar's SPIFFE id ({@code spec.accessControl.trustDomain} of
+ *                    {@code --config}, else {@code public})
+ * @param certTtl     validity of the certificates the local CA issues ({@code spec.mtls.workloadCertTTL})
+ * @param backdate    how far back their validity starts ({@code spec.mtls.allowedClockSkew})
+ * @param offByConfig mTLS is off because {@code --config} says {@code spec.mtls.enabled: false}
  */
-record TlsSettings(boolean mtls, Path certChain, Path certKey, Path anchorsFile, String anchorsPem, boolean appTls) {
+record TlsSettings(boolean mtls, Path certChain, Path certKey, Path anchorsFile, String anchorsPem, boolean appTls,
+                   String trustDomain, Duration certTtl, Duration backdate, boolean offByConfig) {
+
+    /** With the defaults of a sidecar run without {@code --config}. */
+    TlsSettings(boolean mtls, Path certChain, Path certKey, Path anchorsFile, String anchorsPem, boolean appTls) {
+        this(mtls, certChain, certKey, anchorsFile, anchorsPem, appTls, DaprConfiguration.defaults().trustDomain(),
+                Mtls.DEFAULT_TTL, Mtls.DEFAULT_CLOCK_SKEW, false);
+    }
 
     boolean fromFiles() {
         return certChain != null;
     }
 
     static TlsSettings from(RunCommand f, CliEnv env, String protocol) {
+        return from(f, env, protocol, DaprConfiguration.defaults());
+    }
+
+    /** mTLS is on only when both {@code --enable-mtls} and the configuration's {@code spec.mtls.enabled} say so. */
+    static TlsSettings from(RunCommand f, CliEnv env, String protocol, DaprConfiguration dapr) {
+        TlsSettings t = from(f, env, protocol, f.enableMtls && dapr.mtls().enabled(), !dapr.mtls().enabled());
+        return new TlsSettings(t.mtls, t.certChain, t.certKey, t.anchorsFile, t.anchorsPem, t.appTls,
+                dapr.trustDomain(), dapr.mtls().workloadCertTTL(), dapr.mtls().allowedClockSkew(),
+                f.enableMtls && !dapr.mtls().enabled());
+    }
+
+    private static TlsSettings from(RunCommand f, CliEnv env, String protocol, boolean enabled, boolean offByConfig) {
         boolean appTls = f.appSsl || protocol.equals("grpcs") || protocol.equals("https");
         String anchorsPem = env.vars().get("DAPR_TRUST_ANCHORS");
         if (anchorsPem != null && anchorsPem.isBlank()) {
             anchorsPem = null;
         }
         boolean files = f.certChainFile != null || f.certKeyFile != null || f.trustAnchorsFile != null;
-        if (!f.enableMtls) {
+        if (!enabled) {
             if (files) {
                 throw new UsageException("--cert-chain-file, --cert-key-file and --trust-anchors-file need mTLS; "
-                        + "remove them or --enable-mtls=false");
+                        + "remove them or " + (f.enableMtls && offByConfig
+                                ? "'spec.mtls.enabled: false' from --config" : "--enable-mtls=false"));
             }
             return new TlsSettings(false, null, null, null, null, appTls);
         }

@@ -5,7 +5,6 @@ import io.h2splice.core.splice.HopSecurity;
 import io.h2splice.core.splice.TransportSecurity;
 import io.h2splice.tls.SidecarTls;
 import io.h2splice.tls.ca.CaException;
-import io.h2splice.tls.ca.CertificateAuthority;
 import io.h2splice.tls.ca.KeyAlgorithm;
 import io.h2splice.tls.context.AppTlsHopSecurity;
 import io.h2splice.tls.identity.SpiffeId;
@@ -38,9 +37,10 @@ final class TransportSetup implements AutoCloseable {
         AppTlsHopSecurity app = null;
         try {
             HopSecurity sidecars = HopSecurity.PLAINTEXT;
-            SpiffeId id = new SpiffeId(SpiffeId.DEFAULT_TRUST_DOMAIN, config.namespace(), config.appId());
+            SpiffeId id = new SpiffeId(tls.trustDomain(), config.namespace(), config.appId());
             if (!tls.mtls()) {
-                LOG.warning("mTLS is disabled (--enable-mtls=false): traffic between sidecars is plaintext and "
+                LOG.warning("mTLS is disabled (" + (tls.offByConfig() ? "spec.mtls.enabled: false in --config"
+                        : "--enable-mtls=false") + "): traffic between sidecars is plaintext and "
                         + "unauthenticated");
             } else if (tls.fromFiles()) {
                 mtls = SidecarTls.fromFiles(tls.certChain(), tls.certKey(), tls.anchorsFile(), tls.anchorsPem(), null);
@@ -48,8 +48,7 @@ final class TransportSetup implements AutoCloseable {
                 sidecars = mtls.hopSecurity();
             } else {
                 Path caDir = home.resolve("ca");
-                mtls = SidecarTls.selfHosted(caDir, id, KeyAlgorithm.EC_P256, CertificateAuthority.DEFAULT_TTL,
-                        CertificateAuthority.DEFAULT_BACKDATE);
+                mtls = SidecarTls.selfHosted(caDir, id, KeyAlgorithm.EC_P256, tls.certTtl(), tls.backdate());
                 LOG.info("mTLS: identity " + mtls.identity() + " issued by the local CA in " + caDir);
                 sidecars = mtls.hopSecurity();
             }
