@@ -132,4 +132,42 @@ class RunSettingsTest {
         }
         assertTrue(ids.size() > 1, ids.toString());
     }
+
+    @Test
+    void configurationFileSetsTrustDomainCertificateLifetimeAndCanTurnMtlsOff(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws java.io.IOException {
+        Path on = dir.resolve("on.yaml");
+        java.nio.file.Files.writeString(on, String.join("\n",
+                "apiVersion: dapr.io/v1alpha1",
+                "kind: Configuration",
+                "metadata:",
+                "  name: c",
+                "spec:",
+                "  accessControl:",
+                "    trustDomain: example.org",
+                "  mtls:",
+                "    enabled: true",
+                "    workloadCertTTL: 2h",
+                "    allowedClockSkew: 1m",
+                ""));
+        TlsSettings tls = parse("--config", on.toString()).tls();
+        assertTrue(tls.mtls());
+        assertEquals("example.org", tls.trustDomain());
+        assertEquals(Duration.ofHours(2), tls.certTtl());
+        assertEquals(Duration.ofMinutes(1), tls.backdate());
+
+        Path off = dir.resolve("off.yaml");
+        java.nio.file.Files.writeString(off, String.join("\n",
+                "apiVersion: dapr.io/v1alpha1",
+                "kind: Configuration",
+                "metadata:",
+                "  name: c",
+                "spec:",
+                "  mtls:",
+                "    enabled: false",
+                ""));
+        TlsSettings offTls = parse("--config", off.toString()).tls();
+        assertFalse(offTls.mtls(), "spec.mtls.enabled: false turns mTLS off");
+        assertTrue(offTls.offByConfig());
+    }
 }
