@@ -5,7 +5,7 @@
  * {@code .headers}, {@code .outbound}, {@code .inbound}, {@code .routing}, {@code .metrics}) so they reach
  * package-private types; this package holds what they share.
  *
- * <p>Starting points: {@code perf/run} and {@code perf/README.md}; {@link io.h2splice.perf.support.H2Peer} (frame
+ * <p>Starting points: {@code perf/run} and {@code perf/README.md}; {@link io.h2splice.core.testing.H2Peer} (frame
  * fixtures), {@link io.h2splice.perf.support.OpAllocProfiler} (bytes allocated inside a timed region only),
  * {@link io.h2splice.perf.support.BudgetReport} (the PASS/FAIL table).
  */

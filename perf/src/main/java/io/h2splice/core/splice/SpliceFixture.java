@@ -10,7 +10,7 @@ import io.h2splice.core.pool.Dialer;
 import io.h2splice.core.resolve.AppKey;
 import io.h2splice.core.resolve.StaticResolver;
 import io.h2splice.core.routing.Router;
-import io.h2splice.perf.support.H2Peer;
+import io.h2splice.core.testing.H2Peer;
 import io.h2splice.perf.support.RequestHeaders;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -25,7 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static io.h2splice.perf.support.H2Peer.ofType;
+import static io.h2splice.core.testing.H2Peer.ofType;
 
 /**
  * A sidecar's splice engine on {@link EmbeddedChannel}s: a client connection accepted on the API (or internal)

@@ -1,6 +1,6 @@
 package io.h2splice.perf.baseline;
 
-import io.h2splice.perf.support.H2Peer;
+import io.h2splice.core.testing.H2Peer;
 import io.h2splice.perf.support.Jvm;
 import io.h2splice.perf.support.RequestHeaders;
 import io.netty.buffer.ByteBuf;

@@ -5,6 +5,7 @@ import io.h2splice.core.config.Limits;
 import io.h2splice.core.config.ProxyConfig;
 import io.h2splice.core.metrics.ProxyMetrics;
 import io.h2splice.core.outbound.OutboundRouter;
+import io.h2splice.core.testing.H2Peer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -19,7 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import static io.h2splice.core.splice.H2Wire.ofType;
+import static io.h2splice.core.testing.H2Peer.ofType;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Netty's limits as the API listener sets them: a peer that breaks one gets GOAWAY with the right code. */
 class HostileInputTest {
 
-    private final H2Wire client = new H2Wire(false);
+    private final H2Peer client = new H2Peer(false);
     private EmbeddedChannel down;
 
     private void start(ProxyConfig config) throws Exception {
@@ -56,15 +57,15 @@ class HostileInputTest {
     }
 
     private long goAwayCode() throws Exception {
-        List<H2Wire.Frame> goAway = ofType(client.read(down), "GOAWAY");
+        List<H2Peer.Frame> goAway = ofType(client.read(down), "GOAWAY");
         assertEquals(1, goAway.size(), "exactly one GOAWAY");
-        return goAway.get(0).errorCode();
+        return goAway.get(0).code();
     }
 
     @Test
     void frameLargerThanMaxFrameSizeIsFrameSizeError() throws Exception {
         start(ProxyConfig.loopback("a", 0));
-        feed(H2Wire.data(1, new byte[20_000], false)); // > SETTINGS_MAX_FRAME_SIZE 16384
+        feed(H2Peer.data(1, new byte[20_000], false)); // > SETTINGS_MAX_FRAME_SIZE 16384
         assertEquals(Http2Error.FRAME_SIZE_ERROR.code(), goAwayCode());
         assertFalse(down.isActive());
     }
@@ -97,7 +98,7 @@ class HostileInputTest {
         Http2Headers h = new DefaultHttp2Headers().method("POST").scheme("http").authority("x").path("/a.B/C")
                 .set("dapr-app-id", "b").set("x-big", "v".repeat(4096));
         feed(client.headers(1, h, true));
-        List<H2Wire.Frame> frames = client.read(down);
+        List<H2Peer.Frame> frames = client.read(down);
         boolean refused = !ofType(frames, "RST_STREAM").isEmpty() || !ofType(frames, "GOAWAY").isEmpty()
                 || ofType(frames, "HEADERS").stream().anyMatch(f -> "431".contentEquals(f.headers().status()));
         assertTrue(refused, "an oversized header list must be refused: " + frames);
@@ -114,17 +115,17 @@ class HostileInputTest {
                 (id, ns) -> new CompletableFuture<>(), null, null, null, c -> { });
         down.pipeline().addLast(HandlerBuilder.downstream(state, ProxyMetrics.Side.API,
                 new OutboundRouter("a", "default")));
-        H2Wire fresh = new H2Wire(false);
+        H2Peer fresh = new H2Peer(false);
         try {
             down.writeInbound(fresh.clientPreface());
             fresh.read(down);
             for (int id = 1; id <= 5; id += 2) {
                 down.writeInbound(fresh.headers(id, h, false));
             }
-            List<H2Wire.Frame> rst = ofType(fresh.read(down), "RST_STREAM");
+            List<H2Peer.Frame> rst = ofType(fresh.read(down), "RST_STREAM");
             assertEquals(1, rst.size(), "the third stream is refused");
             assertEquals(5, rst.get(0).streamId());
-            assertEquals(Http2Error.REFUSED_STREAM.code(), rst.get(0).errorCode());
+            assertEquals(Http2Error.REFUSED_STREAM.code(), rst.get(0).code());
             assertTrue(down.isActive(), "refusing a stream keeps the connection");
         } finally {
             fresh.close();

@@ -5,6 +5,7 @@ import io.h2splice.core.config.ProxyConfig;
 import io.h2splice.core.metrics.ProxyMetrics;
 import io.h2splice.core.outbound.OutboundRouter;
 import io.h2splice.core.pool.Dialer;
+import io.h2splice.core.testing.H2Peer;
 import io.h2splice.core.status.GrpcStatus;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -21,7 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import static io.h2splice.core.splice.H2Wire.ofType;
+import static io.h2splice.core.testing.H2Peer.ofType;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -37,8 +38,8 @@ class SpliceEngineTest {
     private final ProxyMetrics metrics = new ProxyMetrics();
     private final List<EmbeddedChannel> upstreams = new ArrayList<>();
     private final List<ByteBuf> fed = new ArrayList<>();
-    private final H2Wire client = new H2Wire(false);
-    private final List<H2Wire> apps = new ArrayList<>();
+    private final H2Peer client = new H2Peer(false);
+    private final List<H2Peer> apps = new ArrayList<>();
     private EmbeddedChannel down;
 
     private EmbeddedChannel start(Limits limits) throws Exception {
@@ -47,7 +48,7 @@ class SpliceEngineTest {
         Dialer appDialer = pool -> {
             EmbeddedChannel up = new EmbeddedChannel();
             upstreams.add(up);
-            apps.add(new H2Wire(true));
+            apps.add(new H2Peer(true));
             up.pipeline().addLast(HandlerBuilder.upstream(loopState(config, null), ProxyMetrics.Side.UPSTREAM_APP,
                     pool, false, false));
             up.pipeline().fireChannelActive(); // added after the channel went active: replay what a socket would do
@@ -86,7 +87,7 @@ class SpliceEngineTest {
             up.finishAndReleaseAll();
         }
         client.close();
-        apps.forEach(H2Wire::close);
+        apps.forEach(H2Peer::close);
         for (ByteBuf b : fed) {
             assertEquals(1, b.refCnt(), "the engine kept or over-released a buffer fed to it");
             b.release();
@@ -115,7 +116,7 @@ class SpliceEngineTest {
     void unaryCallIsSplicedWithoutCopyAndEveryBufferReleased() throws Exception {
         start(Limits.defaults());
         feed(down, client.headers(1, request("app"), false));
-        ByteBuf reqData = H2Wire.data(1, grpcMessage("ping"), true);
+        ByteBuf reqData = H2Peer.data(1, grpcMessage("ping"), true);
         byte[] reqBacking = reqData.array();
         feed(down, reqData);
 
@@ -131,9 +132,9 @@ class SpliceEngineTest {
         }
         assertTrue(sameMemory, "request DATA was copied instead of spliced");
 
-        H2Wire app = apps.get(0);
-        List<H2Wire.Frame> atApp = app.read(up);
-        H2Wire.Frame headers = ofType(atApp, "HEADERS").get(0);
+        H2Peer app = apps.get(0);
+        List<H2Peer.Frame> atApp = app.read(up);
+        H2Peer.Frame headers = ofType(atApp, "HEADERS").get(0);
         assertNull(headers.headers().get("dapr-app-id"), "dapr-app-id must not reach the app");
         assertEquals("app", headers.headers().get("dapr-callee-app-id").toString());
         assertEquals("app", headers.headers().get("dapr-caller-app-id").toString());
@@ -141,7 +142,7 @@ class SpliceEngineTest {
         assertEquals("v1", headers.headers().get("x-custom").toString());
         assertEquals("AAEC", headers.headers().get("x-bin-bin").toString());
         assertEquals("/pkg.Svc/Method", headers.headers().path().toString());
-        H2Wire.Frame data = ofType(atApp, "DATA").get(0);
+        H2Peer.Frame data = ofType(atApp, "DATA").get(0);
         assertArrayEquals(grpcMessage("ping"), data.data());
         assertTrue(data.endStream());
 
@@ -149,11 +150,11 @@ class SpliceEngineTest {
         feed(up, app.settings(new Http2Settings()));
         feed(up, app.headers(upStream, new DefaultHttp2Headers().status("200").set("content-type", "application/grpc"),
                 false));
-        feed(up, H2Wire.data(upStream, grpcMessage("pong"), false));
+        feed(up, H2Peer.data(upStream, grpcMessage("pong"), false));
         feed(up, app.headers(upStream, new DefaultHttp2Headers().set("grpc-status", "0").set("x-trailer", "t"), true));
 
-        List<H2Wire.Frame> atClient = client.read(down);
-        List<H2Wire.Frame> hs = ofType(atClient, "HEADERS");
+        List<H2Peer.Frame> atClient = client.read(down);
+        List<H2Peer.Frame> hs = ofType(atClient, "HEADERS");
         assertEquals(2, hs.size(), "response headers and trailers: " + atClient);
         assertEquals("200", hs.get(0).headers().status().toString());
         assertEquals("0", hs.get(1).headers().get("grpc-status").toString());
@@ -170,16 +171,16 @@ class SpliceEngineTest {
     void clientResetCancelsTheUpstreamStream() throws Exception {
         start(Limits.defaults());
         feed(down, client.headers(1, request("app"), false));
-        feed(down, H2Wire.data(1, grpcMessage("partial"), false));
+        feed(down, H2Peer.data(1, grpcMessage("partial"), false));
         EmbeddedChannel up = upstreams.get(0);
-        H2Wire app = apps.get(0);
+        H2Peer app = apps.get(0);
         int upStream = ofType(app.read(up), "HEADERS").get(0).streamId();
 
         feed(down, client.rst(1, Http2Error.CANCEL.code()));
-        List<H2Wire.Frame> rst = ofType(app.read(up), "RST_STREAM");
+        List<H2Peer.Frame> rst = ofType(app.read(up), "RST_STREAM");
         assertEquals(1, rst.size());
         assertEquals(upStream, rst.get(0).streamId());
-        assertEquals(Http2Error.CANCEL.code(), rst.get(0).errorCode());
+        assertEquals(Http2Error.CANCEL.code(), rst.get(0).code());
         assertEquals(0, metrics.streamsActive());
         assertEquals(1, metrics.calls(GrpcStatus.CANCELLED));
     }
@@ -189,23 +190,23 @@ class SpliceEngineTest {
         start(Limits.defaults());
         feed(down, client.headers(1, request("app"), false));
         EmbeddedChannel up = upstreams.get(0);
-        H2Wire app = apps.get(0);
+        H2Peer app = apps.get(0);
         int upStream = ofType(app.read(up), "HEADERS").get(0).streamId();
         feed(up, app.settings(new Http2Settings()));
         feed(up, app.headers(upStream, new DefaultHttp2Headers().status("200"), false));
         feed(up, app.rst(upStream, Http2Error.INTERNAL_ERROR.code()));
 
-        List<H2Wire.Frame> atClient = client.read(down);
-        List<H2Wire.Frame> rst = ofType(atClient, "RST_STREAM");
+        List<H2Peer.Frame> atClient = client.read(down);
+        List<H2Peer.Frame> rst = ofType(atClient, "RST_STREAM");
         assertEquals(1, rst.size(), atClient.toString());
-        assertEquals(Http2Error.INTERNAL_ERROR.code(), rst.get(0).errorCode());
+        assertEquals(Http2Error.INTERNAL_ERROR.code(), rst.get(0).code());
     }
 
     @Test
     void refusedStreamIsReplayedOnceOnAFreshConnection() throws Exception {
         start(Limits.defaults());
         feed(down, client.headers(1, request("app"), false));
-        feed(down, H2Wire.data(1, grpcMessage("again"), true));
+        feed(down, H2Peer.data(1, grpcMessage("again"), true));
         EmbeddedChannel first = upstreams.get(0);
         int upStream = ofType(apps.get(0).read(first), "HEADERS").get(0).streamId();
         feed(first, apps.get(0).settings(new Http2Settings()));
@@ -213,17 +214,17 @@ class SpliceEngineTest {
 
         assertEquals(2, upstreams.size(), "a fresh connection is dialled for the refused stream");
         EmbeddedChannel second = upstreams.get(1);
-        H2Wire app2 = apps.get(1);
-        List<H2Wire.Frame> replayed = app2.read(second);
+        H2Peer app2 = apps.get(1);
+        List<H2Peer.Frame> replayed = app2.read(second);
         assertEquals(1, ofType(replayed, "HEADERS").size());
-        H2Wire.Frame data = ofType(replayed, "DATA").get(0);
+        H2Peer.Frame data = ofType(replayed, "DATA").get(0);
         assertArrayEquals(grpcMessage("again"), data.data(), "the request is replayed byte for byte");
         assertTrue(data.endStream());
 
         int s2 = ofType(replayed, "HEADERS").get(0).streamId();
         feed(second, app2.settings(new Http2Settings()));
         feed(second, app2.headers(s2, new DefaultHttp2Headers().status("200").set("grpc-status", "0"), true));
-        List<H2Wire.Frame> atClient = client.read(down);
+        List<H2Peer.Frame> atClient = client.read(down);
         assertEquals("0", ofType(atClient, "HEADERS").get(0).headers().get("grpc-status").toString());
         assertTrue(ofType(atClient, "RST_STREAM").isEmpty(), "the client never saw the refusal");
     }
@@ -233,14 +234,14 @@ class SpliceEngineTest {
         start(Limits.defaults());
         feed(down, client.headers(1, request("app"), false));
         EmbeddedChannel up = upstreams.get(0);
-        H2Wire app = apps.get(0);
+        H2Peer app = apps.get(0);
         int upStream = ofType(app.read(up), "HEADERS").get(0).streamId();
         feed(up, app.settings(new Http2Settings()));
         feed(up, app.headers(upStream, new DefaultHttp2Headers().status("200"), false));
         up.pipeline().fireExceptionCaught(new java.io.IOException("Connection reset by peer")); // the app died
         down.runPendingTasks();
 
-        List<H2Wire.Frame> hs = ofType(client.read(down), "HEADERS");
+        List<H2Peer.Frame> hs = ofType(client.read(down), "HEADERS");
         assertEquals(2, hs.size());
         assertEquals("14", hs.get(1).headers().get("grpc-status").toString());
         assertTrue(hs.get(1).headers().get("grpc-message").toString().contains("lost"));
@@ -250,9 +251,9 @@ class SpliceEngineTest {
     void missingAppIdIsATrailersOnlyInvalidArgument() throws Exception {
         start(Limits.defaults());
         feed(down, client.headers(1, request(null), false));
-        feed(down, H2Wire.data(1, grpcMessage("dropped"), true));
-        List<H2Wire.Frame> atClient = client.read(down);
-        H2Wire.Frame h = ofType(atClient, "HEADERS").get(0);
+        feed(down, H2Peer.data(1, grpcMessage("dropped"), true));
+        List<H2Peer.Frame> atClient = client.read(down);
+        H2Peer.Frame h = ofType(atClient, "HEADERS").get(0);
         assertEquals("200", h.headers().status().toString());
         assertEquals("application/grpc", h.headers().get("content-type").toString());
         assertEquals("3", h.headers().get("grpc-status").toString());
@@ -266,8 +267,8 @@ class SpliceEngineTest {
     void messageOverMaxBodySizeIsResourceExhausted() throws Exception {
         start(Limits.defaults().withMaxBodySize(8));
         feed(down, client.headers(1, request("app"), false));
-        feed(down, H2Wire.data(1, grpcMessage("0123456789"), true));
-        H2Wire.Frame h = ofType(client.read(down), "HEADERS").get(0);
+        feed(down, H2Peer.data(1, grpcMessage("0123456789"), true));
+        H2Peer.Frame h = ofType(client.read(down), "HEADERS").get(0);
         assertEquals("8", h.headers().get("grpc-status").toString());
         assertEquals("grpc: received message larger than max (10 vs. 8)", h.headers().get("grpc-message").toString());
     }
@@ -284,9 +285,9 @@ class SpliceEngineTest {
             feed(down, client.headers(id, request("app"), false));
             feed(down, client.rst(id, Http2Error.CANCEL.code()));
         }
-        List<H2Wire.Frame> goAway = ofType(client.read(down), "GOAWAY");
+        List<H2Peer.Frame> goAway = ofType(client.read(down), "GOAWAY");
         assertEquals(1, goAway.size());
-        assertEquals(Http2Error.ENHANCE_YOUR_CALM.code(), goAway.get(0).errorCode());
+        assertEquals(Http2Error.ENHANCE_YOUR_CALM.code(), goAway.get(0).code());
         assertFalse(down.isActive(), "the flooding connection is closed");
     }
 }
