@@ -94,6 +94,13 @@ class SpliceEngineTest {
         }
     }
 
+    /** The app reads the request HEADERS the engine sent and answers with its SETTINGS; returns the stream id. */
+    private int answerPreface(EmbeddedChannel up, H2Peer app) throws Exception {
+        int streamId = ofType(app.read(up), "HEADERS").get(0).streamId();
+        feed(up, app.settings(new Http2Settings()));
+        return streamId;
+    }
+
     private static Http2Headers request(String appId) {
         Http2Headers h = new DefaultHttp2Headers().method("POST").scheme("http").authority("localhost")
                 .path("/pkg.Svc/Method").set("content-type", "application/grpc").set("te", "trailers")
@@ -191,8 +198,7 @@ class SpliceEngineTest {
         feed(down, client.headers(1, request("app"), false));
         EmbeddedChannel up = upstreams.get(0);
         H2Peer app = apps.get(0);
-        int upStream = ofType(app.read(up), "HEADERS").get(0).streamId();
-        feed(up, app.settings(new Http2Settings()));
+        int upStream = answerPreface(up, app);
         feed(up, app.headers(upStream, new DefaultHttp2Headers().status("200"), false));
         feed(up, app.rst(upStream, Http2Error.INTERNAL_ERROR.code()));
 
@@ -208,8 +214,7 @@ class SpliceEngineTest {
         feed(down, client.headers(1, request("app"), false));
         feed(down, H2Peer.data(1, grpcMessage("again"), true));
         EmbeddedChannel first = upstreams.get(0);
-        int upStream = ofType(apps.get(0).read(first), "HEADERS").get(0).streamId();
-        feed(first, apps.get(0).settings(new Http2Settings()));
+        int upStream = answerPreface(first, apps.get(0));
         feed(first, apps.get(0).rst(upStream, Http2Error.REFUSED_STREAM.code()));
 
         assertEquals(2, upstreams.size(), "a fresh connection is dialled for the refused stream");
@@ -235,8 +240,7 @@ class SpliceEngineTest {
         feed(down, client.headers(1, request("app"), false));
         EmbeddedChannel up = upstreams.get(0);
         H2Peer app = apps.get(0);
-        int upStream = ofType(app.read(up), "HEADERS").get(0).streamId();
-        feed(up, app.settings(new Http2Settings()));
+        int upStream = answerPreface(up, app);
         feed(up, app.headers(upStream, new DefaultHttp2Headers().status("200"), false));
         up.pipeline().fireExceptionCaught(new java.io.IOException("Connection reset by peer")); // the app died
         down.runPendingTasks();
