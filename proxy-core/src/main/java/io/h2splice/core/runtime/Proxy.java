@@ -7,6 +7,7 @@ import io.h2splice.core.metrics.ProxyMetrics;
 import io.h2splice.core.resolve.NameResolver;
 import io.h2splice.core.splice.TransportSecurity;
 import io.h2splice.core.splice.SpliceEngine;
+import io.h2splice.core.trace.CallTracer;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -57,13 +58,13 @@ public final class Proxy implements AutoCloseable {
     private int httpPort = -1;
     private int metricsPort = -1;
 
-    private Proxy(ProxyConfig config, NameResolver resolver, TransportSecurity security) {
+    private Proxy(ProxyConfig config, NameResolver resolver, TransportSecurity security, CallTracer tracer) {
         this.config = config;
         this.resolver = resolver;
         this.transport = Transport.pick();
         this.boss = transport.newGroup(1, "h2splice-accept");
         this.workers = transport.newGroup(config.workers(), "h2splice-loop");
-        this.engine = new SpliceEngine(config, metrics, resolver, transport, security, workers);
+        this.engine = new SpliceEngine(config, metrics, resolver, transport, security, workers, tracer);
     }
 
     /** Binds all listeners. Throws {@link ProxyStartException} with a one-line message when a port cannot be bound. */
@@ -74,10 +75,17 @@ public final class Proxy implements AutoCloseable {
     /** As {@link #start(ProxyConfig, NameResolver)}, with the given security for the sidecar and app hops. */
     public static Proxy start(ProxyConfig config, NameResolver resolver, TransportSecurity security)
             throws ProxyStartException {
+        return start(config, resolver, security, CallTracer.OFF);
+    }
+
+    /** As {@link #start(ProxyConfig, NameResolver, TransportSecurity)}, with {@code tracer} tracing the calls. */
+    public static Proxy start(ProxyConfig config, NameResolver resolver, TransportSecurity security, CallTracer tracer)
+            throws ProxyStartException {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(resolver, "resolver");
         Objects.requireNonNull(security, "security");
-        Proxy p = new Proxy(config, resolver, security);
+        Objects.requireNonNull(tracer, "tracer");
+        Proxy p = new Proxy(config, resolver, security, tracer);
         try {
             p.bindAll();
         } catch (ProxyStartException e) {

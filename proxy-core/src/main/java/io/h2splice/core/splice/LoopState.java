@@ -5,11 +5,9 @@ import io.h2splice.core.metrics.ProxyMetrics;
 import io.h2splice.core.pool.Dialer;
 import io.h2splice.core.pool.UpstreamPool;
 import io.h2splice.core.resolve.NameResolver;
-import io.h2splice.core.routing.Route;
+import io.h2splice.core.trace.CallTracer;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
-import io.netty.util.internal.logging.InternalLogger;
-import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -24,8 +22,6 @@ import java.util.function.Consumer;
  */
 final class LoopState {
 
-    private static final InternalLogger apiLog = InternalLoggerFactory.getInstance("h2splice.api");
-
     /** Identifies a sidecar pool: the same address serving another app id gets its own pool (its own TLS peer). */
     private record SidecarKey(String appId, String namespace, InetSocketAddress address) {
     }
@@ -39,12 +35,21 @@ final class LoopState {
     private final UpstreamPool appPool;
     private final Map<SidecarKey, UpstreamPool> sidecarPools = new HashMap<>();
     private final Consumer<Channel> downstreamTracker;
+    private final CallTracer tracer;
     private int cursor;
     /** The last sidecar pool handed out: most calls of a loop go to the same target, so no key is built for them. */
     private UpstreamPool lastSidecarPool;
 
     LoopState(EventLoop eventLoop, ProxyConfig config, ProxyMetrics metrics, NameResolver resolver,
               Dialer sidecarDialer, Dialer appDialer, InetSocketAddress appAddress, Consumer<Channel> downstreamTracker) {
+        this(eventLoop, config, metrics, resolver, sidecarDialer, appDialer, appAddress, downstreamTracker,
+                CallTracer.OFF);
+    }
+
+    LoopState(EventLoop eventLoop, ProxyConfig config, ProxyMetrics metrics, NameResolver resolver,
+              Dialer sidecarDialer, Dialer appDialer, InetSocketAddress appAddress, Consumer<Channel> downstreamTracker,
+              CallTracer tracer) {
+        this.tracer = tracer;
         this.eventLoop = eventLoop;
         this.config = config;
         this.metrics = metrics;
@@ -65,6 +70,10 @@ final class LoopState {
 
     ProxyMetrics metrics() {
         return metrics;
+    }
+
+    CallTracer tracer() {
+        return tracer;
     }
 
     NameResolver resolver() {
@@ -116,8 +125,4 @@ final class LoopState {
         }
     }
 
-    void logCall(CharSequence method, Route route, int grpcStatus, long nanos) {
-        apiLog.info("method={} target={} code={} duration_ms={}", method, route, ProxyMetrics.STATUS_NAMES[
-                Math.min(Math.max(grpcStatus, 0), ProxyMetrics.STATUS_NAMES.length - 1)], nanos / 1_000_000.0);
-    }
 }

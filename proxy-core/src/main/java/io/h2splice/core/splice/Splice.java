@@ -9,6 +9,7 @@ import io.h2splice.core.routing.Route;
 import io.h2splice.core.status.GrpcStatus;
 import io.h2splice.core.status.ProxyError;
 import io.h2splice.core.status.TrailersOnly;
+import io.h2splice.core.trace.TracedCall;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http2.Http2Error;
@@ -60,6 +61,10 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
     private long upResetCode = -1;
     private long downResetCode = -1;
     private int status = -1;
+    /** The call's span; null when it is not sampled (the common case: nothing else is kept). */
+    private TracedCall trace;
+    /** The final grpc-message, kept only for a traced call. */
+    private CharSequence statusMessage;
 
     /** A response DATA frame was written downstream: return its bytes to the upstream's window. */
     private final ChannelFutureListener responseWritten = f -> creditUpstream();
@@ -83,6 +88,7 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
 
     void start() {
         down.loop.metrics().streamOpened();
+        trace = down.loop.tracer().start(requestHeaders, route.kind() == Route.Kind.LOCAL_APP);
         if (route.kind() == Route.Kind.LOCAL_APP) {
             pool = down.loop.appPool();
             if (pool == null) {
@@ -264,8 +270,11 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
         int finalStatus = status >= 0 ? status
                 : downResetCode >= 0 ? GrpcStatus.CANCELLED : GrpcStatus.UNKNOWN;
         down.loop.metrics().callCompleted(finalStatus);
+        if (trace != null) {
+            trace.end(finalStatus, statusMessage);
+        }
         if (down.loop.config().apiLogging()) {
-            down.loop.logCall(requestHeaders.path(), route, finalStatus, System.nanoTime() - startNanos);
+            ApiLog.call(requestHeaders, route, finalStatus, System.nanoTime() - startNanos);
         }
     }
 
@@ -279,6 +288,9 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
         if (endStream) {
             responseEnded = true;
             status = grpcStatus(headers);
+            if (trace != null) {
+                statusMessage = headers.get(HeaderNames.GRPC_MESSAGE);
+            }
         }
         down.writeHeaders(downStream.id(), headers, endStream);
     }
@@ -353,6 +365,7 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
             return;
         }
         status = grpcStatus;
+        statusMessage = message;
         Http2Headers h = responseStarted ? TrailersOnly.trailers(grpcStatus, message)
                 : TrailersOnly.response(grpcStatus, message);
         responseStarted = true;

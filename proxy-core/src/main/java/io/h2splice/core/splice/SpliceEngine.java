@@ -8,6 +8,7 @@ import io.h2splice.core.outbound.OutboundRouter;
 import io.h2splice.core.pool.Dialer;
 import io.h2splice.core.pool.UpstreamPool;
 import io.h2splice.core.resolve.NameResolver;
+import io.h2splice.core.trace.CallTracer;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -41,6 +42,12 @@ public final class SpliceEngine {
 
     public SpliceEngine(ProxyConfig config, ProxyMetrics metrics, NameResolver resolver, Transport transport,
                         TransportSecurity security, EventLoopGroup workers) {
+        this(config, metrics, resolver, transport, security, workers, CallTracer.OFF);
+    }
+
+    /** As above, with {@code tracer} deciding and starting each call's span. */
+    public SpliceEngine(ProxyConfig config, ProxyMetrics metrics, NameResolver resolver, Transport transport,
+                        TransportSecurity security, EventLoopGroup workers, CallTracer tracer) {
         this.config = config;
         this.transport = transport;
         this.security = security;
@@ -51,7 +58,8 @@ public final class SpliceEngine {
             EventLoop loop = (EventLoop) e;
             Dialer sidecars = pool -> dial(pool, ProxyMetrics.Side.UPSTREAM_SIDECAR, true);
             Dialer apps = pool -> dial(pool, ProxyMetrics.Side.UPSTREAM_APP, false);
-            loops.put(loop, new LoopState(loop, config, metrics, resolver, sidecars, apps, app, downstreams::add));
+            loops.put(loop, new LoopState(loop, config, metrics, resolver, sidecars, apps, app, downstreams::add,
+                    tracer));
         }
     }
 
