@@ -8,6 +8,8 @@ public final class HeaderNames {
     public static final AsciiString DAPR_CALLEE_APP_ID = AsciiString.cached("dapr-callee-app-id");
     public static final AsciiString DAPR_CALLER_APP_ID = AsciiString.cached("dapr-caller-app-id");
     public static final AsciiString DAPR_CALLER_NAMESPACE = AsciiString.cached("dapr-caller-namespace");
+    /** {@code dapr-stream: true} marks a streaming call (Dapr's {@code type="streaming"} metrics label). */
+    public static final AsciiString DAPR_STREAM = AsciiString.cached("dapr-stream");
     public static final AsciiString DAPR_API_TOKEN = AsciiString.cached("dapr-api-token");
     public static final AsciiString GRPC_TIMEOUT = AsciiString.cached("grpc-timeout");
     public static final AsciiString GRPC_STATUS = AsciiString.cached("grpc-status");

@@ -7,8 +7,11 @@ package io.h2splice.core.metrics;
  *
  * <p>Families: {@code h2splice_connections_open{side}} and {@code h2splice_connections_total{side}} for every
  * {@link ProxyMetrics.Side}, {@code h2splice_streams_active}, {@code h2splice_streams_total},
- * {@code h2splice_resets_received_total}, {@code h2splice_calls_total{grpc_status}} for all 17 codes (zeros
- * included, so rates work from the first scrape), and {@code h2splice_info{app_id,namespace,transport} 1}.
+ * {@code h2splice_resets_{received,sent}_total{code}} and {@code h2splice_goaways_{received,sent}_total{code}} by
+ * HTTP/2 error code, {@code h2splice_data_bytes_total{direction}}, {@code h2splice_pool_dials_total{pool,result}},
+ * {@code h2splice_calls_total{grpc_status}} for all 17 codes (zeros included, so rates work from the first scrape),
+ * {@code h2splice_info{app_id,namespace,transport} 1}, then the per-call families with Dapr's names
+ * ({@link CallMetricsText}).
  *
  * <p>Threading: reads the adders' current sums; safe from any thread. Each family is consistent only per sample.
  */
@@ -37,8 +40,25 @@ public final class PrometheusText {
         sample(out, "h2splice_streams_active", metrics.streamsActive());
         header(out, "h2splice_streams_total", "counter", "HTTP/2 streams proxied.");
         sample(out, "h2splice_streams_total", metrics.streamsTotal());
-        header(out, "h2splice_resets_received_total", "counter", "RST_STREAM frames received from either side.");
-        sample(out, "h2splice_resets_received_total", metrics.resetsReceived());
+        byH2Error(out, "h2splice_resets_received_total", "RST_STREAM frames received from either side, by code.",
+                metrics::resetsReceived);
+        byH2Error(out, "h2splice_resets_sent_total", "RST_STREAM frames sent to either side, by code.",
+                metrics::resetsSent);
+        byH2Error(out, "h2splice_goaways_received_total", "GOAWAY frames received, by code.",
+                metrics::goAwaysReceived);
+        byH2Error(out, "h2splice_goaways_sent_total", "GOAWAY frames sent, by code.", metrics::goAwaysSent);
+        header(out, "h2splice_data_bytes_total", "counter", "DATA payload bytes forwarded, by direction.");
+        sample(out, "h2splice_data_bytes_total", "direction", "request", metrics.requestBytes());
+        sample(out, "h2splice_data_bytes_total", "direction", "response", metrics.responseBytes());
+        header(out, "h2splice_pool_dials_total", "counter",
+                "Connections dialled by the upstream pools, by pool and result.");
+        for (String pool : new String[] {"sidecar", "app"}) {
+            for (String result : new String[] {"connected", "failed"}) {
+                out.append("h2splice_pool_dials_total{");
+                labels(out, "pool", pool, "result", result);
+                out.append("} ").append(metrics.dials(pool.equals("sidecar"), result.equals("connected"))).append('\n');
+            }
+        }
         header(out, "h2splice_calls_total", "counter", "Completed calls, by final gRPC status.");
         for (int code = 0; code < ProxyMetrics.STATUS_NAMES.length; code++) {
             sample(out, "h2splice_calls_total", "grpc_status", ProxyMetrics.STATUS_NAMES[code], metrics.calls(code));
@@ -51,10 +71,31 @@ public final class PrometheusText {
         out.append("\",transport=\"");
         escapeLabelValue(out, transport);
         out.append("\"} 1\n");
+        CallMetricsText.render(out, metrics.calls(), appId);
         return out.toString();
     }
 
-    private static void header(StringBuilder out, String name, String type, String help) {
+    /** {@code k1="v1",k2="v2"} from alternating names and values; values escaped. */
+    static void labels(StringBuilder out, String... namesAndValues) {
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            if (i > 0) {
+                out.append(',');
+            }
+            out.append(namesAndValues[i]).append("=\"");
+            escapeLabelValue(out, namesAndValues[i + 1]);
+            out.append('"');
+        }
+    }
+
+    private static void byH2Error(StringBuilder out, String name, String help,
+                                  java.util.function.IntToLongFunction count) {
+        header(out, name, "counter", help);
+        for (int code = 0; code < ProxyMetrics.H2_ERROR_NAMES.length; code++) {
+            sample(out, name, "code", ProxyMetrics.H2_ERROR_NAMES[code], count.applyAsLong(code));
+        }
+    }
+
+    static void header(StringBuilder out, String name, String type, String help) {
         out.append("# HELP ").append(name).append(' ');
         escapeHelp(out, help);
         out.append("\n# TYPE ").append(name).append(' ').append(type).append('\n');

@@ -3,11 +3,18 @@ package io.h2splice.core.metrics;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The first, minimal metric set: open connections, active streams and completed calls by gRPC status.
- * Lock-free: every handle is a {@link LongAdder} created once at start-up; nothing is looked up by name per call.
- * The observability issue replaces this with per-loop recorders and Dapr's metric names.
+ * A sidecar's metrics: h2splice's own connection and frame counters here, and the per-call families with Dapr's
+ * names in {@link #calls()}. Lock-free: every handle is a {@link LongAdder} (striped per thread, so in effect per
+ * event loop) or a per-loop slot created once at start-up; nothing is looked up by name per call.
  */
 public final class ProxyMetrics {
+
+    /** HTTP/2 error code names indexed by code (RFC 9113 §7); other codes are counted as {@code OTHER}. */
+    public static final String[] H2_ERROR_NAMES = {
+        "NO_ERROR", "PROTOCOL_ERROR", "INTERNAL_ERROR", "FLOW_CONTROL_ERROR", "SETTINGS_TIMEOUT", "STREAM_CLOSED",
+        "FRAME_SIZE_ERROR", "REFUSED_STREAM", "CANCEL", "COMPRESSION_ERROR", "CONNECT_ERROR", "ENHANCE_YOUR_CALM",
+        "INADEQUATE_SECURITY", "HTTP_1_1_REQUIRED", "OTHER"
+    };
 
     /** Which listener or pool a connection belongs to; the label value is {@link #label}. */
     public enum Side {
@@ -31,8 +38,30 @@ public final class ProxyMetrics {
     private final LongAdder[] connectionsTotal = adders(Side.values().length);
     private final LongAdder streamsActive = new LongAdder();
     private final LongAdder streamsTotal = new LongAdder();
-    private final LongAdder resetsReceived = new LongAdder();
+    private final LongAdder[] resetsReceived = adders(H2_ERROR_NAMES.length);
+    private final LongAdder[] resetsSent = adders(H2_ERROR_NAMES.length);
+    private final LongAdder[] goAwaysReceived = adders(H2_ERROR_NAMES.length);
+    private final LongAdder[] goAwaysSent = adders(H2_ERROR_NAMES.length);
+    private final LongAdder requestBytes = new LongAdder();
+    private final LongAdder responseBytes = new LongAdder();
+    private final LongAdder[] dials = adders(2 * 2);
     private final LongAdder[] callsByStatus = adders(STATUS_NAMES.length);
+    private final CallMetrics calls;
+
+    /** Default settings, one event loop (engine tests). */
+    public ProxyMetrics() {
+        this(MetricsSettings.defaults(), 1);
+    }
+
+    /** @param loops the number of event loops that will record (each gets a {@link CallMetrics#forLoop} handle) */
+    public ProxyMetrics(MetricsSettings settings, int loops) {
+        this.calls = new CallMetrics(settings, loops);
+    }
+
+    /** The per-call families with Dapr's names. */
+    public CallMetrics calls() {
+        return calls;
+    }
 
     public void connectionOpened(Side side) {
         connectionsOpen[side.ordinal()].increment();
@@ -52,8 +81,35 @@ public final class ProxyMetrics {
         streamsActive.decrement();
     }
 
-    public void resetReceived() {
-        resetsReceived.increment();
+    public void resetReceived(long h2ErrorCode) {
+        resetsReceived[h2Error(h2ErrorCode)].increment();
+    }
+
+    public void resetSent(long h2ErrorCode) {
+        resetsSent[h2Error(h2ErrorCode)].increment();
+    }
+
+    public void goAwayReceived(long h2ErrorCode) {
+        goAwaysReceived[h2Error(h2ErrorCode)].increment();
+    }
+
+    public void goAwaySent(long h2ErrorCode) {
+        goAwaysSent[h2Error(h2ErrorCode)].increment();
+    }
+
+    /** DATA payload bytes forwarded from callers towards apps. */
+    public void requestBytes(int n) {
+        requestBytes.add(n);
+    }
+
+    /** DATA payload bytes forwarded from apps back to callers. */
+    public void responseBytes(int n) {
+        responseBytes.add(n);
+    }
+
+    /** A dial to another sidecar ({@code sidecar}) or to the app finished, connected or not. */
+    public void dialed(boolean sidecar, boolean connected) {
+        dials[(sidecar ? 2 : 0) + (connected ? 1 : 0)].increment();
     }
 
     /** @param grpcStatus the call's final gRPC status code; anything outside 0..16 counts as UNKNOWN (2) */
@@ -78,8 +134,50 @@ public final class ProxyMetrics {
         return streamsTotal.sum();
     }
 
+    /** RST_STREAM frames received, all codes. */
     public long resetsReceived() {
-        return resetsReceived.sum();
+        return sum(resetsReceived);
+    }
+
+    public long resetsReceived(int h2ErrorIndex) {
+        return resetsReceived[h2ErrorIndex].sum();
+    }
+
+    public long resetsSent(int h2ErrorIndex) {
+        return resetsSent[h2ErrorIndex].sum();
+    }
+
+    public long goAwaysReceived(int h2ErrorIndex) {
+        return goAwaysReceived[h2ErrorIndex].sum();
+    }
+
+    public long goAwaysSent(int h2ErrorIndex) {
+        return goAwaysSent[h2ErrorIndex].sum();
+    }
+
+    public long requestBytes() {
+        return requestBytes.sum();
+    }
+
+    public long responseBytes() {
+        return responseBytes.sum();
+    }
+
+    public long dials(boolean sidecar, boolean connected) {
+        return dials[(sidecar ? 2 : 0) + (connected ? 1 : 0)].sum();
+    }
+
+    /** Index into {@link #H2_ERROR_NAMES} of an HTTP/2 error code. */
+    static int h2Error(long code) {
+        return code >= 0 && code < H2_ERROR_NAMES.length - 1 ? (int) code : H2_ERROR_NAMES.length - 1;
+    }
+
+    private static long sum(LongAdder[] a) {
+        long n = 0;
+        for (LongAdder x : a) {
+            n += x.sum();
+        }
+        return n;
     }
 
     public long calls(int grpcStatus) {

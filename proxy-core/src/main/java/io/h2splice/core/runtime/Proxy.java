@@ -3,6 +3,7 @@ package io.h2splice.core.runtime;
 import io.h2splice.core.config.ProxyConfig;
 import io.h2splice.core.http.HttpEndpoints;
 import io.h2splice.core.listen.Transport;
+import io.h2splice.core.metrics.MetricsSettings;
 import io.h2splice.core.metrics.ProxyMetrics;
 import io.h2splice.core.resolve.NameResolver;
 import io.h2splice.core.splice.TransportSecurity;
@@ -44,7 +45,7 @@ public final class Proxy implements AutoCloseable {
     private final Transport transport;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
-    private final ProxyMetrics metrics = new ProxyMetrics();
+    private final ProxyMetrics metrics;
     private final SpliceEngine engine;
     private final List<Channel> listeners = new ArrayList<>();
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
@@ -58,8 +59,10 @@ public final class Proxy implements AutoCloseable {
     private int httpPort = -1;
     private int metricsPort = -1;
 
-    private Proxy(ProxyConfig config, NameResolver resolver, TransportSecurity security, CallTracer tracer) {
+    private Proxy(ProxyConfig config, NameResolver resolver, TransportSecurity security, CallTracer tracer,
+                  MetricsSettings metricsSettings) {
         this.config = config;
+        this.metrics = new ProxyMetrics(metricsSettings, config.workers());
         this.resolver = resolver;
         this.transport = Transport.pick();
         this.boss = transport.newGroup(1, "h2splice-accept");
@@ -81,11 +84,18 @@ public final class Proxy implements AutoCloseable {
     /** As {@link #start(ProxyConfig, NameResolver, TransportSecurity)}, with {@code tracer} tracing the calls. */
     public static Proxy start(ProxyConfig config, NameResolver resolver, TransportSecurity security, CallTracer tracer)
             throws ProxyStartException {
+        return start(config, resolver, security, tracer, MetricsSettings.defaults());
+    }
+
+    /** As above, with the metric settings ({@code spec.metric} of Dapr's Configuration). */
+    public static Proxy start(ProxyConfig config, NameResolver resolver, TransportSecurity security, CallTracer tracer,
+                              MetricsSettings metricsSettings) throws ProxyStartException {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(resolver, "resolver");
         Objects.requireNonNull(security, "security");
         Objects.requireNonNull(tracer, "tracer");
-        Proxy p = new Proxy(config, resolver, security, tracer);
+        Objects.requireNonNull(metricsSettings, "metricsSettings");
+        Proxy p = new Proxy(config, resolver, security, tracer, metricsSettings);
         try {
             p.bindAll();
         } catch (ProxyStartException e) {

@@ -1,5 +1,6 @@
 package io.h2splice.core.splice;
 
+import io.h2splice.core.metrics.LoopMetrics;
 import io.h2splice.core.metrics.ProxyMetrics;
 import io.h2splice.core.routing.Route;
 import io.h2splice.core.routing.Router;
@@ -61,7 +62,7 @@ final class DownstreamHandler extends SpliceHandler {
             }
             Route route = router.route(headers, ctx.channel().attr(HopSecurity.PEER).get());
             if (route.kind() == Route.Kind.ERROR) {
-                rejectWith(stream, endStream, route);
+                rejectWith(stream, headers, endStream, route);
                 return;
             }
             Splice splice = new Splice(DownstreamHandler.this, stream, headers, endStream, route);
@@ -90,10 +91,14 @@ final class DownstreamHandler extends SpliceHandler {
 
     }
 
-    private void rejectWith(Http2Stream stream, boolean requestEnded, Route route) {
+    private void rejectWith(Http2Stream stream, Http2Headers headers, boolean requestEnded, Route route) {
         loop.metrics().streamOpened();
         loop.metrics().streamClosed();
         loop.metrics().callCompleted(route.grpcStatus());
+        if (side == ProxyMetrics.Side.API) { // answered at once: Dapr's API server counts it with its status
+            LoopMetrics m = loop.callMetrics();
+            m.ended(m.method(headers.path()), route.grpcStatus(), 0, true);
+        }
         writeHeaders(stream.id(), TrailersOnly.response(route.grpcStatus(), route.message()), true);
         if (!requestEnded) {
             writeReset(stream.id(), Http2Error.NO_ERROR.code());

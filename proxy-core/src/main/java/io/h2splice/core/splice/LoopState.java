@@ -1,6 +1,7 @@
 package io.h2splice.core.splice;
 
 import io.h2splice.core.config.ProxyConfig;
+import io.h2splice.core.metrics.LoopMetrics;
 import io.h2splice.core.metrics.ProxyMetrics;
 import io.h2splice.core.pool.Dialer;
 import io.h2splice.core.pool.UpstreamPool;
@@ -36,20 +37,23 @@ final class LoopState {
     private final Map<SidecarKey, UpstreamPool> sidecarPools = new HashMap<>();
     private final Consumer<Channel> downstreamTracker;
     private final CallTracer tracer;
+    private final LoopMetrics callMetrics;
     private int cursor;
     /** The last sidecar pool handed out: most calls of a loop go to the same target, so no key is built for them. */
     private UpstreamPool lastSidecarPool;
 
     LoopState(EventLoop eventLoop, ProxyConfig config, ProxyMetrics metrics, NameResolver resolver,
               Dialer sidecarDialer, Dialer appDialer, InetSocketAddress appAddress, Consumer<Channel> downstreamTracker) {
-        this(eventLoop, config, metrics, resolver, sidecarDialer, appDialer, appAddress, downstreamTracker,
+        this(eventLoop, 0, config, metrics, resolver, sidecarDialer, appDialer, appAddress, downstreamTracker,
                 CallTracer.OFF);
     }
 
-    LoopState(EventLoop eventLoop, ProxyConfig config, ProxyMetrics metrics, NameResolver resolver,
+    /** @param index this loop's number, 0-based: its slots in the per-loop metric recorders */
+    LoopState(EventLoop eventLoop, int index, ProxyConfig config, ProxyMetrics metrics, NameResolver resolver,
               Dialer sidecarDialer, Dialer appDialer, InetSocketAddress appAddress, Consumer<Channel> downstreamTracker,
               CallTracer tracer) {
         this.tracer = tracer;
+        this.callMetrics = metrics.calls().forLoop(index, config.namespace());
         this.eventLoop = eventLoop;
         this.config = config;
         this.metrics = metrics;
@@ -70,6 +74,11 @@ final class LoopState {
 
     ProxyMetrics metrics() {
         return metrics;
+    }
+
+    /** This loop's writer handle on the per-call metric families. */
+    LoopMetrics callMetrics() {
+        return callMetrics;
     }
 
     CallTracer tracer() {

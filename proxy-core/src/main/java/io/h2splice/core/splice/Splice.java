@@ -2,6 +2,9 @@ package io.h2splice.core.splice;
 
 import io.h2splice.core.headers.GrpcTimeout;
 import io.h2splice.core.headers.HeaderNames;
+import io.h2splice.core.metrics.CallSeries;
+import io.h2splice.core.metrics.LoopMetrics;
+import io.h2splice.core.metrics.ProxyMetrics;
 import io.h2splice.core.pool.PoolWaiter;
 import io.h2splice.core.pool.PooledConnection;
 import io.h2splice.core.pool.UpstreamPool;
@@ -15,6 +18,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.util.AsciiString;
 
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -32,6 +36,8 @@ import java.util.List;
  * <p>Threading: confined to one event loop, the loop of both connections. Not thread-safe, and needs not be.
  */
 final class Splice implements PoolWaiter, ChannelFutureListener {
+
+    private static final AsciiString TRUE = AsciiString.cached("true");
 
     private final DownstreamHandler down;
     private final Http2Stream downStream;
@@ -61,6 +67,10 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
     private long upResetCode = -1;
     private long downResetCode = -1;
     private int status = -1;
+    /** The call's label sets: the other app (target or caller; null when none) and the method (API port only). */
+    private CallSeries peerSeries;
+    private CallSeries methodSeries;
+    private boolean streaming;
     /** The call's span; null when it is not sampled (the common case: nothing else is kept). */
     private TracedCall trace;
     /** The final grpc-message, kept only for a traced call. */
@@ -89,6 +99,7 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
     void start() {
         down.loop.metrics().streamOpened();
         trace = down.loop.tracer().start(requestHeaders, route.kind() == Route.Kind.LOCAL_APP);
+        findSeries();
         if (route.kind() == Route.Kind.LOCAL_APP) {
             pool = down.loop.appPool();
             if (pool == null) {
@@ -110,6 +121,23 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
             onResolved(addresses, error);
         } else {
             future.whenComplete((addresses, error) -> down.loop.eventLoop().execute(() -> onResolved(addresses, error)));
+        }
+    }
+
+    /** One cached lookup per label set; a call from another sidecar counts as received at once. */
+    private void findSeries() {
+        LoopMetrics m = down.loop.callMetrics();
+        boolean api = down.side == ProxyMetrics.Side.API;
+        if (api) {
+            methodSeries = m.method(requestHeaders.path());
+        }
+        if (route.kind() == Route.Kind.REMOTE) {
+            CharSequence stream = requestHeaders.get(HeaderNames.DAPR_STREAM);
+            streaming = stream != null && AsciiString.contentEqualsIgnoreCase(stream, TRUE);
+            peerSeries = m.target(route.appId(), route.namespace(), streaming);
+        } else if (!api) {
+            peerSeries = m.caller(requestHeaders.get(HeaderNames.DAPR_CALLER_APP_ID));
+            m.started(peerSeries);
         }
     }
 
@@ -168,6 +196,7 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
         }
         up = handler;
         up.writeHeaders(streamId, requestHeaders, headersEndStream);
+        countAttempt();
         upStream = up.connection().stream(streamId);
         if (upStream == null) { // the encoder refused to create it (connection failing)
             up = null;
@@ -179,6 +208,17 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
             replay();
         }
         sendPending();
+    }
+
+    /** Dapr counts each attempt as a request sent; the added latency is the first attempt's. */
+    private void countAttempt() {
+        LoopMetrics m = down.loop.callMetrics();
+        if (route.kind() == Route.Kind.REMOTE) {
+            m.started(peerSeries);
+        }
+        if (!retried) {
+            m.added(down.side == ProxyMetrics.Side.API, System.nanoTime() - startNanos);
+        }
     }
 
     private void replay() {
@@ -218,6 +258,7 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
             return credit;
         }
         requestEnded = endStream;
+        down.loop.metrics().requestBytes(data.readableBytes());
         if (upStream == null) {
             log.addPending(data.retain(), credit); // retained: owned by the log until sent or released
             return 0;
@@ -270,11 +311,19 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
         int finalStatus = status >= 0 ? status
                 : downResetCode >= 0 ? GrpcStatus.CANCELLED : GrpcStatus.UNKNOWN;
         down.loop.metrics().callCompleted(finalStatus);
+        long nanos = System.nanoTime() - startNanos;
+        LoopMetrics m = down.loop.callMetrics();
+        if (peerSeries != null) {
+            m.ended(peerSeries, finalStatus, nanos, route.kind() == Route.Kind.REMOTE && !streaming);
+        }
+        if (methodSeries != null) {
+            m.ended(methodSeries, finalStatus, nanos, true);
+        }
         if (trace != null) {
             trace.end(finalStatus, statusMessage);
         }
         if (down.loop.config().apiLogging()) {
-            ApiLog.call(requestHeaders, route, finalStatus, System.nanoTime() - startNanos);
+            ApiLog.call(requestHeaders, route, finalStatus, nanos);
         }
     }
 
@@ -306,6 +355,7 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
         startResponse();
         responseEnded = endStream;
         responseCredit.add(credit);
+        down.loop.metrics().responseBytes(data.readableBytes());
         down.writeData(downStream.id(), data.retain(), endStream, responseWritten); // retained: downstream encoder releases
         return 0;
     }

@@ -54,12 +54,13 @@ public final class SpliceEngine {
         this.outbound = new OutboundRouter(config.appId(), config.namespace());
         this.inbound = new InboundRouter(config.appId(), config.namespace());
         InetSocketAddress app = config.hasApp() ? new InetSocketAddress(config.appAddress(), config.appPort()) : null;
+        int index = 0;
         for (EventExecutor e : workers) {
             EventLoop loop = (EventLoop) e;
             Dialer sidecars = pool -> dial(pool, ProxyMetrics.Side.UPSTREAM_SIDECAR, true);
             Dialer apps = pool -> dial(pool, ProxyMetrics.Side.UPSTREAM_APP, false);
-            loops.put(loop, new LoopState(loop, config, metrics, resolver, sidecars, apps, app, downstreams::add,
-                    tracer));
+            loops.put(loop, new LoopState(loop, index++, config, metrics, resolver, sidecars, apps, app,
+                    downstreams::add, tracer));
         }
     }
 
@@ -117,6 +118,8 @@ public final class SpliceEngine {
                         ch.pipeline().addLast(HandlerBuilder.upstream(state, side, pool, sidecar, hop.secure()));
                     }
                 });
-        return b.connect(pool.address());
+        ChannelFuture connect = b.connect(pool.address());
+        connect.addListener(f -> state.metrics().dialed(sidecar, f.isSuccess()));
+        return connect;
     }
 }

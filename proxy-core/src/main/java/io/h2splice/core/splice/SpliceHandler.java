@@ -2,6 +2,7 @@ package io.h2splice.core.splice;
 
 import io.h2splice.core.metrics.ProxyMetrics;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -136,11 +137,16 @@ abstract class SpliceHandler extends Http2ConnectionHandler {
 
         @Override
         public final void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
-            loop.metrics().resetReceived();
+            loop.metrics().resetReceived(errorCode);
             Splice splice = splice(streamId);
             if (splice != null) {
                 onReset(splice, errorCode);
             }
+        }
+
+        @Override
+        public final void onGoAwayRead(ChannelHandlerContext ctx, int lastStreamId, long errorCode, ByteBuf debugData) {
+            loop.metrics().goAwayReceived(errorCode); // debugData: owned by the codec, released after this returns
         }
 
         @Override
@@ -166,6 +172,26 @@ abstract class SpliceHandler extends Http2ConnectionHandler {
         promise.addListener(written);
         encoder().writeData(ctx, streamId, data, 0, endStream, promise);
         markDirty();
+    }
+
+    /** Every RST_STREAM we send, ours or the codec's (stream errors), passes here: counted by code. */
+    @Override
+    public ChannelFuture resetStream(ChannelHandlerContext ctx, int streamId, long errorCode, ChannelPromise promise) {
+        Http2Stream stream = connection().stream(streamId);
+        if (stream == null || !stream.isResetSent()) {
+            loop.metrics().resetSent(errorCode);
+        }
+        return super.resetStream(ctx, streamId, errorCode, promise);
+    }
+
+    /** Every GOAWAY we send, ours or the codec's (connection errors), passes here: the first one is counted. */
+    @Override
+    public ChannelFuture goAway(ChannelHandlerContext ctx, int lastStreamId, long errorCode, ByteBuf debugData,
+                                ChannelPromise promise) {
+        if (!connection().goAwaySent()) {
+            loop.metrics().goAwaySent(errorCode);
+        }
+        return super.goAway(ctx, lastStreamId, errorCode, debugData, promise); // debugData: passed on, as Netty's
     }
 
     void writeReset(int streamId, long errorCode) {
