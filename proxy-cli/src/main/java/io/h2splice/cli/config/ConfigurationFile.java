@@ -12,6 +12,7 @@ import io.h2splice.core.config.Mtls;
 import io.h2splice.core.config.NameResolution;
 import io.h2splice.core.config.Operation;
 import io.h2splice.core.config.Tracing;
+import io.h2splice.core.metrics.LatencyBuckets;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -97,17 +98,35 @@ public final class ConfigurationFile {
         Mtls mtls = present(spec, "mtls") ? mtls(spec.get("mtls").value) : Mtls.defaults();
         NameResolution nr = present(spec, "nameResolution") ? nameResolution(spec.get("nameResolution").value) : null;
         boolean metrics = true;
+        LatencyBuckets buckets = LatencyBuckets.DAPR;
         for (String name : List.of("metric", "metrics")) {
             if (present(spec, name)) {
                 String path = "spec." + name;
                 Map<String, Field> m = mapping(spec.get(name).value, path, "a mapping");
-                ignoreOthers(m, path, "enabled");
+                ignoreOthers(m, path, "enabled", "latencyDistributionBuckets");
                 if (m.containsKey("enabled")) {
                     metrics = bool(m.get("enabled").value, path + ".enabled", true);
                 }
+                if (present(m, "latencyDistributionBuckets")) {
+                    buckets = buckets(m.get("latencyDistributionBuckets").value, path + ".latencyDistributionBuckets");
+                }
             }
         }
-        return new DaprConfiguration(acl, tracing, mtls, nr, metrics);
+        return new DaprConfiguration(acl, tracing, mtls, nr, metrics, buckets);
+    }
+
+    /** A list of positive, increasing numbers of milliseconds, as Dapr's {@code latencyDistributionBuckets}. */
+    private LatencyBuckets buckets(Node node, String path) throws ConfigException {
+        List<Node> items = list(node, path);
+        List<Double> bounds = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            Node v = items.get(i);
+            if (!(v.value instanceof Number n)) {
+                throw error(v, path + "[" + i + "]", "expected a number of milliseconds, got '" + v.value + "'");
+            }
+            bounds.add(n.doubleValue());
+        }
+        return construct(node, path, () -> LatencyBuckets.of(bounds));
     }
 
     private AccessControl accessControl(Node node) throws ConfigException {

@@ -92,6 +92,11 @@ public final class RunCommand implements Callable<Integer> {
             description = "The Prometheus metrics port (default: a free port).")
     int metricsPort;
 
+    @Option(names = "--enable-metrics", paramLabel = "BOOL", arity = "0..1", defaultValue = "true",
+            fallbackValue = "true", description = "Serve Prometheus metrics and record them per call "
+                    + "(default: ${DEFAULT-VALUE}; --enable-metrics=false turns both off, as spec.metric.enabled: false).")
+    boolean enableMetrics = true;
+
     @Option(names = "--dapr-listen-addresses", paramLabel = "ADDRS", defaultValue = "127.0.0.1",
             description = "Comma-separated addresses the sidecar's ports bind to (default: ${DEFAULT-VALUE}; "
                     + "unlike Dapr, which listens on all interfaces, h2splice binds loopback unless told).")

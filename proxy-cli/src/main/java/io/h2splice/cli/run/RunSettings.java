@@ -9,6 +9,7 @@ import io.h2splice.core.config.DaprConfiguration;
 import io.h2splice.core.config.Keepalive;
 import io.h2splice.core.config.Limits;
 import io.h2splice.core.config.ProxyConfig;
+import io.h2splice.core.metrics.MetricsSettings;
 import io.h2splice.core.resolve.RegistryEntry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +38,11 @@ import java.util.Objects;
  */
 record RunSettings(ProxyConfig config, String appProtocol, List<String> command, LogLevel logLevel, boolean logAsJson,
                    Path home, Path resolverFile, TlsSettings tls, DaprConfiguration dapr, List<String> configIgnored) {
+
+    /** How calls are counted: off with the metrics port, Dapr's buckets unless the configuration sets them. */
+    MetricsSettings metricsSettings() {
+        return new MetricsSettings(config.metricsPort() >= 0, dapr.latencyBuckets(), MetricsSettings.DEFAULT_MAX_SERIES);
+    }
 
     /** Largest {@code --read-buffer-size}: its {@code << 10} must fit SETTINGS_MAX_HEADER_LIST_SIZE (32 bits). */
     static final long MAX_READ_BUFFER = (0xFFFF_FFFFL >> 10);
@@ -95,16 +101,18 @@ record RunSettings(ProxyConfig config, String appProtocol, List<String> command,
         if (f.resolverFile != null && !Files.isRegularFile(f.resolverFile)) {
             throw new UsageException("--resolver-file: no such file: " + f.resolverFile);
         }
+        List<String> ignored = new ArrayList<>();
+        DaprConfiguration dapr = daprConfiguration(f.config, ignored);
+        boolean metrics = f.enableMetrics && dapr.metricsEnabled();
         ProxyConfig config;
         try {
             config = new ProxyConfig(appId, namespace, listen, f.grpcPort, f.internalPort, listen.get(0), f.httpPort,
-                    f.metricsPort, appAddress, f.appPort, workers, limits, Keepalive.defaults(), CONNECT_TIMEOUT,
+                    metrics ? f.metricsPort : -1, appAddress, f.appPort, workers, limits, Keepalive.defaults(),
+                    CONNECT_TIMEOUT,
                     Duration.ofSeconds(f.gracefulSeconds), f.apiLogging);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        List<String> ignored = new ArrayList<>();
-        DaprConfiguration dapr = daprConfiguration(f.config, ignored);
         TlsSettings tls = TlsSettings.from(f, env, protocol, dapr);
         return new RunSettings(config, protocol, f.command, level, f.logAsJson, env.home(), f.resolverFile, tls, dapr,
                 ignored);

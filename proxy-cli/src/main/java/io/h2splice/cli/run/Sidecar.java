@@ -7,6 +7,7 @@ import io.h2splice.core.resolve.LocalRegistry;
 import io.h2splice.core.resolve.NameResolver;
 import io.h2splice.core.resolve.RegistryEntry;
 import io.h2splice.core.runtime.Proxy;
+import io.h2splice.core.trace.CallTracer;
 import io.h2splice.core.runtime.ProxyStartException;
 import io.h2splice.tls.ca.CaException;
 import java.io.IOException;
@@ -81,7 +82,7 @@ final class Sidecar {
         }
         Proxy proxy;
         try {
-            proxy = Proxy.start(config, resolver, transport.security());
+            proxy = Proxy.start(config, resolver, transport.security(), CallTracer.OFF, settings.metricsSettings());
         } catch (ProxyStartException e) {
             LOG.severe("cannot start: " + e.getMessage());
             return ExitCodes.FAILURE;

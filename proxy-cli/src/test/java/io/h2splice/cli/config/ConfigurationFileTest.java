@@ -11,6 +11,7 @@ import io.h2splice.cli.ExitCodes;
 import io.h2splice.core.config.AccessControl;
 import io.h2splice.core.config.AccessPolicy;
 import io.h2splice.core.config.DaprConfiguration;
+import io.h2splice.core.metrics.LatencyBuckets;
 import io.h2splice.core.config.Mtls;
 import io.h2splice.core.config.NameResolution;
 import io.h2splice.core.config.Operation;
@@ -221,6 +222,9 @@ class ConfigurationFileTest {
         assertEquals(List.of(f + ":9:3: spec.features: not read by h2splice, ignored",
                 f + ":8:5: spec.metric.rules: not read by h2splice, ignored"), ignored);
         assertFalse(read(HEAD + "spec:\n  metrics:\n    enabled: false\n").metricsEnabled());
+        assertEquals(LatencyBuckets.DAPR, d.latencyBuckets());
+        assertEquals(LatencyBuckets.of(List.of(0.5, 1, 250)),
+                read(HEAD + "spec:\n  metric:\n    latencyDistributionBuckets: [0.5, 1, 250]\n").latencyBuckets());
     }
 
     /** Each error: one line, the file, line:column, the field path and the problem. */
@@ -241,6 +245,9 @@ class ConfigurationFileTest {
         "#HEAD\\nspec:\\n  tracing:\\n    samplingRate: high | :7:19: spec.tracing.samplingRate: expected a number of at least 0",
         "#HEAD\\nspec:\\n  tracing:\\n    otel:\\n      protocol: udp | :8:17: spec.tracing.otel.protocol: expected grpc or http, got 'udp'",
         "#HEAD\\nspec:\\n  nameResolution: sqlite | :6:19: spec.nameResolution: expected a mapping",
+        "#HEAD\\nspec:\\n  metric:\\n    latencyDistributionBuckets: 5 | :7:33: spec.metric.latencyDistributionBuckets: expected a list",
+        "#HEAD\\nspec:\\n  metric:\\n    latencyDistributionBuckets: [1, x] | :7:37: spec.metric.latencyDistributionBuckets[1]: expected a number of milliseconds, got 'x'",
+        "#HEAD\\nspec:\\n  metric:\\n    latencyDistributionBuckets: [5, 2] | :7:33: spec.metric.latencyDistributionBuckets: latency buckets must increase, got 5.0 then 2.0",
     })
     void errorsAreOneLineWithPositionAndField(String yaml, String expected) throws IOException {
         Path f = write(yaml.replace("\\n", "\n").replace("#HEAD\n", HEAD));

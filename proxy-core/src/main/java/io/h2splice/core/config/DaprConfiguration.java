@@ -1,5 +1,7 @@
 package io.h2splice.core.config;
 
+import io.h2splice.core.metrics.LatencyBuckets;
+
 import java.util.Objects;
 
 /**
@@ -10,13 +12,20 @@ import java.util.Objects;
  * @param mtls           {@code spec.mtls}, with Dapr's defaults when absent
  * @param nameResolution {@code spec.nameResolution}, or null when absent
  * @param metricsEnabled {@code spec.metric.enabled} (or {@code spec.metrics.enabled}); default true
+ * @param latencyBuckets {@code spec.metric.latencyDistributionBuckets}; Dapr's buckets when absent
  */
 public record DaprConfiguration(AccessControl accessControl, Tracing tracing, Mtls mtls,
-                                NameResolution nameResolution, boolean metricsEnabled) {
+                                NameResolution nameResolution, boolean metricsEnabled, LatencyBuckets latencyBuckets) {
 
     public DaprConfiguration {
         Objects.requireNonNull(tracing, "tracing");
         Objects.requireNonNull(mtls, "mtls");
+        Objects.requireNonNull(latencyBuckets, "latencyBuckets");
+    }
+
+    public DaprConfiguration(AccessControl accessControl, Tracing tracing, Mtls mtls, NameResolution nameResolution,
+                             boolean metricsEnabled) {
+        this(accessControl, tracing, mtls, nameResolution, metricsEnabled, LatencyBuckets.DAPR);
     }
 
     /** What running without {@code --config} means: every section at Dapr's default. */

@@ -33,6 +33,11 @@ public final class LoopMetrics {
         this.ownNamespace = ownNamespace;
     }
 
+    /** False when per-call metrics are off: callers then look nothing up and record nothing. */
+    public boolean enabled() {
+        return all.settings().enabled();
+    }
+
     /** The series of calls to app {@code appId} in {@code namespace}, made through this sidecar. */
     public CallSeries target(String appId, String namespace, boolean streaming) {
         Map<String, Map<String, CallSeries>> cache = streaming ? streamingTargets : unaryTargets;

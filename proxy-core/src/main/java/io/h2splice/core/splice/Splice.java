@@ -127,6 +127,9 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
     /** One cached lookup per label set; a call from another sidecar counts as received at once. */
     private void findSeries() {
         LoopMetrics m = down.loop.callMetrics();
+        if (!m.enabled()) {
+            return;
+        }
         boolean api = down.side == ProxyMetrics.Side.API;
         if (api) {
             methodSeries = m.method(requestHeaders.path());
@@ -213,10 +216,10 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
     /** Dapr counts each attempt as a request sent; the added latency is the first attempt's. */
     private void countAttempt() {
         LoopMetrics m = down.loop.callMetrics();
-        if (route.kind() == Route.Kind.REMOTE) {
+        if (route.kind() == Route.Kind.REMOTE && peerSeries != null) {
             m.started(peerSeries);
         }
-        if (!retried) {
+        if (!retried && m.enabled()) {
             m.added(down.side == ProxyMetrics.Side.API, System.nanoTime() - startNanos);
         }
     }

@@ -82,7 +82,7 @@ class CallMetricsTest {
 
     @Test
     void methodLabelsAreCappedThenCountedAsOther() {
-        ProxyMetrics m = new ProxyMetrics(new MetricsSettings(LatencyBuckets.DAPR, 3), 2);
+        ProxyMetrics m = new ProxyMetrics(new MetricsSettings(true, LatencyBuckets.DAPR, 3), 2);
         LoopMetrics l0 = m.calls().forLoop(0, "default");
         LoopMetrics l1 = m.calls().forLoop(1, "default");
         for (int i = 0; i < 50; i++) {
@@ -115,7 +115,7 @@ class CallMetricsTest {
         assertThrows(IllegalArgumentException.class, () -> LatencyBuckets.of(List.of()));
         assertThrows(IllegalArgumentException.class, () -> LatencyBuckets.of(List.of(1, 1)));
         assertThrows(IllegalArgumentException.class, () -> LatencyBuckets.of(List.of(-1)));
-        ProxyMetrics m = new ProxyMetrics(new MetricsSettings(LatencyBuckets.of(List.of(0.5, 10, 1000)), 10), 1);
+        ProxyMetrics m = new ProxyMetrics(new MetricsSettings(true, LatencyBuckets.of(List.of(0.5, 10, 1000)), 10), 1);
         LoopMetrics l = m.calls().forLoop(0, "default");
         l.ended(l.method("/a.B/C"), 0, 700_000, true);
         String text = render(m);
