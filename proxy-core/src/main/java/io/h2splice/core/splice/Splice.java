@@ -71,6 +71,8 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
     private CallSeries peerSeries;
     private CallSeries methodSeries;
     private boolean streaming;
+    /** The request HEADERS reached an upstream at least once. */
+    private boolean sent;
     /** The call's span; null when it is not sampled (the common case: nothing else is kept). */
     private TracedCall trace;
     /** The final grpc-message, kept only for a traced call. */
@@ -216,6 +218,7 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
     /** Dapr counts each attempt as a request sent; the added latency is the first attempt's. */
     private void countAttempt() {
         LoopMetrics m = down.loop.callMetrics();
+        sent = true;
         if (route.kind() == Route.Kind.REMOTE && peerSeries != null) {
             m.started(peerSeries);
         }
@@ -316,8 +319,9 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
         down.loop.metrics().callCompleted(finalStatus);
         long nanos = System.nanoTime() - startNanos;
         LoopMetrics m = down.loop.callMetrics();
-        if (peerSeries != null) {
-            m.ended(peerSeries, finalStatus, nanos, route.kind() == Route.Kind.REMOTE && !streaming);
+        boolean remote = route.kind() == Route.Kind.REMOTE;
+        if (peerSeries != null && (!remote || sent)) { // a call never sent to the target got no response from it
+            m.ended(peerSeries, finalStatus, nanos, remote && !streaming);
         }
         if (methodSeries != null) {
             m.ended(methodSeries, finalStatus, nanos, true);

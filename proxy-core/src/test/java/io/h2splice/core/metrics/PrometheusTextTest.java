@@ -1,18 +1,12 @@
 package io.h2splice.core.metrics;
 
-import org.junit.jupiter.api.Assumptions;
+import io.h2splice.core.testing.PrometheusServer;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -102,23 +96,11 @@ class PrometheusTextTest {
     }
 
     @Test
-    void promtoolAcceptsTheOutput() throws Exception {
-        String promtool = findOnPath("promtool");
-        Assumptions.assumeTrue(promtool != null,
-                "promtool not installed (Debian package 'prometheus'); strictLineFormat covers the format instead");
+    void promtoolAcceptsTheOutput() {
+        PrometheusServer.assumeInstalled();
         for (String appId : List.of("server", "we\"ird\\id\nx")) {
-            String text = PrometheusText.render(sampleMetrics(), appId, "default", "epoll");
-            Process p = new ProcessBuilder(promtool, "check", "metrics").redirectErrorStream(true).start();
-            try (OutputStream in = p.getOutputStream()) {
-                in.write(text.getBytes(StandardCharsets.UTF_8));
-            }
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "promtool hung");
-            // Exit 1 is a parse error; 3 is lint findings, allowed only for the names Dapr itself uses.
-            List<String> findings = new ArrayList<>(List.of(out.strip().split("\n")));
-            findings.removeIf(f -> f.isBlank() || DAPR_NAME_LINTS.contains(f.strip()));
-            assertTrue(p.exitValue() == 0 || p.exitValue() == 3 && findings.isEmpty(),
-                    "promtool check metrics (exit " + p.exitValue() + ") said:\n" + out + "\nfor:\n" + text);
+            PrometheusServer.checkMetrics(PrometheusText.render(sampleMetrics(), appId, "default", "epoll"),
+                    DAPR_NAME_LINTS);
         }
     }
 
@@ -186,19 +168,5 @@ class PrometheusTextTest {
             n++;
         }
         return n;
-    }
-
-    static String findOnPath(String tool) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return null;
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            Path candidate = Path.of(dir, tool);
-            if (Files.isExecutable(candidate)) {
-                return candidate.toString();
-            }
-        }
-        return null;
     }
 }
