@@ -23,7 +23,8 @@ public record Options(long warmupMillis, long durationMillis, List<Scenario> sce
 
     /** The h2splice topologies run by default, in order. */
     public static final List<String> DEFAULT_TOPOLOGIES = List.of("direct", "1hop", "2hop", "2hop-mtls");
-    static final List<String> ALL_TOPOLOGIES = List.of("direct", "1hop", "2hop", "2hop-mtls", "target", "nghttpx",
+    static final List<String> ALL_TOPOLOGIES = List.of("direct", "1hop", "2hop", "2hop-mtls", "2hop-bare",
+            "2hop-observed", "target", "nghttpx",
             "haproxy", "nginx");
 
     static final Set<String> FLAGS = Set.of("--warmup", "--duration", "--scenarios", "--topologies", "--concurrency",

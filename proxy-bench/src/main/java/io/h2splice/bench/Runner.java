@@ -367,6 +367,8 @@ public final class Runner {
             case "1hop" -> new SidecarTopology(SidecarTopology.Kind.ONE_HOP);
             case "2hop" -> new SidecarTopology(SidecarTopology.Kind.TWO_HOP);
             case "2hop-mtls" -> new SidecarTopology(SidecarTopology.Kind.TWO_HOP_MTLS);
+            case "2hop-bare" -> new SidecarTopology(SidecarTopology.Kind.TWO_HOP_BARE);
+            case "2hop-observed" -> new SidecarTopology(SidecarTopology.Kind.TWO_HOP_OBSERVED);
             case "target" -> new TargetTopology(options.targetHost(), options.targetPort(), options.metadata(),
                     options.targetHops());
             default -> new PeerTopology(PeerTopology.Peer.of(name), env.get("PATH"));

@@ -40,23 +40,33 @@ public final class SidecarTopology implements Topology {
     static final String CLIENT = "client";
     private static final long READY_WITHIN_MILLIS = 30_000;
 
-    /** The three h2splice topologies. */
+    /** The h2splice topologies. */
     public enum Kind {
-        ONE_HOP("1hop", 1, null), TWO_HOP("2hop", 2, "--enable-mtls=false"),
-        TWO_HOP_MTLS("2hop-mtls", 2, "--enable-mtls=true");
+        ONE_HOP("1hop", 1, null, Telemetry.DEFAULT), TWO_HOP("2hop", 2, "--enable-mtls=false", Telemetry.DEFAULT),
+        TWO_HOP_MTLS("2hop-mtls", 2, "--enable-mtls=true", Telemetry.DEFAULT),
+        TWO_HOP_BARE("2hop-bare", 2, "--enable-mtls=false", Telemetry.OFF),
+        TWO_HOP_OBSERVED("2hop-observed", 2, "--enable-mtls=false", Telemetry.OBSERVED);
 
         final String label;
         final int hops;
         final String mtlsFlag;  // null: the build's default
         final boolean mtls;
+        final Telemetry telemetry;
 
-        Kind(String label, int hops, String mtlsFlag) {
+        Kind(String label, int hops, String mtlsFlag, Telemetry telemetry) {
             this.label = label;
             this.hops = hops;
             this.mtlsFlag = mtlsFlag;
             this.mtls = "--enable-mtls=true".equals(mtlsFlag);
+            this.telemetry = telemetry;
         }
     }
+
+    /**
+     * Metrics and tracing of the sidecars: the build's defaults (no {@code --config}); both off; or metrics on and
+     * 1 % of calls traced (Dapr's Configuration, spans exported to {@link SpanSink}, a local Zipkin-compatible sink).
+     */
+    enum Telemetry { DEFAULT, OFF, OBSERVED }
 
     private final Kind kind;
 
@@ -75,6 +85,8 @@ public final class SidecarTopology implements Topology {
             case ONE_HOP -> "client → h2splice → app (the sidecar's own app id: short-circuit)";
             case TWO_HOP -> "client → h2splice A → h2splice B → app (h2c between sidecars, --enable-mtls=false)";
             case TWO_HOP_MTLS -> "client → h2splice A → h2splice B → app (mTLS between sidecars)";
+            case TWO_HOP_BARE -> "2hop with metrics and tracing off (--enable-metrics=false, samplingRate \"0\")";
+            case TWO_HOP_OBSERVED -> "2hop with metrics on and 1 % of calls traced, spans sent to a local Zipkin sink";
         };
     }
 
@@ -126,6 +138,26 @@ public final class SidecarTopology implements Topology {
         }
     }
 
+    /** The flags of {@link Kind#telemetry}: a Configuration file for the tracing, {@code --enable-metrics}. */
+    private void telemetryArgs(TopologyContext ctx, List<String> cmd) throws TopologyException {
+        if (kind.telemetry == Telemetry.DEFAULT) {
+            return;
+        }
+        String tracing = kind.telemetry == Telemetry.OFF ? "    samplingRate: \"0\"\n"
+                : "    samplingRate: \"0.01\"\n    zipkin:\n      endpointAddress: \"" + SpanSink.shared().url() + "\"\n";
+        Path config = ctx.workDir().resolve(name() + "-config.yaml");
+        try {
+            Files.writeString(config, "apiVersion: dapr.io/v1alpha1\nkind: Configuration\nmetadata:\n  name: bench\n"
+                    + "spec:\n  tracing:\n" + tracing);
+        } catch (IOException e) {
+            throw new TopologyException("cannot write " + config + ": " + e.getMessage());
+        }
+        cmd.addAll(List.of("--config", config.toString()));
+        if (kind.telemetry == Telemetry.OFF) {
+            cmd.add("--enable-metrics=false");
+        }
+    }
+
     /** A resolver file naming one app's sidecar. */
     static String resolverYaml(String appId, int internalPort) {
         return "apps:\n  - appId: " + appId + "\n    addresses: [\"127.0.0.1:" + internalPort + "\"]\n";
@@ -163,6 +195,7 @@ public final class SidecarTopology implements Topology {
         if (kind.mtlsFlag != null) {
             cmd.add(kind.mtlsFlag);
         }
+        telemetryArgs(ctx, cmd);
         Map<String, String> env = new HashMap<>();
         env.put("H2SPLICE_HOME", home.toString());
         // what the user's shell may hold must not change the bench's sidecars
