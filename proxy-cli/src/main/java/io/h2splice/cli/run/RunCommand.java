@@ -4,6 +4,7 @@ import io.h2splice.cli.CliEnv;
 import io.h2splice.cli.UsageException;
 import io.h2splice.cli.config.ConfigException;
 import io.h2splice.cli.config.ResolverFile;
+import io.h2splice.cli.log.LogSetup;
 import io.h2splice.core.resolve.LocalRegistry;
 import io.h2splice.core.resolve.LocalRegistryResolver;
 import io.h2splice.core.resolve.NameResolver;
@@ -11,7 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,7 +50,7 @@ import picocli.CommandLine.Parameters;
         })
 public final class RunCommand implements Callable<Integer> {
 
-    private static final Logger LOG = Logger.getLogger("io.h2splice.cli.run");
+    private static final Logger LOG = LoggerFactory.getLogger("io.h2splice.cli.run");
 
     private final CliEnv env;
 
@@ -183,10 +185,14 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() {
         RunSettings settings = RunSettings.from(this, env);
         NameResolver resolver = resolver(settings);
-        LogSetup.install(settings.logLevel(), settings.logAsJson(), settings.config().appId(), env.out());
-        settings.configIgnored().forEach(LOG::fine);
-        settings.configWarnings().forEach(LOG::warning);
-        return new Sidecar(settings, resolver, env).run();
+        LogSetup.install(settings.logLevel(), settings.logAsJson(), settings.config().appId(), env.out(), env.vars());
+        try {
+            settings.configIgnored().forEach(LOG::debug);
+            settings.configWarnings().forEach(LOG::warn);
+            return new Sidecar(settings, resolver, env).run();
+        } finally {
+            LogSetup.close(); // the last lines are written before run returns (and the process exits)
+        }
     }
 
     private static NameResolver resolver(RunSettings settings) {
