@@ -118,11 +118,13 @@ public final class RunCommand implements Callable<Integer> {
     String logLevel;
 
     @Option(names = "--log-as-json", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
-            description = "Log JSON lines with Dapr's fields (time, level, msg, scope, app_id).")
+            description = "Log JSON lines with daprd's fields (app_id, instance, level, msg, scope, time, type, "
+                    + "ver) instead of daprd's plain lines.")
     boolean logAsJson;
 
     @Option(names = "--enable-api-logging", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
-            description = "Log one line per call (method, status, duration).")
+            description = "Log one info line per call on the gRPC API port, as daprd (method, useragent, "
+                    + "duration, code, caller, target); calls from other sidecars at debug only.")
     boolean apiLogging;
 
     @Option(names = "--enable-mtls", arity = "0..1", fallbackValue = "true", defaultValue = "true", paramLabel = "BOOL",
