@@ -22,9 +22,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads {@code --config}: a Dapr {@code Configuration} ({@code apiVersion: dapr.io/v1alpha1}, {@code kind:
@@ -34,7 +35,7 @@ import java.util.regex.Pattern;
  */
 public final class ConfigurationFile {
 
-    private static final Logger LOG = Logger.getLogger("io.h2splice.cli.config");
+    private static final Logger LOG = LoggerFactory.getLogger("io.h2splice.cli.config");
     private static final YAMLFactory YAML = new YAMLFactory();
     private static final String API_VERSION = "dapr.io/v1alpha1";
     private static final String KIND = "Configuration";
@@ -50,7 +51,7 @@ public final class ConfigurationFile {
 
     /** Reads the file, logging each ignored field at debug level. */
     public static DaprConfiguration read(Path file) throws ConfigException {
-        return read(file, LOG::fine);
+        return read(file, LOG::debug);
     }
 
     /**

@@ -4,6 +4,7 @@ import io.h2splice.cli.CliEnv;
 import io.h2splice.cli.UsageException;
 import io.h2splice.cli.config.ConfigException;
 import io.h2splice.cli.config.ResolverFile;
+import io.h2splice.cli.log.LogSetup;
 import io.h2splice.core.resolve.LocalRegistry;
 import io.h2splice.core.resolve.LocalRegistryResolver;
 import io.h2splice.core.resolve.NameResolver;
@@ -11,7 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,7 +50,7 @@ import picocli.CommandLine.Parameters;
         })
 public final class RunCommand implements Callable<Integer> {
 
-    private static final Logger LOG = Logger.getLogger("io.h2splice.cli.run");
+    private static final Logger LOG = LoggerFactory.getLogger("io.h2splice.cli.run");
 
     private final CliEnv env;
 
@@ -121,11 +123,13 @@ public final class RunCommand implements Callable<Integer> {
     String logLevel;
 
     @Option(names = "--log-as-json", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
-            description = "Log JSON lines with Dapr's fields (time, level, msg, scope, app_id).")
+            description = "Log JSON lines with daprd's fields (app_id, instance, level, msg, scope, time, type, "
+                    + "ver) instead of daprd's plain lines.")
     boolean logAsJson;
 
     @Option(names = "--enable-api-logging", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
-            description = "Log one line per call (method, status, duration).")
+            description = "Log one info line per call on the gRPC API port, as daprd (method, useragent, "
+                    + "duration, code, caller, target); calls from other sidecars at debug only.")
     boolean apiLogging;
 
     @Option(names = "--enable-mtls", arity = "0..1", fallbackValue = "true", defaultValue = "true", paramLabel = "BOOL",
@@ -188,10 +192,14 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() {
         RunSettings settings = RunSettings.from(this, env);
         NameResolver resolver = resolver(settings);
-        LogSetup.install(settings.logLevel(), settings.logAsJson(), settings.config().appId(), env.out());
-        settings.configIgnored().forEach(LOG::fine);
-        settings.configWarnings().forEach(LOG::warning);
-        return new Sidecar(settings, resolver, env).run();
+        LogSetup.install(settings.logLevel(), settings.logAsJson(), settings.config().appId(), env.out(), env.vars());
+        try {
+            settings.configIgnored().forEach(LOG::debug);
+            settings.configWarnings().forEach(LOG::warn);
+            return new Sidecar(settings, resolver, env).run();
+        } finally {
+            LogSetup.close(); // the last lines are written before run returns (and the process exits)
+        }
     }
 
     private static NameResolver resolver(RunSettings settings) {

@@ -4,6 +4,7 @@ import io.h2splice.cli.CliEnv;
 import io.h2splice.cli.UsageException;
 import io.h2splice.cli.config.ConfigException;
 import io.h2splice.cli.config.ConfigurationFile;
+import io.h2splice.cli.log.LogLevel;
 import io.h2splice.core.config.AccessControl;
 import io.h2splice.core.config.DaprConfiguration;
 import io.h2splice.core.config.Keepalive;

@@ -2,6 +2,7 @@ package io.h2splice.cli.run;
 
 import io.h2splice.cli.CliEnv;
 import io.h2splice.cli.ExitCodes;
+import io.h2splice.cli.log.LogSetup;
 import io.h2splice.core.config.ProxyConfig;
 import io.h2splice.core.resolve.LocalRegistry;
 import io.h2splice.core.resolve.NameResolver;
@@ -20,8 +21,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.logging.Logger;
 import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One {@code h2splice run}: start the proxy, start the app, wait until ready, register, wait for the app to exit or a
@@ -33,7 +35,7 @@ import javax.net.ssl.SSLException;
  */
 final class Sidecar {
 
-    private static final Logger LOG = Logger.getLogger("io.h2splice.cli.run");
+    private static final Logger LOG = LoggerFactory.getLogger("io.h2splice.cli.run");
     private static final Duration DRAIN_SLACK = Duration.ofSeconds(5);
 
     private final RunSettings settings;
@@ -55,7 +57,7 @@ final class Sidecar {
     /** @return the exit code: the app's, 0 when stopped by a signal without an app, 1 on a failure */
     int run() {
         if (!Signals.install(this::onSignal)) {
-            LOG.warning("cannot handle SIGTERM here; stopping relies on the JVM's shutdown hook");
+            LOG.warn("cannot handle SIGTERM here; stopping relies on the JVM's shutdown hook");
         }
         Runtime.getRuntime().addShutdownHook(new Thread(this::lastResort, "h2splice-exit"));
         try {
@@ -71,23 +73,23 @@ final class Sidecar {
 
     private int startAndWait() {
         ProxyConfig config = settings.config();
-        LOG.info(() -> "starting h2splice for app '" + config.appId() + "' in namespace '" + config.namespace()
+        LOG.info("starting h2splice for app '" + config.appId() + "' in namespace '" + config.namespace()
                 + "' (name resolution: " + (settings.resolverFile() == null
                         ? "local registry " + registry.directory() : "static file " + settings.resolverFile()) + ")");
         try {
             transport = TransportSetup.create(settings.tls(), config, settings.home());
         } catch (CaException | SSLException e) {
-            LOG.severe("cannot set up TLS: " + e.getMessage());
+            LOG.error(LogSetup.FATAL, "cannot set up TLS: " + e.getMessage());
             return ExitCodes.FAILURE;
         }
         Proxy proxy;
         try {
             proxy = Proxy.start(config, resolver, transport.security(), CallTracer.OFF, settings.metricsSettings());
         } catch (ProxyStartException e) {
-            LOG.severe("cannot start: " + e.getMessage());
+            LOG.error(LogSetup.FATAL, "cannot start: " + e.getMessage());
             return ExitCodes.FAILURE;
         } catch (RuntimeException e) {
-            LOG.severe("cannot start the proxy: " + e);
+            LOG.error(LogSetup.FATAL, "cannot start the proxy: " + e);
             return ExitCodes.FAILURE;
         }
         proxy.addMetrics(transport::metricsText);
@@ -97,7 +99,7 @@ final class Sidecar {
             try {
                 app = AppProcess.start(settings.command(), appEnvironment(proxy), env.out(), env.err());
             } catch (IOException e) {
-                LOG.severe("cannot start the app '" + settings.command().get(0) + "': " + reason(e));
+                LOG.error(LogSetup.FATAL, "cannot start the app '" + settings.command().get(0) + "': " + reason(e));
                 return stop(proxy, ExitCodes.FAILURE);
             }
             LOG.info("started the app (pid " + app.pid() + "): " + app.commandLine());
@@ -112,13 +114,13 @@ final class Sidecar {
         await(CompletableFuture.anyOf(proxy.whenReady(), appExit, signalled));
         if (!signalled.isDone() && !appExit.isDone()) {
             if (proxy.whenReady().isCompletedExceptionally()) {
-                LOG.severe("the proxy failed while waiting for the app: " + cause(proxy.whenReady()));
+                LOG.error(LogSetup.FATAL, "the proxy failed while waiting for the app: " + cause(proxy.whenReady()));
                 return stop(proxy, ExitCodes.FAILURE);
             }
             try {
                 register(proxy);
             } catch (IOException | RuntimeException e) {
-                LOG.severe("cannot register in " + registry.directory() + ": " + e);
+                LOG.error(LogSetup.FATAL, "cannot register in " + registry.directory() + ": " + e);
                 return stop(proxy, ExitCodes.FAILURE);
             }
             LOG.info("registered app '" + config.appId() + "' (gRPC API port " + proxy.apiPort() + ", internal port "
@@ -144,9 +146,9 @@ final class Sidecar {
         try {
             proxy.drain().get(grace.plus(DRAIN_SLACK).toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            LOG.warning("drain did not finish within " + grace.plus(DRAIN_SLACK).toSeconds() + " s; exiting anyway");
+            LOG.warn("drain did not finish within " + grace.plus(DRAIN_SLACK).toSeconds() + " s; exiting anyway");
         } catch (ExecutionException | RuntimeException e) {
-            LOG.warning("drain failed: " + (e instanceof ExecutionException ? e.getCause() : e));
+            LOG.warn("drain failed: " + (e instanceof ExecutionException ? e.getCause() : e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -196,7 +198,7 @@ final class Sidecar {
         if (!signalled.complete(name)) {
             AppProcess a = app;
             if (a != null && a.isAlive()) {
-                LOG.warning("second " + name + ": killing the app now");
+                LOG.warn("second " + name + ": killing the app now");
                 a.kill();
             }
         }

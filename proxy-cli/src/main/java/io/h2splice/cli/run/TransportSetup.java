@@ -10,8 +10,9 @@ import io.h2splice.tls.context.AppTlsHopSecurity;
 import io.h2splice.tls.identity.SpiffeId;
 
 import java.nio.file.Path;
-import java.util.logging.Logger;
 import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the sidecar's {@link TransportSecurity} from {@link TlsSettings}, and owns what it opened (certificate
@@ -19,7 +20,7 @@ import javax.net.ssl.SSLException;
  */
 final class TransportSetup implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger("io.h2splice.cli.run");
+    private static final Logger LOG = LoggerFactory.getLogger("io.h2splice.cli.run");
 
     private final TransportSecurity security;
     private final SidecarTls mtls;
@@ -39,7 +40,7 @@ final class TransportSetup implements AutoCloseable {
             HopSecurity sidecars = HopSecurity.PLAINTEXT;
             SpiffeId id = new SpiffeId(tls.trustDomain(), config.namespace(), config.appId());
             if (!tls.mtls()) {
-                LOG.warning("mTLS is disabled (" + (tls.offByConfig() ? "spec.mtls.enabled: false in --config"
+                LOG.warn("mTLS is disabled (" + (tls.offByConfig() ? "spec.mtls.enabled: false in --config"
                         : "--enable-mtls=false") + "): traffic between sidecars is plaintext and "
                         + "unauthenticated");
             } else if (tls.fromFiles()) {

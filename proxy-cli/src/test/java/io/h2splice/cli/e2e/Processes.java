@@ -1,6 +1,10 @@
 package io.h2splice.cli.e2e;
 
+import static org.junit.jupiter.api.Assertions.fail;
+
 import io.h2splice.cli.Main;
+import io.h2splice.core.resolve.LocalRegistry;
+import io.h2splice.core.resolve.RegistryEntry;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -59,6 +63,24 @@ final class Processes implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
+    }
+
+    /** Waits until {@code appId} is registered; fails at once, with the sidecar's output, if the process exits. */
+    static RegistryEntry awaitRegistered(LocalRegistry registry, String appId, Process p, Path log, long timeoutSeconds)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        while (System.nanoTime() < deadline) {
+            List<RegistryEntry> found = registry.find(appId);
+            if (!found.isEmpty()) {
+                return found.get(0);
+            }
+            if (p.waitFor(100, TimeUnit.MILLISECONDS)) {
+                fail("h2splice run --app-id " + appId + " exited with code " + p.exitValue() + " before registering\n"
+                        + logs(log));
+            }
+        }
+        return fail("h2splice run --app-id " + appId + " did not register within " + timeoutSeconds + " s\n"
+                + logs(log));
     }
 
     static String logs(Path... logs) {

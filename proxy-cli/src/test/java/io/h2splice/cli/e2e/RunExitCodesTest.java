@@ -43,6 +43,9 @@ class RunExitCodesTest {
         String out = Files.readString(log);
         assertTrue(out.matches("(?s).*\n== APP == working as job on \\d+\n.*"), out);
         assertTrue(out.contains("the app exited with code 7"), out);
+        List<String> sidecarLines = out.lines().filter(l -> !l.startsWith("== APP == ")).toList();
+        assertTrue(sidecarLines.get(sidecarLines.size() - 1).contains(" msg=\"h2splice stopped\" "),
+                "the last line is written before the process exits: " + out);
         assertEquals(List.of(), new LocalRegistry(home).list());
         try (var files = Files.list(new LocalRegistry(home).directory().resolve("default"))) {
             assertTrue(files.findAny().isEmpty(), "no file left behind");
@@ -55,11 +58,12 @@ class RunExitCodesTest {
         Process p = processes.h2splice(log, "run", "--app-id", "nf", "--", "/no/such/h2splice-app", "--flag");
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), () -> Processes.logs(log));
         assertEquals(1, p.exitValue(), () -> Processes.logs(log));
-        List<String> errors = Files.readAllLines(log).stream().filter(l -> l.contains(" error ")).toList();
+        List<String> errors = Files.readAllLines(log).stream()
+                .filter(l -> l.contains(" level=error ") || l.contains(" level=fatal ")).toList();
         assertEquals(1, errors.size(), () -> Processes.logs(log));
-        assertTrue(errors.get(0).endsWith(
-                " error h2splice.cli.run cannot start the app '/no/such/h2splice-app': No such file or directory"),
-                errors.get(0));
+        assertTrue(errors.get(0).contains(" level=fatal msg=\"cannot start the app '/no/such/h2splice-app': "
+                + "No such file or directory\" app_id=nf "), errors.get(0));
+        assertTrue(errors.get(0).contains(" scope=dapr.runtime type=log "), errors.get(0));
         assertEquals(List.of(), new LocalRegistry(home).list());
     }
 }

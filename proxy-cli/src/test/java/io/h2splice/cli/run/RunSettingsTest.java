@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.h2splice.cli.CliEnv;
+import io.h2splice.cli.log.LogLevel;
 import io.h2splice.core.config.Keepalive;
 import io.h2splice.core.config.ProxyConfig;
 import java.nio.file.Path;

@@ -95,6 +95,11 @@ public record ProxyConfig(String appId, String namespace, List<String> listenAdd
                 metricsPort, appAddress, appPort, n, limits, keepalive, connectTimeout, gracefulShutdown, apiLogging);
     }
 
+    public ProxyConfig withApiLogging(boolean on) {
+        return new ProxyConfig(appId, namespace, listenAddresses, apiPort, internalPort, internalAddress, httpPort,
+                metricsPort, appAddress, appPort, workers, limits, keepalive, connectTimeout, gracefulShutdown, on);
+    }
+
     private static void checkPort(int port, String flag, boolean mayBeDisabled) {
         int min = mayBeDisabled ? -1 : 0;
         if (port < min || port > 65_535) {

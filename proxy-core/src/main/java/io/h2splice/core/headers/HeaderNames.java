@@ -15,6 +15,7 @@ public final class HeaderNames {
     public static final AsciiString GRPC_STATUS = AsciiString.cached("grpc-status");
     public static final AsciiString GRPC_MESSAGE = AsciiString.cached("grpc-message");
     public static final AsciiString CONTENT_TYPE = AsciiString.cached("content-type");
+    public static final AsciiString USER_AGENT = AsciiString.cached("user-agent");
 
     private HeaderNames() {
     }

@@ -24,7 +24,7 @@ public final class InboundRouter implements Router {
     public InboundRouter(String ownAppId, String ownNamespace) {
         this.ownAppId = ownAppId;
         this.ownNamespace = ownNamespace;
-        this.ownApp = Route.localApp(ownAppId, ownNamespace);
+        this.ownApp = Route.fromPeer(ownAppId, ownNamespace);
     }
 
     @Override

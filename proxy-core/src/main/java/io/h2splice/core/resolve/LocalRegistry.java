@@ -21,8 +21,8 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The self-hosted registry of running sidecars: one {@code java.util.Properties} file per sidecar under
@@ -38,7 +38,7 @@ import java.util.logging.Logger;
  */
 public final class LocalRegistry {
 
-    private static final Logger LOG = Logger.getLogger(LocalRegistry.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(LocalRegistry.class);
     private static final String SUFFIX = ".properties";
     /** A live process that started this much later than its entry says holds a reused pid. */
     private static final long PID_REUSE_SLACK_MILLIS = 5_000;
@@ -94,7 +94,7 @@ public final class LocalRegistry {
         try {
             return Files.deleteIfExists(file);
         } catch (IOException e) {
-            LOG.warning("cannot remove registry file " + file + ": " + e);
+            LOG.warn("cannot remove registry file {}: {}", file, e.toString());
             return false;
         }
     }
@@ -167,7 +167,7 @@ public final class LocalRegistry {
         }
         warned.remove(file);
         if (!alive.test(entry)) {
-            LOG.fine(() -> "removing the entry of stopped sidecar " + entry.appId() + " (pid " + entry.pid() + ")");
+            LOG.debug("removing the entry of stopped sidecar {} (pid {})", entry.appId(), entry.pid());
             try {
                 Files.deleteIfExists(file);
             } catch (IOException e) {
@@ -180,9 +180,9 @@ public final class LocalRegistry {
 
     private void warnOnce(Path key, String message) {
         if (warned.add(key)) {
-            LOG.warning(message);
+            LOG.warn(message);
         } else {
-            LOG.log(Level.FINE, message);
+            LOG.debug(message);
         }
     }
 

@@ -13,7 +13,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Resolves apps from the {@link LocalRegistry}: the self-hosted stand-in for Dapr's mDNS resolver.
@@ -29,7 +30,7 @@ import java.util.logging.Logger;
  */
 public final class LocalRegistryResolver implements NameResolver {
 
-    private static final Logger LOG = Logger.getLogger(LocalRegistryResolver.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(LocalRegistryResolver.class);
     static final Duration DEFAULT_REFRESH = Duration.ofMillis(250);
 
     private final LocalRegistry registry;
@@ -116,7 +117,7 @@ public final class LocalRegistryResolver implements NameResolver {
         try {
             next = new Snapshot(table(registry.list()), System.nanoTime(), started);
         } catch (RuntimeException e) {
-            LOG.warning("cannot read the local registry: " + e);
+            LOG.warn("cannot read the local registry: {}", e.toString());
             next = new Snapshot(snapshot.table, System.nanoTime(), started);
         }
         snapshot = next;
@@ -129,7 +130,7 @@ public final class LocalRegistryResolver implements NameResolver {
         for (RegistryEntry e : entries) {
             InetSocketAddress address = new InetSocketAddress(e.internalHost(), e.internalPort()); // may do DNS: we are off-loop
             if (address.isUnresolved()) {
-                LOG.warning("cannot resolve host '" + e.internalHost() + "' of app " + e.appId() + " (pid " + e.pid() + ")");
+                LOG.warn("cannot resolve host '{}' of app {} (pid {})", e.internalHost(), e.appId(), e.pid());
                 continue;
             }
             map.computeIfAbsent(new AppKey(e.appId(), e.namespace()), k -> new ArrayList<>()).add(address);

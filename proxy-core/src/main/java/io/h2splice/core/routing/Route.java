@@ -15,25 +15,33 @@ public final class Route {
     private final String namespace;
     private final int grpcStatus;
     private final String message;
+    private final boolean fromPeer;
 
-    private Route(Kind kind, String appId, String namespace, int grpcStatus, String message) {
+    private Route(Kind kind, String appId, String namespace, int grpcStatus, String message, boolean fromPeer) {
         this.kind = kind;
         this.appId = appId;
         this.namespace = namespace;
         this.grpcStatus = grpcStatus;
         this.message = message;
+        this.fromPeer = fromPeer;
     }
 
+    /** A call from the local app (API listener) for its own app id and namespace. */
     public static Route localApp(String appId, String namespace) {
-        return new Route(Kind.LOCAL_APP, appId, namespace, 0, null);
+        return new Route(Kind.LOCAL_APP, appId, namespace, 0, null, false);
+    }
+
+    /** A call another sidecar sent to the internal listener, for this sidecar's app: {@link Kind#LOCAL_APP} too. */
+    public static Route fromPeer(String appId, String namespace) {
+        return new Route(Kind.LOCAL_APP, appId, namespace, 0, null, true);
     }
 
     public static Route remote(String appId, String namespace) {
-        return new Route(Kind.REMOTE, appId, namespace, 0, null);
+        return new Route(Kind.REMOTE, appId, namespace, 0, null, false);
     }
 
     public static Route error(ProxyError error, Object... args) {
-        return new Route(Kind.ERROR, null, null, error.code(), error.message(args));
+        return new Route(Kind.ERROR, null, null, error.code(), error.message(args), false);
     }
 
     public Kind kind() {
@@ -46,6 +54,14 @@ public final class Route {
 
     public String namespace() {
         return namespace;
+    }
+
+    /**
+     * True for a call that came in on the internal listener (from another sidecar); false for one from the local
+     * app on the API listener. Dapr logs API calls ({@code --enable-api-logging}) for the latter only.
+     */
+    public boolean fromPeer() {
+        return fromPeer;
     }
 
     /** For {@link Kind#ERROR}: the gRPC status to answer with. */

@@ -1,4 +1,4 @@
-package io.h2splice.cli.run;
+package io.h2splice.cli.log;
 
 import java.time.Instant;
 import java.time.ZoneId;
@@ -12,13 +12,5 @@ final class LogTime {
 
     static String format(Instant instant, ZoneId zone) {
         return DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(instant.atZone(zone));
-    }
-
-    /** The scope shown for a logger: its name without the leading {@code io.} ({@code h2splice.cli.run}). */
-    static String scope(String loggerName) {
-        if (loggerName == null || loggerName.isEmpty()) {
-            return "h2splice";
-        }
-        return loggerName.startsWith("io.") ? loggerName.substring(3) : loggerName;
     }
 }
