@@ -80,6 +80,24 @@ class ApiLogLinesTest {
         }
     }
 
+    /** A call the caller's sidecar answers itself (no dapr-app-id) is logged with its status, as daprd's API server. */
+    @Test
+    void aCallTheSidecarRejectsIsLoggedToo() throws Exception {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        LogSetup.install(LogLevel.INFO, true, LogPipelineTest.FIELDS, new PrintStream(buf, true, StandardCharsets.UTF_8),
+                LogSetup.QUEUE_LINES);
+        try (TwoSidecars t = TwoSidecars.builder().configureA(c -> c.withApiLogging(true)).start()) {
+            CallResult r = GrpcCalls.unary(t.channel(), TestService.ECHO, new Metadata(), "hi".getBytes());
+            assertEquals(Status.Code.INVALID_ARGUMENT, r.status().getCode(), r::describe);
+        }
+        LogSetup.close();
+        List<JsonNode> calls = LogPipelineTest.lines(buf).stream()
+                .filter(j -> j.get("msg").asText().equals("gRPC API Called")).toList();
+        assertEquals(1, calls.size(), buf::toString);
+        assertEquals(Status.Code.INVALID_ARGUMENT.value(), calls.get(0).get("code").asInt(), calls.get(0)::toString);
+        assertEquals("/" + TestService.ECHO.getFullMethodName(), calls.get(0).get("method").asText());
+    }
+
     @Test
     void atInfoTheInternalListenerIsQuietAsDaprs() throws Exception {
         ByteArrayOutputStream buf = runCalls(LogLevel.INFO, false);

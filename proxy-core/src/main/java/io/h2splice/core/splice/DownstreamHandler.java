@@ -95,9 +95,14 @@ final class DownstreamHandler extends SpliceHandler {
         loop.metrics().streamOpened();
         loop.metrics().streamClosed();
         loop.metrics().callCompleted(route.grpcStatus());
-        if (side == ProxyMetrics.Side.API && loop.callMetrics().enabled()) { // answered at once: Dapr's API server counts it with its status
+        if (side == ProxyMetrics.Side.API) { // answered at once: Dapr's API server counts and logs it with its status
             LoopMetrics m = loop.callMetrics();
-            m.ended(m.method(headers.path()), route.grpcStatus(), 0, true);
+            if (m.enabled()) {
+                m.ended(m.method(headers.path()), route.grpcStatus(), 0, true);
+            }
+            if (loop.config().apiLogging()) {
+                ApiLog.call(headers, route, route.grpcStatus(), 0);
+            }
         }
         writeHeaders(stream.id(), TrailersOnly.response(route.grpcStatus(), route.message()), true);
         if (!requestEnded) {
