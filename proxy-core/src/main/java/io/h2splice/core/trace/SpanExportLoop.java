@@ -123,10 +123,10 @@ final class SpanExportLoop {
             CompletableResultCode result = exporter.export(batch).join(timeoutMillis, TimeUnit.MILLISECONDS);
             ok = result.isSuccess();
             why = !result.isDone() ? "no answer within " + timeoutMillis + " ms"
-                    : result.getFailureThrowable() != null ? result.getFailureThrowable().toString() : "failed";
+                    : result.getFailureThrowable() != null ? describe(result.getFailureThrowable()) : "failed";
         } catch (RuntimeException e) {
             ok = false;
-            why = e.toString();
+            why = describe(e);
         }
         if (ok) {
             queue.exported(n);
@@ -134,6 +134,12 @@ final class SpanExportLoop {
             queue.exportFailed(n);
             logFailure(n, why);
         }
+    }
+
+    private static String describe(Throwable t) {
+        Throwable c = t.getMessage() == null && t.getCause() != null ? t.getCause() : t;
+        return c.getMessage() != null ? c.getClass().getSimpleName() + ": " + c.getMessage()
+                : c.getClass().getSimpleName();
     }
 
     private void logFailure(int spans, String why) {
