@@ -8,6 +8,7 @@ import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporterBuilder;
 import io.opentelemetry.exporter.zipkin.ZipkinSpanExporter;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
+import zipkin2.reporter.BytesMessageSender;
 import zipkin2.reporter.urlconnection.URLConnectionSender;
 
 import java.net.URI;
@@ -26,7 +27,11 @@ final class SpanExporters {
     private SpanExporters() {
     }
 
-    /** @throws IllegalArgumentException naming the {@code spec.tracing} field that is wrong */
+    /**
+     * @throws IllegalArgumentException naming the {@code spec.tracing} field that is wrong
+     */
+    // OpenTelemetry deprecated its Zipkin exporter (last published: 1.63.0); Dapr's zipkin config needs it.
+    @SuppressWarnings("deprecation")
     static List<SpanExporter> create(Tracing t) {
         List<SpanExporter> out = new ArrayList<>();
         int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, t.otelTimeout().toMillis());
@@ -38,7 +43,7 @@ final class SpanExporters {
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException("spec.tracing.zipkin.endpointAddress: " + e.getMessage(), e);
             }
-            out.add(ZipkinSpanExporter.builder().setSender(sender).build());
+            out.add(ZipkinSpanExporter.builder().setSender((BytesMessageSender) sender).build());
         }
         if (t.otlp()) {
             out.add(t.otelProtocol().equals("http") ? otlpHttp(t) : otlpGrpc(t));

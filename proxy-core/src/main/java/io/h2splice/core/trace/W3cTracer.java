@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Thread-safe: shared by every event loop; nothing is locked (the counter is a {@link LongAdder}, the queue is
  * lock-free).
  */
-public final class W3cTracer implements CallTracer {
+final class W3cTracer implements CallTracer {
 
     private final TraceIdRatio ratio;
     /** Where ended spans go; null when nothing exports them. */
