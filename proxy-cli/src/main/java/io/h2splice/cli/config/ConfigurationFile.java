@@ -185,7 +185,7 @@ public final class ConfigurationFile {
     private Tracing tracing(Node node) throws ConfigException {
         String path = "spec.tracing";
         Map<String, Field> m = mapping(node, path, "a mapping");
-        ignoreOthers(m, path, "samplingRate", "zipkin", "otel");
+        ignoreOthers(m, path, "samplingRate", "stdout", "zipkin", "otel");
         double rate = Tracing.DEFAULT_SAMPLING_RATE;
         if (present(m, "samplingRate")) {
             Node v = m.get("samplingRate").value;
@@ -202,20 +202,32 @@ public final class ConfigurationFile {
                 }
             }
         }
+        boolean stdout = present(m, "stdout") && bool(m.get("stdout").value, path + ".stdout", false);
         String zipkin = null;
         if (present(m, "zipkin")) {
-            Map<String, Field> z = mapping(m.get("zipkin").value, path + ".zipkin", "a mapping");
-            ignoreOthers(z, path + ".zipkin", "endpointAddress");
-            zipkin = optText(z, path + ".zipkin", "endpointAddress");
+            String zp = path + ".zipkin";
+            Map<String, Field> z = mapping(m.get("zipkin").value, zp, "a mapping");
+            ignoreOthers(z, zp, "endpointAddress");
+            zipkin = optText(z, zp, "endpointAddress");
+            String problem = Tracing.zipkinEndpointProblem(zipkin);
+            if (problem != null) {
+                throw error(z.get("endpointAddress").value, zp + ".endpointAddress", problem);
+            }
         }
         String otelEndpoint = null;
         String otelProtocol = null;
         boolean secure = true;
+        Map<String, String> headers = Map.of();
+        Duration timeout = Tracing.DEFAULT_TIMEOUT;
         if (present(m, "otel")) {
             String op = path + ".otel";
             Map<String, Field> o = mapping(m.get("otel").value, op, "a mapping");
-            ignoreOthers(o, op, "endpointAddress", "protocol", "isSecure");
+            ignoreOthers(o, op, "endpointAddress", "protocol", "isSecure", "headers", "timeout");
             otelEndpoint = optText(o, op, "endpointAddress");
+            String problem = Tracing.otelEndpointProblem(otelEndpoint);
+            if (problem != null) {
+                throw error(o.get("endpointAddress").value, op + ".endpointAddress", problem);
+            }
             otelProtocol = optText(o, op, "protocol");
             if (otelProtocol != null) {
                 String lower = otelProtocol.toLowerCase(Locale.ROOT);
@@ -228,13 +240,70 @@ public final class ConfigurationFile {
             if (present(o, "isSecure")) {
                 secure = bool(o.get("isSecure").value, op + ".isSecure", true);
             }
+            if (present(o, "headers")) {
+                headers = otelHeaders(o.get("headers").value, op + ".headers");
+            }
+            if (present(o, "timeout")) {
+                Node v = o.get("timeout").value;
+                timeout = duration(v, op + ".timeout");
+                if (timeout.isZero() || timeout.isNegative()) {
+                    throw error(v, op + ".timeout", "must be longer than 0");
+                }
+            }
         }
         double r = rate;
         String zp = zipkin;
         String oe = otelEndpoint;
         String opr = otelProtocol;
         boolean sec = secure;
-        return construct(node, path, () -> new Tracing(r, zp, oe, opr, sec));
+        Map<String, String> hs = headers;
+        Duration to = timeout;
+        return construct(node, path, () -> new Tracing(r, zp, oe, opr, sec, hs, to, stdout));
+    }
+
+    /**
+     * {@code otel.headers}: a list of {@code {name, value}} (Dapr's NameValuePair) or of {@code "name=value"}
+     * strings, or a mapping of names to values.
+     */
+    private Map<String, String> otelHeaders(Node node, String path) throws ConfigException {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (node.value instanceof Map) {
+            for (Map.Entry<String, Field> e : mapping(node, path, "a mapping").entrySet()) {
+                out.put(headerName(e.getValue().value, path, e.getKey()), text(e.getValue().value,
+                        path + "." + e.getKey()));
+            }
+            return out;
+        }
+        List<Node> items = list(node, path);
+        for (int i = 0; i < items.size(); i++) {
+            Node item = items.get(i);
+            String ip = path + "[" + i + "]";
+            String name;
+            String value;
+            if (item.value instanceof Map) {
+                Map<String, Field> nv = mapping(item, ip, "a mapping with name and value");
+                ignoreOthers(nv, ip, "name", "value");
+                name = required(nv, item, ip, "name");
+                value = present(nv, "value") ? text(nv.get("value").value, ip + ".value") : "";
+            } else {
+                String s = text(item, ip);
+                int eq = s.indexOf('=');
+                if (eq <= 0) {
+                    throw error(item, ip, "expected name=value, got '" + s + "'");
+                }
+                name = s.substring(0, eq).strip();
+                value = s.substring(eq + 1).strip();
+            }
+            out.put(headerName(item, ip, name), value);
+        }
+        return out;
+    }
+
+    private String headerName(Node at, String path, String name) throws ConfigException {
+        if (name.isEmpty() || !name.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != ':')) {
+            throw error(at, path, "not a header name: '" + name + "'");
+        }
+        return name.toLowerCase(Locale.ROOT);
     }
 
     private Mtls mtls(Node node) throws ConfigException {

@@ -97,6 +97,13 @@ public final class LogSetup {
         return installed == null ? 0 : installed.dropped();
     }
 
+    /** {@link #droppedLines()} as a Prometheus counter family, for the metrics page. */
+    public static String metricsText() {
+        return "# HELP h2splice_log_lines_dropped_total Log lines dropped because the asynchronous queue was full.\n"
+                + "# TYPE h2splice_log_lines_dropped_total counter\n"
+                + "h2splice_log_lines_dropped_total " + droppedLines() + "\n";
+    }
+
     /** Plain lines at info on {@code err}, written by the thread that logs: for commands other than {@code run}. */
     static void configureDefault(LoggerContext ctx, PrintStream err) {
         PlainLayout layout = new PlainLayout(

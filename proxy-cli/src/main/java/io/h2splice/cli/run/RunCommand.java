@@ -38,12 +38,14 @@ import picocli.CommandLine.Parameters;
             "",
             "Not built yet (rejected): --resources-path, --unix-domain-socket; in --config,",
             "spec.accessControl policies or defaultAction: deny. Read from --config but not built",
-            "yet (a warning at start): spec.tracing, spec.nameResolution.",
+            "yet (a warning at start): spec.nameResolution.",
             "",
             "Environment:",
             "  NAMESPACE      this sidecar's namespace (default 'default')",
             "  H2SPLICE_HOME  where running sidecars register, for name resolution, list and stop",
             "                 (default ~/.h2splice)",
+            "  OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES  the spans' service.name (default: the",
+            "                 app id) and resource attributes (key=value,...)",
             "",
             "Example:",
             "  h2splice run --app-id server --app-port 50051 -- java -jar server.jar"
@@ -164,7 +166,8 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
             description = "Dapr Configuration YAML: spec.mtls (enabled: false turns mTLS off; workloadCertTTL, "
-                    + "allowedClockSkew) and spec.accessControl.trustDomain (this sidecar's SPIFFE trust domain).")
+                    + "allowedClockSkew), spec.accessControl.trustDomain (this sidecar's SPIFFE trust domain) and "
+                    + "spec.tracing (samplingRate, zipkin, otel, stdout).")
     String config;
 
     @Option(names = {"--resources-path", "--components-path", "-d"}, paramLabel = "DIR",

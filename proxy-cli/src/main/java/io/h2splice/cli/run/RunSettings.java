@@ -64,13 +64,16 @@ record RunSettings(ProxyConfig config, String appProtocol, List<String> command,
     }
 
     /**
-     * One line each for what the {@code --config} file asks for that is not built yet but harmless to leave out
-     * (Dapr's own default configuration turns tracing on): logged as warnings at start.
+     * One line each for what the {@code --config} file asks for that is not built yet but harmless to leave out, or
+     * that Dapr too would leave unused: logged as warnings at start.
      */
     List<String> configWarnings() {
         List<String> out = new ArrayList<>();
-        if (dapr.tracing().exports()) {
-            out.add("--config: spec.tracing is not built yet and is ignored: no spans are recorded or exported");
+        var t = dapr.tracing();
+        if (t.enabled() && (t.otelEndpoint() == null) != (t.otelProtocol() == null)) {
+            out.add("--config: spec.tracing.otel needs both endpointAddress and protocol (grpc or http); with only "
+                    + (t.otelEndpoint() == null ? "protocol" : "endpointAddress") + " no OTLP exporter is set up "
+                    + "(as in Dapr)");
         }
         if (dapr.nameResolution() != null) {
             out.add("--config: spec.nameResolution is not built yet and is ignored: apps are resolved "

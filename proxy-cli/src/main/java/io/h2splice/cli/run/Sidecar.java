@@ -8,8 +8,8 @@ import io.h2splice.core.resolve.LocalRegistry;
 import io.h2splice.core.resolve.NameResolver;
 import io.h2splice.core.resolve.RegistryEntry;
 import io.h2splice.core.runtime.Proxy;
-import io.h2splice.core.trace.CallTracer;
 import io.h2splice.core.runtime.ProxyStartException;
+import io.h2splice.core.trace.TraceRuntime;
 import io.h2splice.tls.ca.CaException;
 import java.io.IOException;
 import java.time.Duration;
@@ -46,6 +46,7 @@ final class Sidecar {
     private final AtomicReference<RegistryEntry> registered = new AtomicReference<>();
     private volatile AppProcess app;
     private TransportSetup transport;
+    private TraceRuntime tracing;
 
     Sidecar(RunSettings settings, NameResolver resolver, CliEnv env) {
         this.settings = settings;
@@ -65,6 +66,9 @@ final class Sidecar {
         } finally {
             lastResort();
             resolver.close();
+            if (tracing != null) {
+                tracing.close(); // exports what is queued, at most TraceRuntime.CLOSE_TIMEOUT
+            }
             if (transport != null) {
                 transport.close();
             }
@@ -82,9 +86,17 @@ final class Sidecar {
             LOG.error(LogSetup.FATAL, "cannot set up TLS: " + e.getMessage());
             return ExitCodes.FAILURE;
         }
+        try {
+            tracing = TracingSetup.start(settings.dapr().tracing(), config.appId(), env.vars());
+        } catch (IllegalArgumentException e) {
+            LOG.error(LogSetup.FATAL, "cannot set up tracing: " + e.getMessage());
+            return ExitCodes.FAILURE;
+        }
+        LOG.info(TracingSetup.describe(settings.dapr().tracing(), tracing));
         Proxy proxy;
         try {
-            proxy = Proxy.start(config, resolver, transport.security(), CallTracer.OFF, settings.metricsSettings());
+            proxy = Proxy.start(config, resolver, transport.security(), tracing.tracer(),
+                    settings.metricsSettings());
         } catch (ProxyStartException e) {
             LOG.error(LogSetup.FATAL, "cannot start: " + e.getMessage());
             return ExitCodes.FAILURE;
@@ -92,7 +104,8 @@ final class Sidecar {
             LOG.error(LogSetup.FATAL, "cannot start the proxy: " + e);
             return ExitCodes.FAILURE;
         }
-        proxy.addMetrics(transport::metricsText);
+        TraceRuntime traces = tracing;
+        proxy.addMetrics(() -> transport.metricsText() + traces.metricsText() + LogSetup.metricsText());
         // The proxy logs its transport and bound ports itself.
         proxy.extendedMetadata().put("cliPID", Long.toString(ProcessHandle.current().pid()));
         if (!settings.command().isEmpty() && !signalled.isDone()) {

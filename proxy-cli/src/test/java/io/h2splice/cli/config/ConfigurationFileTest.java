@@ -168,13 +168,42 @@ class ConfigurationFileTest {
                       protocol: GRPC
                       isSecure: false
                 """);
-        assertEquals(new Tracing(0.5, null, "otelcollector.observability.svc.cluster.local:4317", "grpc", false),
-                c.tracing());
+        assertEquals(new Tracing(0.5, null, "otelcollector.observability.svc.cluster.local:4317", "grpc", false,
+                Map.of(), Tracing.DEFAULT_TIMEOUT, true), c.tracing());
         Tracing off = read(HEAD + "spec:\n  tracing:\n    samplingRate: \"0\"\n    zipkin:\n"
                 + "      endpointAddress: http://z\n").tracing();
         assertEquals(0.0, off.samplingRate());
         assertFalse(off.exports());
         assertEquals(Tracing.DEFAULT_SAMPLING_RATE, read(HEAD + "spec:\n  tracing: {}\n").tracing().samplingRate());
+    }
+
+    @Test
+    void tracingOtelHeadersTimeoutAndStdout() throws Exception {
+        Tracing t = read(HEAD + """
+                spec:
+                  tracing:
+                    samplingRate: "1"
+                    otel:
+                      endpointAddress: collector:4318
+                      protocol: http
+                      headers:
+                        - name: X-Api-Key
+                          value: k1
+                        - "x-tenant = acme"
+                      timeout: 2500ms
+                """).tracing();
+        assertEquals(Map.of("x-api-key", "k1", "x-tenant", "acme"), t.otelHeaders());
+        assertEquals(Duration.ofMillis(2500), t.otelTimeout());
+        assertTrue(t.otlp());
+        assertTrue(t.exports());
+        assertFalse(t.stdout());
+        Tracing mapped = read(HEAD + "spec:\n  tracing:\n    stdout: true\n    otel:\n      headers: {a: b}\n")
+                .tracing();
+        assertEquals(Map.of("a", "b"), mapped.otelHeaders());
+        assertTrue(mapped.stdout());
+        assertTrue(mapped.exports(), "stdout alone exports");
+        assertFalse(mapped.otlp(), "headers without endpoint and protocol");
+        assertEquals(Tracing.DEFAULT_TIMEOUT, mapped.otelTimeout());
     }
 
     @Test
@@ -248,6 +277,13 @@ class ConfigurationFileTest {
         "#HEAD\\nspec:\\n  metric:\\n    latencyDistributionBuckets: 5 | :7:33: spec.metric.latencyDistributionBuckets: expected a list",
         "#HEAD\\nspec:\\n  metric:\\n    latencyDistributionBuckets: [1, x] | :7:37: spec.metric.latencyDistributionBuckets[1]: expected a number of milliseconds, got 'x'",
         "#HEAD\\nspec:\\n  metric:\\n    latencyDistributionBuckets: [5, 2] | :7:33: spec.metric.latencyDistributionBuckets: latency buckets must increase, got 5.0 then 2.0",
+        "#HEAD\\nspec:\\n  tracing:\\n    zipkin:\\n      endpointAddress: localhost:9411/api/v2/spans | :8:24: spec.tracing.zipkin.endpointAddress: expected an http or https URL such as http://localhost:9411/api/v2/spans, got 'localhost:9411/api/v2/spans'",
+        "#HEAD\\nspec:\\n  tracing:\\n    zipkin:\\n      endpointAddress: 'http://bad host/x' | :8:24: spec.tracing.zipkin.endpointAddress: not a URL: 'http://bad host/x'",
+        "#HEAD\\nspec:\\n  tracing:\\n    otel:\\n      endpointAddress: collector | :8:24: spec.tracing.otel.endpointAddress: expected host:port such as otelcollector:4317, got 'collector'",
+        "#HEAD\\nspec:\\n  tracing:\\n    otel:\\n      endpointAddress: 'ftp://c:1' | :8:24: spec.tracing.otel.endpointAddress: expected host:port or an http or https URL, got 'ftp://c:1'",
+        "#HEAD\\nspec:\\n  tracing:\\n    otel:\\n      headers: [novalue] | :8:17: spec.tracing.otel.headers[0]: expected name=value, got 'novalue'",
+        "#HEAD\\nspec:\\n  tracing:\\n    otel:\\n      timeout: 0s | :8:16: spec.tracing.otel.timeout: must be longer than 0",
+        "#HEAD\\nspec:\\n  tracing:\\n    stdout: sometimes | :7:13: spec.tracing.stdout: expected true or false, got 'sometimes'",
     })
     void errorsAreOneLineWithPositionAndField(String yaml, String expected) throws IOException {
         Path f = write(yaml.replace("\\n", "\n").replace("#HEAD\n", HEAD));
@@ -312,6 +348,19 @@ class ConfigurationFileTest {
         assertEquals(ExitCodes.USAGE, r.code());
         assertEquals(1, r.errLines().size(), r.err());
         assertTrue(r.err().contains("--config: no such file: "), r.err());
+    }
+
+    @Test
+    void runWithABadTracingEndpointPrintsOneLineNamingTheFieldAndExits2() throws IOException {
+        Path f = write(HEAD + "spec:\n  tracing:\n    samplingRate: \"1\"\n    zipkin:\n"
+                + "      endpointAddress: zipkin:9411\n");
+        CliRun r = CliRun.run(dir, "run", "--config", f.toString());
+        assertEquals(ExitCodes.USAGE, r.code(), r.err());
+        assertEquals(1, r.errLines().size(), r.err());
+        assertTrue(r.err().contains("--config: " + f + ":9:24: spec.tracing.zipkin.endpointAddress: expected an "
+                + "http or https URL"), r.err());
+        assertFalse(r.err().contains("Exception"), r.err());
+        assertEquals("", r.out());
     }
 
     @Test

@@ -16,6 +16,11 @@ public final class HeaderNames {
     public static final AsciiString GRPC_MESSAGE = AsciiString.cached("grpc-message");
     public static final AsciiString CONTENT_TYPE = AsciiString.cached("content-type");
     public static final AsciiString USER_AGENT = AsciiString.cached("user-agent");
+    /** W3C trace context (read, and rewritten for a sampled call). */
+    public static final AsciiString TRACEPARENT = AsciiString.cached("traceparent");
+    public static final AsciiString TRACESTATE = AsciiString.cached("tracestate");
+    /** OpenCensus binary trace context, as grpc and Dapr send it (base64 text on the wire). */
+    public static final AsciiString GRPC_TRACE_BIN = AsciiString.cached("grpc-trace-bin");
 
     private HeaderNames() {
     }

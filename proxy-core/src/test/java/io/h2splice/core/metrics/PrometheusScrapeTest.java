@@ -146,7 +146,7 @@ class PrometheusScrapeTest {
      * depend on the names, so these exact lines are accepted (a text promtool cannot parse still fails).
      */
     static final MetricNames DAPR_NAMES = new MetricNames("dapr_*", DAPR_EXPECTATIONS,
-            PrometheusTextTest.DAPR_NAME_LINTS);
+            PrometheusServer.DAPR_NAME_LINTS);
 
     /** What this test checks: h2splice's own names and Dapr's, side by side on the same pages. */
     static final MetricNames ACTIVE = new MetricNames("h2splice_* and dapr_*", concat(H2SPLICE_EXPECTATIONS,

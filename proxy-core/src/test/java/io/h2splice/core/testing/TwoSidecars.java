@@ -9,6 +9,7 @@ import io.grpc.stub.MetadataUtils;
 import io.h2splice.core.config.ProxyConfig;
 import io.h2splice.core.runtime.Proxy;
 import io.h2splice.core.splice.TransportSecurity;
+import io.h2splice.core.trace.CallTracer;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -74,6 +75,8 @@ public final class TwoSidecars implements AutoCloseable {
         private boolean relay;
         private UnaryOperator<ProxyConfig> configureA = UnaryOperator.identity();
         private UnaryOperator<ProxyConfig> configureB = UnaryOperator.identity();
+        private CallTracer tracerA = CallTracer.OFF;
+        private CallTracer tracerB = CallTracer.OFF;
 
         /** B runs in this namespace; A's resolver maps ({@code server}, ns). */
         public Builder serverNamespace(String ns) {
@@ -103,6 +106,18 @@ public final class TwoSidecars implements AutoCloseable {
             return this;
         }
 
+        /** Sidecar A's tracer (default {@link CallTracer#OFF}). */
+        public Builder tracerA(CallTracer tracer) {
+            this.tracerA = tracer;
+            return this;
+        }
+
+        /** Sidecar B's tracer (default {@link CallTracer#OFF}). */
+        public Builder tracerB(CallTracer tracer) {
+            this.tracerB = tracer;
+            return this;
+        }
+
         public TwoSidecars start() throws Exception {
             TwoSidecars t = new TwoSidecars();
             try {
@@ -128,7 +143,7 @@ public final class TwoSidecars implements AutoCloseable {
         }
         resolverB = new MapResolver();
         b = Proxy.start(o.configureB.apply(ProxyConfig.loopback(SERVER, bAppPort).withNamespace(o.serverNamespace)),
-                resolverB, security.apply(SERVER, o.serverNamespace));
+                resolverB, security.apply(SERVER, o.serverNamespace), o.tracerB);
 
         int aAppPort = 0;
         if (o.clientApp) {
@@ -137,7 +152,7 @@ public final class TwoSidecars implements AutoCloseable {
         }
         resolverA = new MapResolver().put(SERVER, o.serverNamespace, loopback(b.internalPort()));
         a = Proxy.start(o.configureA.apply(ProxyConfig.loopback(CLIENT, aAppPort)), resolverA,
-                security.apply(CLIENT, "default"));
+                security.apply(CLIENT, "default"), o.tracerA);
         resolverB.put(CLIENT, "default", loopback(a.internalPort()));
 
         b.whenReady().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
