@@ -24,7 +24,7 @@ public record Options(long warmupMillis, long durationMillis, List<Scenario> sce
     /** The h2splice topologies run by default, in order. */
     public static final List<String> DEFAULT_TOPOLOGIES = List.of("direct", "1hop", "2hop", "2hop-mtls");
     static final List<String> ALL_TOPOLOGIES = List.of("direct", "1hop", "2hop", "2hop-mtls", "2hop-bare",
-            "2hop-observed", "target", "nghttpx",
+            "2hop-metrics", "2hop-observed", "target", "nghttpx",
             "haproxy", "nginx");
 
     static final Set<String> FLAGS = Set.of("--warmup", "--duration", "--scenarios", "--topologies", "--concurrency",
@@ -42,8 +42,9 @@ public record Options(long warmupMillis, long durationMillis, List<Scenario> sce
               --scenarios LIST      comma-separated; unary-<size>-c<N> (N calls in flight) or stream-<size>-x<N>
                                     (N bidi streams), size in B, KiB or MiB
                                     (default: unary-16B-c1,unary-16B-c64,unary-64KiB-c8,stream-16KiB-x4)
-              --topologies LIST     comma-separated, in the order to run: direct, 1hop, 2hop, 2hop-mtls, target,
-                                    nghttpx, haproxy, nginx (default: direct,1hop,2hop,2hop-mtls, then target
+              --topologies LIST     comma-separated, in the order to run: direct, 1hop, 2hop, 2hop-mtls, 2hop-bare,
+                                    2hop-metrics, 2hop-observed, target, nghttpx, haproxy, nginx
+                                    (default: direct,1hop,2hop,2hop-mtls, then target
                                     with --target, then the --peers)
               --warmup SECONDS      per scenario and topology, excluded from the results (default: 3)
               --duration SECONDS    the measured window per scenario and topology (default: 5)

@@ -368,6 +368,7 @@ public final class Runner {
             case "2hop" -> new SidecarTopology(SidecarTopology.Kind.TWO_HOP);
             case "2hop-mtls" -> new SidecarTopology(SidecarTopology.Kind.TWO_HOP_MTLS);
             case "2hop-bare" -> new SidecarTopology(SidecarTopology.Kind.TWO_HOP_BARE);
+            case "2hop-metrics" -> new SidecarTopology(SidecarTopology.Kind.TWO_HOP_METRICS);
             case "2hop-observed" -> new SidecarTopology(SidecarTopology.Kind.TWO_HOP_OBSERVED);
             case "target" -> new TargetTopology(options.targetHost(), options.targetPort(), options.metadata(),
                     options.targetHops());

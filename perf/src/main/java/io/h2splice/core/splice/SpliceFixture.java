@@ -4,7 +4,9 @@ import io.h2splice.core.config.Keepalive;
 import io.h2splice.core.config.ProxyConfig;
 import io.h2splice.core.headers.HopHeaders;
 import io.h2splice.core.inbound.InboundRouter;
+import io.h2splice.core.metrics.MetricsSettings;
 import io.h2splice.core.metrics.ProxyMetrics;
+import io.h2splice.core.trace.CallTracer;
 import io.h2splice.core.outbound.OutboundRouter;
 import io.h2splice.core.pool.Dialer;
 import io.h2splice.core.resolve.AppKey;
@@ -55,7 +57,7 @@ final class SpliceFixture implements AutoCloseable {
     private static final int BIG_WINDOW = Integer.MAX_VALUE;
     private static final int TOP_UP = 1 << 30;
 
-    final ProxyMetrics metrics = new ProxyMetrics();
+    final ProxyMetrics metrics;
     final EmbeddedChannel down = new EmbeddedChannel();
     final List<EmbeddedChannel> dialled = new ArrayList<>();
     EmbeddedChannel up;
@@ -89,6 +91,15 @@ final class SpliceFixture implements AutoCloseable {
      * @param messageBytes   size of the request and response DATA payloads (a gRPC message with its prefix)
      */
     SpliceFixture(Listener listener, Http2Headers requestHeaders, int messageBytes) throws Exception {
+        this(listener, requestHeaders, messageBytes, MetricsSettings.defaults(), CallTracer.OFF);
+    }
+
+    /**
+     * As above, with the sidecar's per-call metrics settings and tracer.
+     */
+    SpliceFixture(Listener listener, Http2Headers requestHeaders, int messageBytes, MetricsSettings metricsSettings,
+                  CallTracer tracer) throws Exception {
+        this.metrics = new ProxyMetrics(metricsSettings, 1);
         if (!(Thread.currentThread() instanceof FastThreadLocalThread)) {
             System.err.println("[perf] warning: benchmark thread is not a FastThreadLocalThread; run with "
                     + "-Djmh.executor=CUSTOM -Djmh.executor.class=io.h2splice.perf.support.FastThreadExecutor");
@@ -101,9 +112,9 @@ final class SpliceFixture implements AutoCloseable {
                 Duration.ofSeconds(8)));
         StaticResolver resolver = new StaticResolver(Map.of(new AppKey(CALLEE, NS),
                 List.of(new InetSocketAddress("127.0.0.1", 50002))));
-        state = new LoopState(down.eventLoop(), config, metrics, resolver,
+        state = new LoopState(down.eventLoop(), 0, config, metrics, resolver,
                 dialer(ProxyMetrics.Side.UPSTREAM_SIDECAR, true), dialer(ProxyMetrics.Side.UPSTREAM_APP, false),
-                new InetSocketAddress("127.0.0.1", 50051), c -> { });
+                new InetSocketAddress("127.0.0.1", 50051), c -> { }, tracer);
         Router router = api ? new OutboundRouter(own, NS) : new InboundRouter(own, NS);
         down.pipeline().addLast(HandlerBuilder.downstream(state, api ? ProxyMetrics.Side.API
                 : ProxyMetrics.Side.INTERNAL, router));

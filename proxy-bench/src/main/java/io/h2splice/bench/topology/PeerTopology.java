@@ -112,8 +112,9 @@ public final class PeerTopology implements Topology {
         List<Child> children = new ArrayList<>();
         boolean started = false;
         try {
-            int portB = Ports.free();
-            int portA = Ports.free();
+            int[] ports = Ports.distinct(2);
+            int portB = ports[0];
+            int portA = ports[1];
             Child b = launch(ctx, bin, "B", portB, ctx.appPort(), children);
             Child a = launch(ctx, bin, "A", portA, portB, children);
             awaitListening(b, portB);

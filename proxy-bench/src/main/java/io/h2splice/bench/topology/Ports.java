@@ -24,6 +24,36 @@ public final class Ports {
         }
     }
 
+    /**
+     * {@code n} ports free on 127.0.0.1 now and different from each other: each is held bound until all are picked,
+     * so the OS cannot hand the same port out twice (as two {@link #free()} calls in a row sometimes do).
+     */
+    public static int[] distinct(int n) {
+        ServerSocket[] held = new ServerSocket[n];
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                held[i] = new ServerSocket();
+                held[i].setReuseAddress(false);
+                held[i].bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
+                ports[i] = held[i].getLocalPort();
+            }
+            return ports;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find " + n + " free ports on 127.0.0.1", e);
+        } finally {
+            for (ServerSocket s : held) {
+                if (s != null) {
+                    try {
+                        s.close();
+                    } catch (IOException ignored) {
+                        // closing a listening socket that was never used: nothing to report
+                    }
+                }
+            }
+        }
+    }
+
     /** Whether something accepts TCP connections on {@code 127.0.0.1:port}. */
     public static boolean accepts(int port) {
         try (Socket s = new Socket()) {

@@ -45,6 +45,7 @@ public final class SidecarTopology implements Topology {
         ONE_HOP("1hop", 1, null, Telemetry.DEFAULT), TWO_HOP("2hop", 2, "--enable-mtls=false", Telemetry.DEFAULT),
         TWO_HOP_MTLS("2hop-mtls", 2, "--enable-mtls=true", Telemetry.DEFAULT),
         TWO_HOP_BARE("2hop-bare", 2, "--enable-mtls=false", Telemetry.OFF),
+        TWO_HOP_METRICS("2hop-metrics", 2, "--enable-mtls=false", Telemetry.METRICS),
         TWO_HOP_OBSERVED("2hop-observed", 2, "--enable-mtls=false", Telemetry.OBSERVED);
 
         final String label;
@@ -63,10 +64,11 @@ public final class SidecarTopology implements Topology {
     }
 
     /**
-     * Metrics and tracing of the sidecars: the build's defaults (no {@code --config}); both off; or metrics on and
-     * 1 % of calls traced (Dapr's Configuration, spans exported to {@link SpanSink}, a local Zipkin-compatible sink).
+     * Metrics and tracing of the sidecars: the build's defaults (no {@code --config}); both off; metrics only; or
+     * metrics on and 1 % of calls traced (Dapr's Configuration, spans exported to {@link SpanSink}, a local
+     * Zipkin-compatible sink).
      */
-    enum Telemetry { DEFAULT, OFF, OBSERVED }
+    enum Telemetry { DEFAULT, OFF, METRICS, OBSERVED }
 
     private final Kind kind;
 
@@ -86,6 +88,7 @@ public final class SidecarTopology implements Topology {
             case TWO_HOP -> "client → h2splice A → h2splice B → app (h2c between sidecars, --enable-mtls=false)";
             case TWO_HOP_MTLS -> "client → h2splice A → h2splice B → app (mTLS between sidecars)";
             case TWO_HOP_BARE -> "2hop with metrics and tracing off (--enable-metrics=false, samplingRate \"0\")";
+            case TWO_HOP_METRICS -> "2hop with metrics on and tracing off (samplingRate \"0\")";
             case TWO_HOP_OBSERVED -> "2hop with metrics on and 1 % of calls traced, spans sent to a local Zipkin sink";
         };
     }
@@ -143,7 +146,7 @@ public final class SidecarTopology implements Topology {
         if (kind.telemetry == Telemetry.DEFAULT) {
             return;
         }
-        String tracing = kind.telemetry == Telemetry.OFF ? "    samplingRate: \"0\"\n"
+        String tracing = kind.telemetry != Telemetry.OBSERVED ? "    samplingRate: \"0\"\n"
                 : "    samplingRate: \"0.01\"\n    zipkin:\n      endpointAddress: \"" + SpanSink.shared().url() + "\"\n";
         Path config = ctx.workDir().resolve(name() + "-config.yaml");
         try {
@@ -174,10 +177,11 @@ public final class SidecarTopology implements Topology {
     Launched launch(TopologyContext ctx, Path home, String label, String appId, int appPort, Path resolver,
                     List<String> extraJvmFlags, List<Child> children) throws Skipped, TopologyException {
         H2spliceInstall h2splice = ctx.h2splice();
-        int grpc = Ports.free();
-        int internal = Ports.free();
-        int http = Ports.free();
-        int metrics = Ports.free();
+        int[] ports = Ports.distinct(4);
+        int grpc = ports[0];
+        int internal = ports[1];
+        int http = ports[2];
+        int metrics = ports[3];
         List<String> cmd = new ArrayList<>();
         cmd.add(h2splice.java());
         cmd.addAll(h2splice.sidecarJvmFlags());
