@@ -6,13 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.grpc.CallOptions;
-import io.grpc.ClientInterceptors;
-import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
-import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.ClientCalls;
-import io.grpc.stub.MetadataUtils;
 import io.h2splice.core.resolve.LocalRegistry;
 import io.h2splice.core.resolve.RegistryEntry;
 import java.nio.charset.StandardCharsets;
@@ -124,20 +118,11 @@ class ApiLoggingProcessTest {
 
     /** Through the sidecar's API port to its own app, with secrets in the metadata. */
     private static String call(int port) throws InterruptedException {
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
-        try {
-            Metadata headers = new Metadata();
-            headers.put(Metadata.Key.of("dapr-app-id", Metadata.ASCII_STRING_MARSHALLER), "logs");
-            headers.put(Metadata.Key.of("dapr-api-token", Metadata.ASCII_STRING_MARSHALLER), SECRET);
-            headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + SECRET);
-            headers.put(Metadata.Key.of("x-thing-bin", Metadata.BINARY_BYTE_MARSHALLER), SECRET_BIN);
-            byte[] reply = ClientCalls.blockingUnaryCall(
-                    ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers)),
-                    EchoServer.SAY, CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS),
-                    "hello".getBytes(StandardCharsets.UTF_8));
-            return new String(reply, StandardCharsets.UTF_8);
-        } finally {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("dapr-app-id", Metadata.ASCII_STRING_MARSHALLER), "logs");
+        headers.put(Metadata.Key.of("dapr-api-token", Metadata.ASCII_STRING_MARSHALLER), SECRET);
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + SECRET);
+        headers.put(Metadata.Key.of("x-thing-bin", Metadata.BINARY_BYTE_MARSHALLER), SECRET_BIN);
+        return EchoServer.say(port, headers, "hello");
     }
 }

@@ -1,9 +1,16 @@
 package io.h2splice.cli.e2e;
 
+import io.grpc.CallOptions;
+import io.grpc.ClientInterceptors;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.ServerCalls;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -11,6 +18,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The app of the end-to-end test: a grpc-java server on {@code APP_PORT} with one unary method,
@@ -42,6 +50,21 @@ public final class EchoServer {
             .build();
 
     private EchoServer() {
+    }
+
+    /** One {@link #SAY} call to {@code 127.0.0.1:port} with {@code headers}; the reply as text (20 s deadline). */
+    static String say(int port, Metadata headers, String text) throws InterruptedException {
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port)
+                .usePlaintext().build();
+        try {
+            byte[] reply = ClientCalls.blockingUnaryCall(ClientInterceptors.intercept(channel,
+                            MetadataUtils.newAttachHeadersInterceptor(headers)), SAY,
+                    CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS),
+                    text.getBytes(StandardCharsets.UTF_8));
+            return new String(reply, StandardCharsets.UTF_8);
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
     }
 
     public static void main(String[] args) throws Exception {

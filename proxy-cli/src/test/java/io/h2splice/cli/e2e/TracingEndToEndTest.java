@@ -3,16 +3,9 @@ package io.h2splice.cli.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.sun.net.httpserver.HttpServer;
-import io.grpc.CallOptions;
-import io.grpc.ClientInterceptors;
-import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
-import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.ClientCalls;
-import io.grpc.stub.MetadataUtils;
 import io.h2splice.cli.CliRun;
 import io.h2splice.core.testing.PrometheusServer;
 import io.h2splice.core.resolve.LocalRegistry;
@@ -21,7 +14,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -90,7 +82,7 @@ class TracingEndToEndTest {
                 Integer.toString(appPort), "--config", config.toString(), "--dapr-graceful-shutdown-seconds", "1",
                 "--", Processes.java(), "-Xmx64m", "-XX:+UseSerialGC", "-cp", Processes.classpath(),
                 EchoServer.class.getName());
-        RegistryEntry entry = awaitRegistered(new LocalRegistry(home), server, log);
+        RegistryEntry entry = Processes.awaitRegistered(new LocalRegistry(home), "server", server, log, 60);
 
         String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
         String reply = call(entry.grpcPort(), "00-" + traceId + "-00f067aa0ba902b7-01");
@@ -130,32 +122,9 @@ class TracingEndToEndTest {
     }
 
     private static String call(int port, String traceparent) throws InterruptedException {
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
-        try {
-            Metadata headers = new Metadata();
-            headers.put(Metadata.Key.of("dapr-app-id", Metadata.ASCII_STRING_MARSHALLER), "server");
-            headers.put(TRACEPARENT, traceparent);
-            byte[] reply = ClientCalls.blockingUnaryCall(
-                    ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers)),
-                    EchoServer.SAY, CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS),
-                    "hi".getBytes(StandardCharsets.UTF_8));
-            return new String(reply, StandardCharsets.UTF_8);
-        } finally {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
-    }
-
-    private static RegistryEntry awaitRegistered(LocalRegistry registry, Process p, Path log) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            List<RegistryEntry> found = registry.find("server");
-            if (!found.isEmpty()) {
-                return found.get(0);
-            }
-            if (p.waitFor(100, TimeUnit.MILLISECONDS)) {
-                fail("h2splice run exited with code " + p.exitValue() + "\n" + Processes.logs(log));
-            }
-        }
-        return fail("h2splice run did not register within 60 s\n" + Processes.logs(log));
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("dapr-app-id", Metadata.ASCII_STRING_MARSHALLER), "server");
+        headers.put(TRACEPARENT, traceparent);
+        return EchoServer.say(port, headers, "hi");
     }
 }
