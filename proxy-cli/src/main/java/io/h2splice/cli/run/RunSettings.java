@@ -6,6 +6,7 @@ import io.h2splice.cli.config.ConfigException;
 import io.h2splice.cli.config.ConfigurationFile;
 import io.h2splice.cli.log.LogLevel;
 import io.h2splice.core.config.AccessControl;
+import io.h2splice.core.config.ApiTokens;
 import io.h2splice.core.config.DaprConfiguration;
 import io.h2splice.core.config.Keepalive;
 import io.h2splice.core.config.Limits;
@@ -85,7 +86,7 @@ record RunSettings(ProxyConfig config, String appProtocol, List<String> command,
     /** @throws UsageException with one line naming the flag (or variable) and the problem */
     static RunSettings from(RunCommand f, CliEnv env) {
         rejectUnbuilt(f);
-        rejectTokens(env);
+        ApiTokens tokens = apiTokens(env);
         String appId = f.appId == null ? randomAppId() : name(f.appId, "--app-id");
         String namespace = name(env.namespace(), "NAMESPACE");
         String protocol = protocol(f.appProtocol);
@@ -113,7 +114,7 @@ record RunSettings(ProxyConfig config, String appProtocol, List<String> command,
             config = new ProxyConfig(appId, namespace, listen, f.grpcPort, f.internalPort, listen.get(0), f.httpPort,
                     metrics ? f.metricsPort : -1, appAddress, f.appPort, workers, limits, Keepalive.defaults(),
                     CONNECT_TIMEOUT,
-                    Duration.ofSeconds(f.gracefulSeconds), f.apiLogging);
+                    Duration.ofSeconds(f.gracefulSeconds), f.apiLogging, tokens);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -155,14 +156,13 @@ record RunSettings(ProxyConfig config, String appProtocol, List<String> command,
         }
     }
 
-    /** Never run without the token check a user asked for: refuse until API tokens are built. */
-    private static void rejectTokens(CliEnv env) {
-        for (String name : List.of("DAPR_API_TOKEN", "APP_API_TOKEN")) {
-            String v = env.vars().get(name);
-            if (v != null && !v.isEmpty()) {
-                throw new UsageException(name + " is set, but API tokens are not supported yet: the sidecar would "
-                        + "not check them; unset " + name);
-            }
+    /** {@code DAPR_API_TOKEN} and {@code APP_API_TOKEN}; unset and empty both mean "not set", as in Dapr. */
+    private static ApiTokens apiTokens(CliEnv env) {
+        try {
+            return new ApiTokens(env.vars().getOrDefault("DAPR_API_TOKEN", ""),
+                    env.vars().getOrDefault("APP_API_TOKEN", ""));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage()); // names the variable, never the value
         }
     }
 

@@ -93,6 +93,7 @@ final class Sidecar {
             return ExitCodes.FAILURE;
         }
         LOG.info(TracingSetup.describe(settings.dapr().tracing(), tracing));
+        logTokens(config);
         Proxy proxy;
         try {
             proxy = Proxy.start(config, resolver, transport.security(), tracing.tracer(),
@@ -146,6 +147,17 @@ final class Sidecar {
             LOG.info("the app exited with code " + appExit.getNow(-1) + ": stopping");
         }
         return stop(proxy, null);
+    }
+
+    /** Says which token checks are on; never a token's value. */
+    private static void logTokens(ProxyConfig config) {
+        if (config.apiTokens().checksCallers()) {
+            LOG.info("API token check on (DAPR_API_TOKEN is set): every call on the gRPC API port and every request on "
+                    + "the HTTP port except GET /v1.0/healthz must carry it as dapr-api-token");
+        }
+        if (config.apiTokens().stampsApp()) {
+            LOG.info("app token on (APP_API_TOKEN is set): every call to the app carries it as dapr-api-token");
+        }
     }
 
     /** Unregister, SIGTERM the app, drain, then give the app the rest of the graceful period before SIGKILL. */
@@ -217,6 +229,10 @@ final class Sidecar {
         }
     }
 
+    /**
+     * The app's environment: ours, plus what {@code dapr run} adds. As with {@code dapr run}, the app is not given
+     * {@code DAPR_API_TOKEN} (nor {@code APP_API_TOKEN}); it inherits them only when they were exported to us.
+     */
     private Map<String, String> appEnvironment(Proxy proxy) {
         ProxyConfig c = settings.config();
         Map<String, String> m = new HashMap<>(env.vars());

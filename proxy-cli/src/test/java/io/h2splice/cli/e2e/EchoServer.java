@@ -3,9 +3,15 @@ package io.h2splice.cli.e2e;
 import io.grpc.CallOptions;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
+import io.grpc.Context;
+import io.grpc.Contexts;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.NettyServerBuilder;
@@ -23,6 +29,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The app of the end-to-end test: a grpc-java server on {@code APP_PORT} with one unary method,
  * {@code h2splice.test.Echo/Say}, that answers {@code echo: <request> (app <APP_ID>)}. Started by {@code h2splice run}.
+ * The request {@code dapr-api-token?} is answered with the {@code dapr-api-token} the call carried instead (or
+ * {@code (none)}), and {@code env DAPR_API_TOKEN?} with whether the app's environment has that variable.
  */
 public final class EchoServer {
 
@@ -49,6 +57,10 @@ public final class EchoServer {
             .setResponseMarshaller(BYTES)
             .build();
 
+    private static final Metadata.Key<String> DAPR_API_TOKEN =
+            Metadata.Key.of("dapr-api-token", Metadata.ASCII_STRING_MARSHALLER);
+    private static final Context.Key<String> TOKEN = Context.key("dapr-api-token");
+
     private EchoServer() {
     }
 
@@ -72,13 +84,25 @@ public final class EchoServer {
         String appId = System.getenv("APP_ID");
         ServerServiceDefinition service = ServerServiceDefinition.builder("h2splice.test.Echo")
                 .addMethod(SAY, ServerCalls.asyncUnaryCall((request, reply) -> {
-                    String text = "echo: " + new String(request, StandardCharsets.UTF_8) + " (app " + appId + ")";
+                    String asked = new String(request, StandardCharsets.UTF_8);
+                    String token = TOKEN.get();
+                    String text = asked.equals("dapr-api-token?") ? (token == null ? "(none)" : token)
+                            : asked.equals("env DAPR_API_TOKEN?") ? (System.getenv("DAPR_API_TOKEN") == null ? "unset"
+                                    : "set")
+                            : "echo: " + asked + " (app " + appId + ")";
                     reply.onNext(text.getBytes(StandardCharsets.UTF_8));
                     reply.onCompleted();
                 }))
                 .build();
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
-                .addService(service).build().start();
+                .addService(ServerInterceptors.intercept(service, new ServerInterceptor() {
+                    @Override
+                    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+                                                                       ServerCallHandler<Q, R> next) {
+                        Context c = Context.current().withValue(TOKEN, headers.get(DAPR_API_TOKEN));
+                        return Contexts.interceptCall(c, call, headers, next);
+                    }
+                })).build().start();
         System.out.println("echo server listening on " + port + " as " + appId + ", DAPR_GRPC_PORT="
                 + System.getenv("DAPR_GRPC_PORT") + ", APP_PROTOCOL=" + System.getenv("APP_PROTOCOL"));
         server.awaitTermination();

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,12 +30,20 @@ final class Processes implements AutoCloseable {
 
     /** {@code h2splice <args>} with stdout and stderr in {@code log}. */
     Process h2splice(Path log, String... args) throws IOException {
+        return h2splice(Map.of(), log, args);
+    }
+
+    /** As {@link #h2splice(Path, String...)}, with {@code env} added to the inherited environment. */
+    Process h2splice(Map<String, String> env, Path log, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx128m", "-XX:+UseSerialGC", "-cp", classpath(),
                 Main.class.getName()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("H2SPLICE_HOME", home.toString());
         pb.environment().remove("NAMESPACE");
+        pb.environment().remove("DAPR_API_TOKEN");
+        pb.environment().remove("APP_API_TOKEN");
+        pb.environment().putAll(env);
         Process p = pb.start();
         started.add(p);
         return p;

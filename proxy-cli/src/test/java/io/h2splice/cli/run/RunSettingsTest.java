@@ -121,6 +121,22 @@ class RunSettingsTest {
     }
 
     @Test
+    void apiTokensComeFromTheEnvironmentAndAreNeverPrinted() {
+        RunSettings s = parse(Map.of("DAPR_API_TOKEN", "dapr-s3cret", "APP_API_TOKEN", "app-s3cret"), "-a", "x");
+        assertEquals("dapr-s3cret", s.config().apiTokens().dapr());
+        assertEquals("app-s3cret", s.config().apiTokens().app());
+        assertFalse(s.toString().contains("s3cret"), "RunSettings.toString prints a token: " + s);
+        assertTrue(s.config().toString().contains("ApiTokens[dapr=<set>, app=<set>]"), s.config().toString());
+    }
+
+    @Test
+    void emptyTokensMeanNotSet() {
+        RunSettings s = parse(Map.of("DAPR_API_TOKEN", "", "APP_API_TOKEN", ""), "-a", "x");
+        assertFalse(s.config().apiTokens().checksCallers());
+        assertFalse(s.config().apiTokens().stampsApp());
+    }
+
+    @Test
     void internalListenerBindsTheFirstListenAddress() {
         assertEquals("0.0.0.0", parse("--dapr-listen-addresses", "0.0.0.0,127.0.0.1").config().internalAddress());
     }

@@ -23,11 +23,12 @@ import java.util.Objects;
  * @param connectTimeout     timeout for dialing the app or another sidecar
  * @param gracefulShutdown   how long a drain may take before remaining streams are reset
  * @param apiLogging         log one line per call
+ * @param apiTokens          {@code DAPR_API_TOKEN} and {@code APP_API_TOKEN} (their {@code toString} hides them)
  */
 public record ProxyConfig(String appId, String namespace, List<String> listenAddresses, int apiPort, int internalPort,
                           String internalAddress, int httpPort, int metricsPort, String appAddress, int appPort,
                           int workers, Limits limits, Keepalive keepalive, Duration connectTimeout,
-                          Duration gracefulShutdown, boolean apiLogging) {
+                          Duration gracefulShutdown, boolean apiLogging, ApiTokens apiTokens) {
 
     public ProxyConfig {
         Objects.requireNonNull(appId, "appId");
@@ -38,6 +39,7 @@ public record ProxyConfig(String appId, String namespace, List<String> listenAdd
         Objects.requireNonNull(gracefulShutdown, "gracefulShutdown");
         Objects.requireNonNull(appAddress, "appAddress");
         Objects.requireNonNull(internalAddress, "internalAddress");
+        Objects.requireNonNull(apiTokens, "apiTokens");
         listenAddresses = List.copyOf(listenAddresses);
         if (appId.isEmpty() || appId.indexOf('.') >= 0) {
             throw new IllegalArgumentException("app id must be non-empty and contain no dot, got '" + appId + "'");
@@ -68,7 +70,7 @@ public record ProxyConfig(String appId, String namespace, List<String> listenAdd
     public static ProxyConfig loopback(String appId, int appPort) {
         return new ProxyConfig(appId, "default", List.of("127.0.0.1"), 0, 0, "127.0.0.1", 0, 0, "127.0.0.1", appPort,
                 Math.max(1, Runtime.getRuntime().availableProcessors()), Limits.defaults(), Keepalive.defaults(),
-                Duration.ofSeconds(10), Duration.ofSeconds(5), false);
+                Duration.ofSeconds(10), Duration.ofSeconds(5), false, ApiTokens.none());
     }
 
     public boolean hasApp() {
@@ -77,27 +79,38 @@ public record ProxyConfig(String appId, String namespace, List<String> listenAdd
 
     public ProxyConfig withNamespace(String ns) {
         return new ProxyConfig(appId, ns, listenAddresses, apiPort, internalPort, internalAddress, httpPort, metricsPort,
-                appAddress, appPort, workers, limits, keepalive, connectTimeout, gracefulShutdown, apiLogging);
+                appAddress, appPort, workers, limits, keepalive, connectTimeout, gracefulShutdown, apiLogging,
+                apiTokens);
     }
 
     public ProxyConfig withLimits(Limits l) {
         return new ProxyConfig(appId, namespace, listenAddresses, apiPort, internalPort, internalAddress, httpPort,
-                metricsPort, appAddress, appPort, workers, l, keepalive, connectTimeout, gracefulShutdown, apiLogging);
+                metricsPort, appAddress, appPort, workers, l, keepalive, connectTimeout, gracefulShutdown, apiLogging,
+                apiTokens);
     }
 
     public ProxyConfig withKeepalive(Keepalive k) {
         return new ProxyConfig(appId, namespace, listenAddresses, apiPort, internalPort, internalAddress, httpPort,
-                metricsPort, appAddress, appPort, workers, limits, k, connectTimeout, gracefulShutdown, apiLogging);
+                metricsPort, appAddress, appPort, workers, limits, k, connectTimeout, gracefulShutdown, apiLogging,
+                apiTokens);
     }
 
     public ProxyConfig withWorkers(int n) {
         return new ProxyConfig(appId, namespace, listenAddresses, apiPort, internalPort, internalAddress, httpPort,
-                metricsPort, appAddress, appPort, n, limits, keepalive, connectTimeout, gracefulShutdown, apiLogging);
+                metricsPort, appAddress, appPort, n, limits, keepalive, connectTimeout, gracefulShutdown, apiLogging,
+                apiTokens);
     }
 
     public ProxyConfig withApiLogging(boolean on) {
         return new ProxyConfig(appId, namespace, listenAddresses, apiPort, internalPort, internalAddress, httpPort,
-                metricsPort, appAddress, appPort, workers, limits, keepalive, connectTimeout, gracefulShutdown, on);
+                metricsPort, appAddress, appPort, workers, limits, keepalive, connectTimeout, gracefulShutdown, on,
+                apiTokens);
+    }
+
+    public ProxyConfig withApiTokens(ApiTokens t) {
+        return new ProxyConfig(appId, namespace, listenAddresses, apiPort, internalPort, internalAddress, httpPort,
+                metricsPort, appAddress, appPort, workers, limits, keepalive, connectTimeout, gracefulShutdown,
+                apiLogging, t);
     }
 
     private static void checkPort(int port, String flag, boolean mayBeDisabled) {

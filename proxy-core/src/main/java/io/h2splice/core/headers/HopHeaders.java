@@ -28,6 +28,18 @@ public final class HopHeaders {
         h.remove(HeaderNames.DAPR_API_TOKEN);
     }
 
+    /**
+     * Any call delivered to the app, on either listener, after the route's own rewrite: {@code APP_API_TOKEN}
+     * ({@code appToken}, null when not set) replaces every {@code dapr-api-token}; without one, none reaches the app.
+     */
+    public static void appToken(Http2Headers h, AsciiString appToken) {
+        if (appToken == null) {
+            h.remove(HeaderNames.DAPR_API_TOKEN);
+        } else {
+            h.set(HeaderNames.DAPR_API_TOKEN, appToken);
+        }
+    }
+
     /** Sidecar B → app over mTLS: the caller's app id and namespace come from its verified SPIFFE id. */
     public static void stampVerifiedCaller(Http2Headers h, String callerAppId, String callerNamespace) {
         h.set(HeaderNames.DAPR_CALLER_APP_ID, callerAppId);

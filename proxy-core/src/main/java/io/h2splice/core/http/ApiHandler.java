@@ -64,6 +64,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return getOrHead ? Healthz.outbound(ctx.alloc(), status) : notAllowed(ctx, GET_HEAD);
         }
         if (!ApiToken.allows(status.apiToken(), request)) {
+            status.apiTokenDenied();
             // Dapr's middleware answers in plain text, before routing
             return Responses.body(ctx.alloc(), HttpResponseStatus.UNAUTHORIZED, Responses.TEXT, "invalid api token");
         }

@@ -84,6 +84,10 @@ public interface SidecarStatus {
         return "";
     }
 
+    /** An HTTP request was refused for a missing or wrong {@code dapr-api-token} (counted; the default does nothing). */
+    default void apiTokenDenied() {
+    }
+
     /**
      * Metric families of modules proxy-core does not know (TLS handshakes, certificate expiry), already in text
      * exposition format with their HELP and TYPE lines; appended to the metrics page.

@@ -10,6 +10,7 @@ package io.h2splice.core.metrics;
  * {@code h2splice_resets_{received,sent}_total{code}} and {@code h2splice_goaways_{received,sent}_total{code}} by
  * HTTP/2 error code, {@code h2splice_data_bytes_total{direction}}, {@code h2splice_pool_dials_total{pool,result}},
  * {@code h2splice_calls_total{grpc_status}} for all 17 codes (zeros included, so rates work from the first scrape),
+ * {@code h2splice_api_token_denied_total{port}} ({@code grpc}, {@code http}),
  * {@code h2splice_info{app_id,namespace,transport} 1}, then the per-call families with Dapr's names
  * ({@link CallMetricsText}).
  *
@@ -62,6 +63,11 @@ public final class PrometheusText {
         header(out, "h2splice_calls_total", "counter", "Completed calls, by final gRPC status.");
         for (int code = 0; code < ProxyMetrics.STATUS_NAMES.length; code++) {
             sample(out, "h2splice_calls_total", "grpc_status", ProxyMetrics.STATUS_NAMES[code], metrics.calls(code));
+        }
+        header(out, "h2splice_api_token_denied_total", "counter",
+                "Calls refused for a missing or wrong dapr-api-token while DAPR_API_TOKEN is set, by port.");
+        for (ProxyMetrics.TokenPort port : ProxyMetrics.TokenPort.values()) {
+            sample(out, "h2splice_api_token_denied_total", "port", port.label, metrics.apiTokenDeniedCount(port));
         }
         header(out, "h2splice_info", "gauge", "This sidecar's identity; always 1.");
         out.append("h2splice_info{app_id=\"");

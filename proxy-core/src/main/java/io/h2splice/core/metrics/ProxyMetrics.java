@@ -27,6 +27,17 @@ public final class ProxyMetrics {
         }
     }
 
+    /** Where a call was denied for a missing or wrong {@code dapr-api-token}; the label value is {@link #label}. */
+    public enum TokenPort {
+        GRPC("grpc"), HTTP("http");
+
+        public final String label;
+
+        TokenPort(String label) {
+            this.label = label;
+        }
+    }
+
     /** gRPC status names indexed by code, for labels. */
     public static final String[] STATUS_NAMES = {
         "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
@@ -46,6 +57,7 @@ public final class ProxyMetrics {
     private final LongAdder responseBytes = new LongAdder();
     private final LongAdder[] dials = adders(2 * 2);
     private final LongAdder[] callsByStatus = adders(STATUS_NAMES.length);
+    private final LongAdder[] apiTokenDenied = adders(TokenPort.values().length);
     private final CallMetrics calls;
 
     /** Default settings, one event loop (engine tests). */
@@ -116,6 +128,15 @@ public final class ProxyMetrics {
     public void callCompleted(int grpcStatus) {
         int code = grpcStatus >= 0 && grpcStatus < STATUS_NAMES.length ? grpcStatus : 2;
         callsByStatus[code].increment();
+    }
+
+    /** A call (gRPC) or request (HTTP) was refused: {@code DAPR_API_TOKEN} is set and it did not carry it. */
+    public void apiTokenDenied(TokenPort port) {
+        apiTokenDenied[port.ordinal()].increment();
+    }
+
+    public long apiTokenDeniedCount(TokenPort port) {
+        return apiTokenDenied[port.ordinal()].sum();
     }
 
     public long connectionsOpen(Side side) {

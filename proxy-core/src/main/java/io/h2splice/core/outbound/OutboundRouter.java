@@ -1,6 +1,8 @@
 package io.h2splice.core.outbound;
 
+import io.h2splice.core.config.ApiTokens;
 import io.h2splice.core.headers.HopHeaders;
+import io.h2splice.core.metrics.ProxyMetrics;
 import io.h2splice.core.routing.AppIds;
 import io.h2splice.core.routing.Route;
 import io.h2splice.core.routing.RouteCache;
@@ -12,11 +14,15 @@ import io.netty.util.AsciiString;
 
 /**
  * The API listener's router: calls from the local application to other apps' sidecars (or, for its own app id and
- * namespace, straight to the local app).
+ * namespace, straight to the local app). Its first step is the {@code DAPR_API_TOKEN} check ({@link ApiTokenCheck}),
+ * before anything else is read, as Dapr's auth interceptor runs before its proxy; the token never goes further
+ * ({@link HopHeaders} removes it on both routes).
  */
 public final class OutboundRouter implements Router {
 
     private static final String DAPR_API_PREFIX = "/dapr.proto.runtime.v1.Dapr/";
+    /** Built once: a denied call allocates nothing either. */
+    private static final Route UNAUTHORIZED = Route.error(ProxyError.UNAUTHORIZED);
 
     private final String ownAppId;
     private final String ownNamespace;
@@ -24,8 +30,24 @@ public final class OutboundRouter implements Router {
     private final AsciiString ownNamespaceAscii;
     private final Route ownApp;
     private final RouteCache cache = new RouteCache();
+    private final ApiTokenCheck token;
+    private final ProxyMetrics metrics;
 
+    /** A router that checks no token (tests, benchmarks). */
     public OutboundRouter(String ownAppId, String ownNamespace) {
+        this(ownAppId, ownNamespace, ApiTokens.none(), null);
+    }
+
+    /**
+     * @param tokens  its {@code dapr} token, when set, is required on every call
+     * @param metrics counts the calls denied for the token; may be null when no token is set
+     */
+    public OutboundRouter(String ownAppId, String ownNamespace, ApiTokens tokens, ProxyMetrics metrics) {
+        this.token = ApiTokenCheck.of(tokens.dapr());
+        if (token.enabled() && metrics == null) {
+            throw new IllegalArgumentException("metrics are required to count calls denied for the API token");
+        }
+        this.metrics = metrics;
         this.ownAppId = ownAppId;
         this.ownNamespace = ownNamespace;
         this.ownAppIdAscii = AsciiString.of(ownAppId);
@@ -35,6 +57,10 @@ public final class OutboundRouter implements Router {
 
     @Override
     public Route route(Http2Headers headers, PeerIdentity peer) {
+        if (!token.allows(headers)) {
+            metrics.apiTokenDenied(ProxyMetrics.TokenPort.GRPC);
+            return UNAUTHORIZED;
+        }
         CharSequence key = AppIds.routingKey(headers);
         if (key == null) {
             CharSequence path = headers.path();

@@ -1,6 +1,7 @@
 package io.h2splice.core.runtime;
 
 import io.h2splice.core.http.SidecarStatus;
+import io.h2splice.core.metrics.ProxyMetrics;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -76,6 +77,16 @@ final class RuntimeStatus implements SidecarStatus {
     @Override
     public String transport() {
         return proxy.transportName();
+    }
+
+    @Override
+    public String apiToken() {
+        return proxy.config().apiTokens().dapr();
+    }
+
+    @Override
+    public void apiTokenDenied() {
+        proxy.metrics().apiTokenDenied(ProxyMetrics.TokenPort.HTTP);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.h2splice.core.splice;
 
+import io.h2splice.core.headers.HopHeaders;
 import io.h2splice.core.metrics.LoopMetrics;
 import io.h2splice.core.metrics.ProxyMetrics;
 import io.h2splice.core.routing.Route;
@@ -64,6 +65,9 @@ final class DownstreamHandler extends SpliceHandler {
             if (route.kind() == Route.Kind.ERROR) {
                 rejectWith(stream, headers, endStream, route);
                 return;
+            }
+            if (route.kind() == Route.Kind.LOCAL_APP) {
+                HopHeaders.appToken(headers, loop.appToken()); // the app hop, whichever listener the call came in on
             }
             Splice splice = new Splice(DownstreamHandler.this, stream, headers, endStream, route);
             stream.setProperty(spliceKey, splice);

@@ -9,6 +9,7 @@ import io.h2splice.core.resolve.NameResolver;
 import io.h2splice.core.trace.CallTracer;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
+import io.netty.util.AsciiString;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -38,6 +39,8 @@ final class LoopState {
     private final Consumer<Channel> downstreamTracker;
     private final CallTracer tracer;
     private final LoopMetrics callMetrics;
+    /** {@code APP_API_TOKEN} as a header value, or null when not set. */
+    private final AsciiString appToken;
     private int cursor;
     /** The last sidecar pool handed out: most calls of a loop go to the same target, so no key is built for them. */
     private UpstreamPool lastSidecarPool;
@@ -62,6 +65,12 @@ final class LoopState {
         this.sidecarDialer = sidecarDialer;
         this.appPool = appAddress == null ? null : new UpstreamPool(eventLoop, appAddress, null, null, appDialer);
         this.downstreamTracker = downstreamTracker;
+        this.appToken = config.apiTokens().stampsApp() ? AsciiString.of(config.apiTokens().app()) : null;
+    }
+
+    /** {@code APP_API_TOKEN} as a header value, or null when not set. */
+    AsciiString appToken() {
+        return appToken;
     }
 
     EventLoop eventLoop() {

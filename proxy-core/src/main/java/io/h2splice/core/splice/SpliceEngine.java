@@ -51,7 +51,7 @@ public final class SpliceEngine {
         this.config = config;
         this.transport = transport;
         this.security = security;
-        this.outbound = new OutboundRouter(config.appId(), config.namespace());
+        this.outbound = new OutboundRouter(config.appId(), config.namespace(), config.apiTokens(), metrics);
         this.inbound = new InboundRouter(config.appId(), config.namespace());
         InetSocketAddress app = config.hasApp() ? new InetSocketAddress(config.appAddress(), config.appPort()) : null;
         int index = 0;

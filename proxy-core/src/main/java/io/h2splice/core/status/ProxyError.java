@@ -19,6 +19,8 @@ public enum ProxyError {
     RESOLVER_FAILED(GrpcStatus.UNAVAILABLE, "name resolution failed for %s: %s"),
     DEADLINE(GrpcStatus.DEADLINE_EXCEEDED, "context deadline exceeded"),
     SHUTTING_DOWN(GrpcStatus.UNAVAILABLE, "sidecar is shutting down"),
+    /** {@code dapr-api-token} missing or wrong on the API port while {@code DAPR_API_TOKEN} is set (Dapr's text). */
+    UNAUTHORIZED(GrpcStatus.UNAUTHENTICATED, "Unauthorized"),
     MESSAGE_TOO_LARGE(GrpcStatus.RESOURCE_EXHAUSTED, "grpc: received message larger than max (%d vs. %d)");
 
     private final int code;
