@@ -13,6 +13,7 @@ import io.h2splice.core.config.AccessPolicy;
 import io.h2splice.core.config.Operation;
 import io.h2splice.core.testing.CallResult;
 import io.h2splice.core.testing.GrpcCalls;
+import io.h2splice.core.testing.PrometheusServer;
 import io.h2splice.core.testing.ReceivedCall;
 import io.h2splice.core.testing.SharedSidecars;
 import io.h2splice.core.testing.TestService;
@@ -55,6 +56,18 @@ class AccessListE2eTest {
                 + "operation: /" + TestService.ECHO.getFullMethodName() + " verb: NONE", r);
         assertTrue(NET.get().sidecarB().accessLists().metricsText().contains(
                 "dapr_runtime_acl_global_policy_action_blocked_total{app_id=\"\",trustDomain=\"\",namespace=\"\"}"));
+    }
+
+    @Test
+    void promtoolAcceptsTheMetricsPageWithAclCounters() throws Exception {
+        NET.get().sidecarB().accessLists().swap(list("deny", "allow"));
+        echo(routedTo(TwoSidecars.SERVER));
+        NET.get().sidecarB().accessLists().swap(list("allow", "allow"));
+        echo(routedTo(TwoSidecars.SERVER));
+        String page = PrometheusServer.fetch(NET.get().sidecarB().metricsPort(), "/metrics");
+        assertTrue(page.contains("# TYPE dapr_runtime_acl_global_policy_action_allowed_total counter\n"), page);
+        assertTrue(page.contains("# TYPE dapr_runtime_acl_global_policy_action_blocked_total counter\n"), page);
+        PrometheusServer.checkMetrics(page, PrometheusServer.DAPR_NAME_LINTS);
     }
 
     @Test
