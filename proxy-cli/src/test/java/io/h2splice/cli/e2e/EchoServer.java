@@ -5,6 +5,7 @@ import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ServerCalls;
+import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,6 +42,14 @@ public final class EchoServer {
             .setResponseMarshaller(BYTES)
             .build();
 
+    /** Bidi: echoes every message as it arrives; completes when the client half-closes. */
+    static final MethodDescriptor<byte[], byte[]> CHAT = MethodDescriptor.<byte[], byte[]>newBuilder()
+            .setType(MethodDescriptor.MethodType.BIDI_STREAMING)
+            .setFullMethodName("h2splice.test.Echo/Chat")
+            .setRequestMarshaller(BYTES)
+            .setResponseMarshaller(BYTES)
+            .build();
+
     private EchoServer() {
     }
 
@@ -52,6 +61,21 @@ public final class EchoServer {
                     String text = "echo: " + new String(request, StandardCharsets.UTF_8) + " (app " + appId + ")";
                     reply.onNext(text.getBytes(StandardCharsets.UTF_8));
                     reply.onCompleted();
+                }))
+                .addMethod(CHAT, ServerCalls.asyncBidiStreamingCall(reply -> new StreamObserver<byte[]>() {
+                    @Override
+                    public void onNext(byte[] value) {
+                        reply.onNext(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        reply.onCompleted();
+                    }
                 }))
                 .build();
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
