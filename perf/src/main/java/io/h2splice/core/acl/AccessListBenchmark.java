@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * {@link AccessList#decide} and {@link AccessListHolder#record}, for a caller whose policy has 20 operation rules
  * (wildcards and globs tried before the matching one), on the method as HPACK decodes it (an {@link AsciiString}).
  *
- * <p>Budgets (perf/budgets.json): 0 B/op for all three.
+ * <p>Budgets (perf/budgets.json): 0 B/op for all three; isCanonical 40 ns/op, decide and checkAndRecord 650 ns/op
+ * (measured with --quick on the 2-core dev machine: 26, 402 and 420 ns; 18 sibling rules tried before the match).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -26,13 +26,22 @@ final class OperationTrie {
     private static final String ONE_LEVEL = "/*";
     private static final String ANY_DEPTH = "/**";
 
+    /** Node kinds, fixed when built, so that a search never globs a segment without {@code *}. */
+    private static final byte EXACT = 0;
+    private static final byte GLOB = 1;
+    private static final byte ONE_LEVEL_NODE = 2;
+    private static final byte ANY_DEPTH_NODE = 3;
+
     private static final class Node {
         final String segment;
+        final byte kind;
         byte action = NO_MATCH;
         Node[] children = new Node[0];
 
         Node(String segment) {
             this.segment = segment;
+            this.kind = segment.equals(ONE_LEVEL) ? ONE_LEVEL_NODE : segment.equals(ANY_DEPTH) ? ANY_DEPTH_NODE
+                    : segment.indexOf('*') >= 0 ? GLOB : EXACT;
         }
 
         Node child(String s) {
@@ -106,21 +115,24 @@ final class OperationTrie {
 
     private static Node find(Node[] nodes, CharSequence s, int from, int to, boolean isEnd) {
         for (Node n : nodes) {
-            String p = n.segment;
-            if (regionEquals(s, from, to, p)) {
+            if (regionEquals(s, from, to, n.segment)) {
                 return n;
             }
-            if (p.equals(ONE_LEVEL)) {
-                if (isEnd) {
+            switch (n.kind) {
+                case ONE_LEVEL_NODE:
+                    if (isEnd) {
+                        return n;
+                    }
+                    break;
+                case ANY_DEPTH_NODE:
                     return n;
-                }
-                continue;
-            }
-            if (p.equals(ANY_DEPTH)) {
-                return n;
-            }
-            if (glob(s, from, to, p)) {
-                return n;
+                case GLOB:
+                    if (glob(s, from, to, n.segment)) {
+                        return n;
+                    }
+                    break;
+                default:
+                    break; // EXACT: a glob without * is the equality already tested
             }
         }
         return null;
