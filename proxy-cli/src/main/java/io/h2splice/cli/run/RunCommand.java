@@ -166,8 +166,9 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
             description = "Dapr Configuration YAML: spec.mtls (enabled: false turns mTLS off; workloadCertTTL, "
-                    + "allowedClockSkew), spec.accessControl.trustDomain (this sidecar's SPIFFE trust domain) and "
-                    + "spec.tracing (samplingRate, zipkin, otel, stdout).")
+                    + "allowedClockSkew), spec.accessControl (the access list callers must pass, and trustDomain: "
+                    + "this sidecar's SPIFFE trust domain) and spec.tracing (samplingRate, zipkin, otel, stdout). "
+                    + "The access list is re-read on SIGHUP and when the file changes.")
     String config;
 
     @Option(names = {"--resources-path", "--components-path", "-d"}, paramLabel = "DIR",

@@ -37,9 +37,11 @@ import java.util.Objects;
  * @param tls          mTLS between sidecars and TLS to the app
  * @param dapr         the {@code --config} Dapr Configuration, or its defaults without one
  * @param configIgnored one line per field of the {@code --config} file h2splice does not read (for debug lines)
+ * @param configFile   the {@code --config} file (re-read on SIGHUP or change for the access list), or null
  */
 record RunSettings(ProxyConfig config, String appProtocol, List<String> command, LogLevel logLevel, boolean logAsJson,
-                   Path home, Path resolverFile, TlsSettings tls, DaprConfiguration dapr, List<String> configIgnored) {
+                   Path home, Path resolverFile, TlsSettings tls, DaprConfiguration dapr, List<String> configIgnored,
+                   Path configFile) {
 
     /** How calls are counted: off with the metrics port, Dapr's buckets unless the configuration sets them. */
     MetricsSettings metricsSettings() {
@@ -120,10 +122,10 @@ record RunSettings(ProxyConfig config, String appProtocol, List<String> command,
         }
         TlsSettings tls = TlsSettings.from(f, env, protocol, dapr);
         return new RunSettings(config, protocol, f.command, level, f.logAsJson, env.home(), f.resolverFile, tls, dapr,
-                ignored);
+                ignored, f.config == null ? null : Path.of(f.config));
     }
 
-    /** Reads {@code --config}, refusing what it asks for that would otherwise be silently not done. */
+    /** Reads {@code --config}. */
     private static DaprConfiguration daprConfiguration(String file, List<String> ignored) {
         if (file == null) {
             return DaprConfiguration.defaults();
@@ -137,11 +139,6 @@ record RunSettings(ProxyConfig config, String appProtocol, List<String> command,
             dapr = ConfigurationFile.read(path, ignored::add);
         } catch (ConfigException e) {
             throw new UsageException("--config: " + e.getMessage());
-        }
-        AccessControl acl = dapr.accessControl();
-        if (acl != null && (!acl.policies().isEmpty() || acl.denyByDefault())) {
-            throw new UsageException("--config: " + file + ": accessControl is not enforced yet (access lists arrive "
-                    + "with their issue); remove spec.accessControl policies");
         }
         return dapr;
     }

@@ -3,6 +3,7 @@ package io.h2splice.cli.run;
 import io.h2splice.cli.CliEnv;
 import io.h2splice.cli.ExitCodes;
 import io.h2splice.cli.log.LogSetup;
+import io.h2splice.core.acl.AccessList;
 import io.h2splice.core.config.ProxyConfig;
 import io.h2splice.core.resolve.LocalRegistry;
 import io.h2splice.core.resolve.NameResolver;
@@ -47,6 +48,7 @@ final class Sidecar {
     private volatile AppProcess app;
     private TransportSetup transport;
     private TraceRuntime tracing;
+    private ConfigReload reload;
 
     Sidecar(RunSettings settings, NameResolver resolver, CliEnv env) {
         this.settings = settings;
@@ -66,6 +68,9 @@ final class Sidecar {
         } finally {
             lastResort();
             resolver.close();
+            if (reload != null) {
+                reload.close();
+            }
             if (tracing != null) {
                 tracing.close(); // exports what is queued, at most TraceRuntime.CLOSE_TIMEOUT
             }
@@ -95,15 +100,27 @@ final class Sidecar {
         LOG.info(TracingSetup.describe(settings.dapr().tracing(), tracing));
         logTokens(config);
         Proxy proxy;
+        AccessList accessList = AccessList.compile(settings.dapr().accessControl());
+        if (accessList.isActive()) {
+            LOG.info("access list: " + accessList.describe()
+                    + (transport.security().sidecars().secure() ? "" : "; without mTLS only the global default applies"));
+        }
         try {
             proxy = Proxy.start(config, resolver, transport.security(), tracing.tracer(),
-                    settings.metricsSettings());
+                    settings.metricsSettings(), accessList);
         } catch (ProxyStartException e) {
             LOG.error(LogSetup.FATAL, "cannot start: " + e.getMessage());
             return ExitCodes.FAILURE;
         } catch (RuntimeException e) {
             LOG.error(LogSetup.FATAL, "cannot start the proxy: " + e);
             return ExitCodes.FAILURE;
+        }
+        if (settings.configFile() != null) {
+            reload = new ConfigReload(settings.configFile(), settings.dapr(), proxy.accessLists(),
+                    ConfigReload.POLL_MILLIS);
+            if (!Signals.installHangup(() -> reload.requestReload("SIGHUP"))) {
+                LOG.warn("cannot handle SIGHUP here; --config is still re-read when the file changes");
+            }
         }
         TraceRuntime traces = tracing;
         proxy.addMetrics(() -> transport.metricsText() + traces.metricsText() + LogSetup.metricsText());

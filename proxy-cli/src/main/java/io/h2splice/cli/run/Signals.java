@@ -4,7 +4,7 @@ import java.util.function.Consumer;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
-/** SIGTERM and SIGINT handling through {@code sun.misc.Signal} (module jdk.unsupported). */
+/** SIGTERM, SIGINT and SIGHUP handling through {@code sun.misc.Signal} (module jdk.unsupported). */
 final class Signals {
 
     private Signals() {
@@ -21,6 +21,20 @@ final class Signals {
         boolean term = handle("TERM", handler);
         handle("INT", handler);
         return term;
+    }
+
+    /**
+     * Runs {@code onHangup} on a JVM signal thread each time {@code SIGHUP} arrives (instead of the JVM's exit).
+     *
+     * @return false when SIGHUP cannot be handled here
+     */
+    static boolean installHangup(Runnable onHangup) {
+        try {
+            Signal.handle(new Signal("HUP"), s -> onHangup.run());
+            return true;
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            return false;
+        }
     }
 
     private static boolean handle(String name, Consumer<String> handler) {

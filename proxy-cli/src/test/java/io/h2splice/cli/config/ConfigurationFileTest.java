@@ -362,16 +362,4 @@ class ConfigurationFileTest {
         assertFalse(r.err().contains("Exception"), r.err());
         assertEquals("", r.out());
     }
-
-    @Test
-    void runRefusesAnAccessListItWouldNotEnforce() throws IOException {
-        for (String yaml : List.of(POLICIES, HEAD + "spec:\n  accessControl:\n    defaultAction: DENY\n")) {
-            Path f = write(yaml);
-            CliRun r = CliRun.run(dir, "run", "--config", f.toString());
-            assertEquals(ExitCodes.USAGE, r.code(), r.err());
-            assertEquals(1, r.errLines().size(), r.err());
-            assertTrue(r.err().contains("accessControl is not enforced yet (access lists arrive with their issue); "
-                    + "remove spec.accessControl policies"), r.err());
-        }
-    }
 }

@@ -18,6 +18,7 @@ import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.ServerCalls;
+import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,6 +62,14 @@ public final class EchoServer {
             Metadata.Key.of("dapr-api-token", Metadata.ASCII_STRING_MARSHALLER);
     private static final Context.Key<String> TOKEN = Context.key("dapr-api-token");
 
+    /** Bidi: echoes every message as it arrives; completes when the client half-closes. */
+    static final MethodDescriptor<byte[], byte[]> CHAT = MethodDescriptor.<byte[], byte[]>newBuilder()
+            .setType(MethodDescriptor.MethodType.BIDI_STREAMING)
+            .setFullMethodName("h2splice.test.Echo/Chat")
+            .setRequestMarshaller(BYTES)
+            .setResponseMarshaller(BYTES)
+            .build();
+
     private EchoServer() {
     }
 
@@ -92,6 +101,21 @@ public final class EchoServer {
                             : "echo: " + asked + " (app " + appId + ")";
                     reply.onNext(text.getBytes(StandardCharsets.UTF_8));
                     reply.onCompleted();
+                }))
+                .addMethod(CHAT, ServerCalls.asyncBidiStreamingCall(reply -> new StreamObserver<byte[]>() {
+                    @Override
+                    public void onNext(byte[] value) {
+                        reply.onNext(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        reply.onCompleted();
+                    }
                 }))
                 .build();
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))

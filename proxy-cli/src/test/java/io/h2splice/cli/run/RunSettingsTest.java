@@ -151,6 +151,30 @@ class RunSettingsTest {
     }
 
     @Test
+    void anAccessListIsAcceptedAndItsFileKeptForReloads(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws java.io.IOException {
+        Path f = dir.resolve("acl.yaml");
+        java.nio.file.Files.writeString(f, String.join("\n",
+                "apiVersion: dapr.io/v1alpha1",
+                "kind: Configuration",
+                "metadata:",
+                "  name: c",
+                "spec:",
+                "  accessControl:",
+                "    defaultAction: DENY",
+                "    policies:",
+                "    - appId: app1",
+                "      trustDomain: public",
+                "      namespace: default",
+                ""));
+        RunSettings s = parse("--config", f.toString());
+        assertEquals("deny", s.dapr().accessControl().defaultAction());
+        assertEquals(1, s.dapr().accessControl().policies().size());
+        assertEquals(f, s.configFile());
+        assertEquals(null, parse().configFile());
+    }
+
+    @Test
     void configurationFileSetsTrustDomainCertificateLifetimeAndCanTurnMtlsOff(@org.junit.jupiter.api.io.TempDir Path dir)
             throws java.io.IOException {
         Path on = dir.resolve("on.yaml");

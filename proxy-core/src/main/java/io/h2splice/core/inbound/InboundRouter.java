@@ -1,5 +1,9 @@
 package io.h2splice.core.inbound;
 
+import io.h2splice.core.acl.AccessList;
+import io.h2splice.core.acl.AccessListHolder;
+import io.h2splice.core.acl.Decision;
+import io.h2splice.core.acl.MethodPaths;
 import io.h2splice.core.headers.HopHeaders;
 import io.h2splice.core.routing.AppIds;
 import io.h2splice.core.routing.Route;
@@ -12,7 +16,12 @@ import io.netty.util.AsciiString;
 
 /**
  * The internal listener's router: calls from other sidecars, for this sidecar's app. It checks the method path
- * before anything else (an access list comes here later), and never re-proxies a call meant for another app.
+ * before anything else, never re-proxies a call meant for another app, and enforces the access list against the
+ * caller's verified SPIFFE id (never a header).
+ *
+ * <p>With an access list, a method path that is not canonical ({@link MethodPaths}) is refused with
+ * INVALID_ARGUMENT {@code invalid method}, as a malformed request (like {@code #} or {@code ?} already are), before
+ * any rule sees it; without one, routing is unchanged.
  */
 public final class InboundRouter implements Router {
 
@@ -20,8 +29,15 @@ public final class InboundRouter implements Router {
     private final String ownNamespace;
     private final Route ownApp;
     private final RouteCache cache = new RouteCache();
+    private final AccessListHolder accessLists;
 
     public InboundRouter(String ownAppId, String ownNamespace) {
+        this(ownAppId, ownNamespace, new AccessListHolder(AccessList.NONE));
+    }
+
+    /** @param accessLists the access list to enforce, read once per call */
+    public InboundRouter(String ownAppId, String ownNamespace, AccessListHolder accessLists) {
+        this.accessLists = accessLists;
         this.ownAppId = ownAppId;
         this.ownNamespace = ownNamespace;
         this.ownApp = Route.fromPeer(ownAppId, ownNamespace);
@@ -40,6 +56,17 @@ public final class InboundRouter implements Router {
         Route route = cache.get(key, this::parse).route();
         if (route.kind() == Route.Kind.ERROR) {
             return route;
+        }
+        AccessList acl = accessLists.current();
+        if (acl.isActive()) {
+            if (!MethodPaths.isCanonical(path)) {
+                return Route.error(ProxyError.INVALID_METHOD, path);
+            }
+            Decision d = acl.decide(peer, path);
+            accessLists.record(d, peer);
+            if (!d.allowed()) {
+                return Route.error(ProxyError.PERMISSION_DENIED, peer == null ? "" : peer.spiffeId(), path);
+            }
         }
         HopHeaders.toApp(headers);
         if (peer != null) {

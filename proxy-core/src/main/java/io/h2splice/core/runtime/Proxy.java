@@ -1,5 +1,7 @@
 package io.h2splice.core.runtime;
 
+import io.h2splice.core.acl.AccessList;
+import io.h2splice.core.acl.AccessListHolder;
 import io.h2splice.core.config.ProxyConfig;
 import io.h2splice.core.http.HttpEndpoints;
 import io.h2splice.core.listen.Transport;
@@ -52,6 +54,7 @@ public final class Proxy implements AutoCloseable {
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private final AtomicBoolean draining = new AtomicBoolean();
     private final NameResolver resolver;
+    private final AccessListHolder accessLists;
     private final RuntimeStatus status = new RuntimeStatus(this);
     private volatile String notReadyReason = "starting";
     private int apiPort;
@@ -60,14 +63,16 @@ public final class Proxy implements AutoCloseable {
     private int metricsPort = -1;
 
     private Proxy(ProxyConfig config, NameResolver resolver, TransportSecurity security, CallTracer tracer,
-                  MetricsSettings metricsSettings) {
+                  MetricsSettings metricsSettings, AccessList accessList) {
         this.config = config;
+        this.accessLists = new AccessListHolder(accessList);
         this.metrics = new ProxyMetrics(metricsSettings, config.workers());
         this.resolver = resolver;
         this.transport = Transport.pick();
         this.boss = transport.newGroup(1, "h2splice-accept");
         this.workers = transport.newGroup(config.workers(), "h2splice-loop");
-        this.engine = new SpliceEngine(config, metrics, resolver, transport, security, workers, tracer);
+        this.engine = new SpliceEngine(config, metrics, resolver, transport, security, workers, tracer,
+                accessLists);
     }
 
     /** Binds all listeners. Throws {@link ProxyStartException} with a one-line message when a port cannot be bound. */
@@ -90,12 +95,22 @@ public final class Proxy implements AutoCloseable {
     /** As above, with the metric settings ({@code spec.metric} of Dapr's Configuration). */
     public static Proxy start(ProxyConfig config, NameResolver resolver, TransportSecurity security, CallTracer tracer,
                               MetricsSettings metricsSettings) throws ProxyStartException {
+        return start(config, resolver, security, tracer, metricsSettings, AccessList.NONE);
+    }
+
+    /**
+     * As above, with the internal listener enforcing {@code accessList} from the first call on; replace it later
+     * through {@link #accessLists()}.
+     */
+    public static Proxy start(ProxyConfig config, NameResolver resolver, TransportSecurity security, CallTracer tracer,
+                              MetricsSettings metricsSettings, AccessList accessList) throws ProxyStartException {
         Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(accessList, "accessList");
         Objects.requireNonNull(resolver, "resolver");
         Objects.requireNonNull(security, "security");
         Objects.requireNonNull(tracer, "tracer");
         Objects.requireNonNull(metricsSettings, "metricsSettings");
-        Proxy p = new Proxy(config, resolver, security, tracer, metricsSettings);
+        Proxy p = new Proxy(config, resolver, security, tracer, metricsSettings, accessList);
         try {
             p.bindAll();
         } catch (ProxyStartException e) {
@@ -216,6 +231,11 @@ public final class Proxy implements AutoCloseable {
 
     public ProxyMetrics metrics() {
         return metrics;
+    }
+
+    /** The access list the internal listener enforces (swap it to reload) and its {@code dapr_runtime_acl_*} counters. */
+    public AccessListHolder accessLists() {
+        return accessLists;
     }
 
     public boolean isReady() {

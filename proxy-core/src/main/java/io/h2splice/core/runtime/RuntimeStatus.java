@@ -96,7 +96,8 @@ final class RuntimeStatus implements SidecarStatus {
 
     @Override
     public java.util.function.Supplier<String> extraMetrics() {
-        return extraMetrics;
+        java.util.function.Supplier<String> extra = extraMetrics;
+        return () -> proxy.accessLists().metricsText() + extra.get();
     }
 
     void extraMetrics(java.util.function.Supplier<String> supplier) {

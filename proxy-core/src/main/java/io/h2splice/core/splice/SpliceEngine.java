@@ -1,5 +1,7 @@
 package io.h2splice.core.splice;
 
+import io.h2splice.core.acl.AccessList;
+import io.h2splice.core.acl.AccessListHolder;
 import io.h2splice.core.config.ProxyConfig;
 import io.h2splice.core.inbound.InboundRouter;
 import io.h2splice.core.listen.Transport;
@@ -48,11 +50,18 @@ public final class SpliceEngine {
     /** As above, with {@code tracer} deciding and starting each call's span. */
     public SpliceEngine(ProxyConfig config, ProxyMetrics metrics, NameResolver resolver, Transport transport,
                         TransportSecurity security, EventLoopGroup workers, CallTracer tracer) {
+        this(config, metrics, resolver, transport, security, workers, tracer, new AccessListHolder(AccessList.NONE));
+    }
+
+    /** As above, with the internal listener enforcing the access list {@code accessLists} holds. */
+    public SpliceEngine(ProxyConfig config, ProxyMetrics metrics, NameResolver resolver, Transport transport,
+                        TransportSecurity security, EventLoopGroup workers, CallTracer tracer,
+                        AccessListHolder accessLists) {
         this.config = config;
         this.transport = transport;
         this.security = security;
         this.outbound = new OutboundRouter(config.appId(), config.namespace(), config.apiTokens(), metrics);
-        this.inbound = new InboundRouter(config.appId(), config.namespace());
+        this.inbound = new InboundRouter(config.appId(), config.namespace(), accessLists);
         InetSocketAddress app = config.hasApp() ? new InetSocketAddress(config.appAddress(), config.appPort()) : null;
         int index = 0;
         for (EventExecutor e : workers) {

@@ -9,6 +9,8 @@ public enum ProxyError {
     INVALID_APP_ID(GrpcStatus.INVALID_ARGUMENT, "invalid app id %s"),
     EMPTY_APP_ID(GrpcStatus.INVALID_ARGUMENT, "app id is empty"),
     INVALID_METHOD(GrpcStatus.INVALID_ARGUMENT, "invalid method: %s"),
+    PERMISSION_DENIED(GrpcStatus.PERMISSION_DENIED,
+            "access control policy has denied access to id: %s operation: %s verb: NONE"),
     DAPR_API_NOT_SERVED(GrpcStatus.UNIMPLEMENTED,
             "h2splice proxies service invocation only: %s is a Dapr API method; add dapr-app-id to call an app"),
     UNKNOWN_APP(GrpcStatus.UNAVAILABLE, "couldn't find service: %s"),

@@ -67,9 +67,16 @@ public final class PrometheusServer implements AutoCloseable {
      * promtool's lint findings on Dapr's own metric names, which dashboards depend on and h2splice therefore keeps:
      * OpenCensus-style counters without {@code _total}, and {@code _ms} units. Nothing else may be found.
      */
+    private static final String CAMEL_CASE_LABEL = "label names should be written in 'snake_case' not 'camelCase'";
+
     public static final Set<String> DAPR_NAME_LINTS = Set.of(
             "dapr_grpc_io_server_completed_rpcs counter metrics should have \"_total\" suffix",
-            "dapr_runtime_service_invocation_res_recv_latency_ms metric names should not contain abbreviated units");
+            "dapr_runtime_service_invocation_res_recv_latency_ms metric names should not contain abbreviated units",
+            // Dapr's ACL counters label the caller's trust domain "trustDomain".
+            "dapr_runtime_acl_app_policy_action_allowed_total " + CAMEL_CASE_LABEL,
+            "dapr_runtime_acl_app_policy_action_blocked_total " + CAMEL_CASE_LABEL,
+            "dapr_runtime_acl_global_policy_action_allowed_total " + CAMEL_CASE_LABEL,
+            "dapr_runtime_acl_global_policy_action_blocked_total " + CAMEL_CASE_LABEL);
 
     public static final String REQUIRED_ENV = "H2SPLICE_REQUIRE_PROMETHEUS";
 

@@ -6,7 +6,9 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
+import io.h2splice.core.acl.AccessList;
 import io.h2splice.core.config.ProxyConfig;
+import io.h2splice.core.metrics.MetricsSettings;
 import io.h2splice.core.runtime.Proxy;
 import io.h2splice.core.splice.TransportSecurity;
 import io.h2splice.core.trace.CallTracer;
@@ -77,6 +79,8 @@ public final class TwoSidecars implements AutoCloseable {
         private UnaryOperator<ProxyConfig> configureB = UnaryOperator.identity();
         private CallTracer tracerA = CallTracer.OFF;
         private CallTracer tracerB = CallTracer.OFF;
+        private AccessList accessListB = AccessList.NONE;
+        private TransportSecurity securityA;
 
         /** B runs in this namespace; A's resolver maps ({@code server}, ns). */
         public Builder serverNamespace(String ns) {
@@ -118,6 +122,18 @@ public final class TwoSidecars implements AutoCloseable {
             return this;
         }
 
+        /** The access list sidecar B enforces from its first call (default none); swap it via B's proxy. */
+        public Builder accessListB(AccessList list) {
+            this.accessListB = list;
+            return this;
+        }
+
+        /** Sidecar A's hop security instead of what {@link #useSecurity} gives it (e.g. another identity). */
+        public Builder securityA(TransportSecurity s) {
+            this.securityA = s;
+            return this;
+        }
+
         public TwoSidecars start() throws Exception {
             TwoSidecars t = new TwoSidecars();
             try {
@@ -143,7 +159,8 @@ public final class TwoSidecars implements AutoCloseable {
         }
         resolverB = new MapResolver();
         b = Proxy.start(o.configureB.apply(ProxyConfig.loopback(SERVER, bAppPort).withNamespace(o.serverNamespace)),
-                resolverB, security.apply(SERVER, o.serverNamespace), o.tracerB);
+                resolverB, security.apply(SERVER, o.serverNamespace), o.tracerB, MetricsSettings.defaults(),
+                o.accessListB);
 
         int aAppPort = 0;
         if (o.clientApp) {
@@ -152,7 +169,7 @@ public final class TwoSidecars implements AutoCloseable {
         }
         resolverA = new MapResolver().put(SERVER, o.serverNamespace, loopback(b.internalPort()));
         a = Proxy.start(o.configureA.apply(ProxyConfig.loopback(CLIENT, aAppPort)), resolverA,
-                security.apply(CLIENT, "default"), o.tracerA);
+                o.securityA != null ? o.securityA : security.apply(CLIENT, "default"), o.tracerA);
         resolverB.put(CLIENT, "default", loopback(a.internalPort()));
 
         b.whenReady().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

@@ -1,0 +1,40 @@
+package io.h2splice.core.acl;
+
+import io.h2splice.core.splice.PeerIdentity;
+
+import java.util.Objects;
+
+/**
+ * The access list a sidecar enforces now, and its counters. {@link #swap} replaces the list atomically (a volatile
+ * write): a call reads the list once, on its HEADERS, so calls already running are never re-checked.
+ */
+public final class AccessListHolder {
+
+    private final AclMetrics metrics = new AclMetrics();
+    private volatile AccessList current;
+
+    public AccessListHolder(AccessList initial) {
+        this.current = Objects.requireNonNull(initial, "initial");
+    }
+
+    public AccessList current() {
+        return current;
+    }
+
+    /** @return the list it replaced */
+    public AccessList swap(AccessList next) {
+        AccessList previous = current;
+        current = Objects.requireNonNull(next, "next");
+        return previous;
+    }
+
+    /** Counts one decision in Dapr's families (lock-free, allocation-free once the caller has a series). */
+    public void record(Decision d, PeerIdentity caller) {
+        metrics.record(d, caller);
+    }
+
+    /** The {@code dapr_runtime_acl_*} families for the metrics page; empty until a call was checked. */
+    public String metricsText() {
+        return metrics.render();
+    }
+}
