@@ -1,5 +1,8 @@
 package io.h2splice.tls;
 
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
 import io.h2splice.core.splice.HopSecurity;
 import io.h2splice.core.splice.TransportSecurity;
 import io.h2splice.core.testing.TwoSidecars;
@@ -25,6 +28,18 @@ public final class MtlsForTests {
     public static void install() {
         TwoSidecars.useSecurity((app, ns) -> new TransportSecurity(hop(CA, app, ns, KeyAlgorithm.EC_P256),
                 HopSecurity.PLAINTEXT));
+    }
+
+    /**
+     * {@code @ExtendWith(MtlsForTests.Installed.class)}: installs mTLS before the class's sidecars start. A static
+     * block in a subclass is not enough: JUnit reads the superclass's {@code SharedSidecars} field, which initialises
+     * only the superclass, and starts the sidecars before the subclass is ever initialised.
+     */
+    public static final class Installed implements BeforeAllCallback {
+        @Override
+        public void beforeAll(ExtensionContext context) {
+            install();
+        }
     }
 
     public static CertificateAuthority ca() {

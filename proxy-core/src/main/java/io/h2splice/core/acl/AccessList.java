@@ -55,9 +55,15 @@ public final class AccessList {
         }
     }
 
-    /** @param accessControl the section, or null when the configuration has none */
+    /**
+     * @param accessControl the section, or null when the configuration has none
+     * @return {@link #NONE} also for a section without policies whose default allows (Dapr: no policies and default
+     *         actions left empty mean no access list; allowing everything is the same decision either way)
+     */
     public static AccessList compile(AccessControl accessControl) {
-        return accessControl == null ? NONE : new AccessList(accessControl);
+        boolean allowsAll = accessControl == null
+                || accessControl.policies().isEmpty() && !accessControl.denyByDefault();
+        return allowsAll ? NONE : new AccessList(accessControl);
     }
 
     /** False for {@link #NONE}. */

@@ -147,9 +147,19 @@ class AccessListTest {
         assertEquals(expected, list.decide(caller, method), scenario);
     }
 
+    /** Dapr: a section with no policies and nothing denied by default is no access list at all. */
+    @Test
+    void aSectionThatAllowsEverythingIsNoList() {
+        org.junit.jupiter.api.Assertions.assertSame(AccessList.NONE,
+                AccessList.compile(new AccessControl(null, "mydomain", List.of())));
+        org.junit.jupiter.api.Assertions.assertTrue(
+                AccessList.compile(new AccessControl("deny", null, List.of())).isActive());
+    }
+
     @Test
     void globalDefaultFollowsDapr() {
-        assertEquals(Decision.GLOBAL_DEFAULT_ALLOWED,
+        // nothing set: no access list, as Dapr (see aSectionThatAllowsEverythingIsNoList)
+        assertEquals(Decision.NO_LIST,
                 AccessList.compile(new AccessControl(null, null, List.of())).decide(APP1, "/a/b"));
         assertEquals(Decision.GLOBAL_DEFAULT_DENIED, AccessList.compile(new AccessControl(null, null, List.of(
                 policy("app9", "allow", "public", "default")))).decide(APP1, "/a/b"));

@@ -1,10 +1,9 @@
 package io.h2splice.core.e2e;
 
 import io.h2splice.tls.MtlsForTests;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** {@link StatusE2eTest}, with mTLS between the two sidecars (certificates from the built-in CA). */
+@ExtendWith(MtlsForTests.Installed.class)
 class StatusOverMtlsTest extends StatusE2eTest {
-    static {
-        MtlsForTests.install();
-    }
 }
