@@ -2,6 +2,9 @@ package io.h2splice.core.acl;
 
 import io.h2splice.core.splice.PeerIdentity;
 
+import io.h2splice.core.routing.Route;
+import io.h2splice.core.status.ProxyError;
+
 import java.util.Objects;
 
 /**
@@ -26,6 +29,27 @@ public final class AccessListHolder {
         AccessList previous = current;
         current = Objects.requireNonNull(next, "next");
         return previous;
+    }
+
+    /**
+     * Checks a call against the list in force, on its HEADERS, and counts the decision.
+     *
+     * @param caller the verified identity of the calling sidecar, or null (no mTLS, or a call of the app to itself
+     *               on the API port: Dapr's global default decides)
+     * @return null when the call may go on (no list, or allowed); else the error to answer with
+     */
+    public Route refusal(PeerIdentity caller, CharSequence path) {
+        AccessList acl = current;
+        if (!acl.isActive()) {
+            return null;
+        }
+        if (!MethodPaths.isCanonical(path)) {
+            return Route.error(ProxyError.INVALID_METHOD, path);
+        }
+        Decision d = acl.decide(caller, path);
+        metrics.record(d, caller);
+        return d.allowed() ? null : Route.error(ProxyError.PERMISSION_DENIED, caller == null ? "" : caller.spiffeId(),
+                path);
     }
 
     /** Counts one decision in Dapr's families (lock-free, allocation-free once the caller has a series). */

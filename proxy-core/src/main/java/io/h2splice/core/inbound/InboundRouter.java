@@ -2,8 +2,6 @@ package io.h2splice.core.inbound;
 
 import io.h2splice.core.acl.AccessList;
 import io.h2splice.core.acl.AccessListHolder;
-import io.h2splice.core.acl.Decision;
-import io.h2splice.core.acl.MethodPaths;
 import io.h2splice.core.headers.HopHeaders;
 import io.h2splice.core.routing.AppIds;
 import io.h2splice.core.routing.Route;
@@ -57,16 +55,9 @@ public final class InboundRouter implements Router {
         if (route.kind() == Route.Kind.ERROR) {
             return route;
         }
-        AccessList acl = accessLists.current();
-        if (acl.isActive()) {
-            if (!MethodPaths.isCanonical(path)) {
-                return Route.error(ProxyError.INVALID_METHOD, path);
-            }
-            Decision d = acl.decide(peer, path);
-            accessLists.record(d, peer);
-            if (!d.allowed()) {
-                return Route.error(ProxyError.PERMISSION_DENIED, peer == null ? "" : peer.spiffeId(), path);
-            }
+        Route refused = accessLists.refusal(peer, path);
+        if (refused != null) {
+            return refused;
         }
         HopHeaders.toApp(headers);
         if (peer != null) {

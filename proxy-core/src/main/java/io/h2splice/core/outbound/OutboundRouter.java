@@ -1,5 +1,7 @@
 package io.h2splice.core.outbound;
 
+import io.h2splice.core.acl.AccessList;
+import io.h2splice.core.acl.AccessListHolder;
 import io.h2splice.core.config.ApiTokens;
 import io.h2splice.core.headers.HopHeaders;
 import io.h2splice.core.metrics.ProxyMetrics;
@@ -32,6 +34,7 @@ public final class OutboundRouter implements Router {
     private final RouteCache cache = new RouteCache();
     private final ApiTokenCheck token;
     private final ProxyMetrics metrics;
+    private final AccessListHolder accessLists;
 
     /** A router that checks no token (tests, benchmarks). */
     public OutboundRouter(String ownAppId, String ownNamespace) {
@@ -43,6 +46,16 @@ public final class OutboundRouter implements Router {
      * @param metrics counts the calls denied for the token; may be null when no token is set
      */
     public OutboundRouter(String ownAppId, String ownNamespace, ApiTokens tokens, ProxyMetrics metrics) {
+        this(ownAppId, ownNamespace, tokens, metrics, new AccessListHolder(AccessList.NONE));
+    }
+
+    /**
+     * @param accessLists checked for calls of the app to itself (Dapr: no caller identity, so the global default
+     *                    decides); calls to other apps are checked by their callee
+     */
+    public OutboundRouter(String ownAppId, String ownNamespace, ApiTokens tokens, ProxyMetrics metrics,
+                          AccessListHolder accessLists) {
+        this.accessLists = accessLists;
         this.token = ApiTokenCheck.of(tokens.dapr());
         if (token.enabled() && metrics == null) {
             throw new IllegalArgumentException("metrics are required to count calls denied for the API token");
@@ -75,6 +88,10 @@ public final class OutboundRouter implements Router {
             return route;
         }
         if (route == ownApp) {
+            Route refused = accessLists.refusal(null, headers.path());
+            if (refused != null) {
+                return refused;
+            }
             HopHeaders.toOwnApp(headers, ownAppIdAscii, ownNamespaceAscii);
         } else {
             HopHeaders.toRemoteSidecar(headers, target.callee(), ownAppIdAscii, ownNamespaceAscii);

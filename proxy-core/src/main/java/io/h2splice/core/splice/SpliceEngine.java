@@ -60,7 +60,8 @@ public final class SpliceEngine {
         this.config = config;
         this.transport = transport;
         this.security = security;
-        this.outbound = new OutboundRouter(config.appId(), config.namespace(), config.apiTokens(), metrics);
+        this.outbound = new OutboundRouter(config.appId(), config.namespace(), config.apiTokens(), metrics,
+                accessLists);
         this.inbound = new InboundRouter(config.appId(), config.namespace(), accessLists);
         InetSocketAddress app = config.hasApp() ? new InetSocketAddress(config.appAddress(), config.appPort()) : null;
         int index = 0;
