@@ -26,11 +26,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two real {@code h2splice run} processes over mTLS (the local CA of their shared home); the server's {@code --config}
@@ -38,25 +35,10 @@ import org.junit.jupiter.api.io.TempDir;
  * running, SIGHUP re-reads a file the poller cannot see changed, and a broken file keeps the list in force.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class AccessListReloadProcessTest {
+class AccessListReloadProcessTest extends ProcessTest {
 
     private static final long START_TIMEOUT_S = 60;
     private static final String SAY = "/" + EchoServer.SAY.getFullMethodName();
-
-    @TempDir
-    Path home;
-
-    private Processes processes;
-
-    @BeforeEach
-    void setUp() {
-        processes = new Processes(home);
-    }
-
-    @AfterEach
-    void killEverything() throws InterruptedException {
-        processes.close();
-    }
 
     /** Global deny; the client app's own default is {@code action} ("allow" or "deny"); both the same length. */
     private static String config(String action) {

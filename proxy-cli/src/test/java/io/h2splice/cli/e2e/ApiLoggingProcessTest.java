@@ -18,11 +18,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real {@code h2splice run --enable-api-logging --log-level debug --log-as-json} process with an app: a call
@@ -31,27 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
  * line, no secret appears anywhere, and the last line before exit made it out.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class ApiLoggingProcessTest {
+class ApiLoggingProcessTest extends ProcessTest {
 
     private static final String SECRET = "secret-xyz";
     private static final byte[] SECRET_BIN = "bin-secret-\u0001-xyz".getBytes(StandardCharsets.ISO_8859_1);
     private static final Set<String> FIELDS = Set.of("app_id", "instance", "level", "msg", "scope", "time", "type",
             "ver");
-
-    @TempDir
-    Path home;
-
-    private Processes processes;
-
-    @BeforeEach
-    void setUp() {
-        processes = new Processes(home);
-    }
-
-    @AfterEach
-    void tearDown() throws InterruptedException {
-        processes.close();
-    }
 
     @Test
     void jsonLinesWithOneApiLineNoSecretsAndTheLastLineFlushedOnSigterm() throws Exception {

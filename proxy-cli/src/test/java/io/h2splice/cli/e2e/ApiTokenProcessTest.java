@@ -19,11 +19,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real {@code h2splice run} with {@code DAPR_API_TOKEN} and {@code APP_API_TOKEN} exported, and its app: gRPC
@@ -31,25 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
  * inherits; and that no token value is ever printed.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class ApiTokenProcessTest {
+class ApiTokenProcessTest extends ProcessTest {
 
     private static final String TOKEN = "process-api-t0ken";
     private static final String APP_TOKEN = "process-app-t0ken";
-
-    @TempDir
-    Path home;
-
-    private Processes processes;
-
-    @BeforeEach
-    void setUp() {
-        processes = new Processes(home);
-    }
-
-    @AfterEach
-    void tearDown() throws InterruptedException {
-        processes.close();
-    }
 
     @Test
     void grpcAndHttpPortsCheckTheTokenHealthzIsExemptAndTheAppGetsItsOwn() throws Exception {

@@ -8,30 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code h2splice run} as a real process: how it ends when the app ends, or cannot start. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class RunExitCodesTest {
-
-    @TempDir
-    Path home;
-
-    private Processes processes;
-
-    @BeforeEach
-    void setUp() {
-        processes = new Processes(home);
-    }
-
-    @AfterEach
-    void tearDown() throws InterruptedException {
-        processes.close();
-    }
+class RunExitCodesTest extends ProcessTest {
 
     @Test
     void exitsWithTheAppsExitCodeAndUnregisters() throws Exception {

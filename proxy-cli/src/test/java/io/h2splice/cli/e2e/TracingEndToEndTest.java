@@ -21,7 +21,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real {@code h2splice run --config} process with {@code spec.tracing} (rate 1, OTLP/HTTP to a collector stub on
@@ -29,21 +28,16 @@ import org.junit.jupiter.api.io.TempDir;
  * name; the start log says where spans go.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class TracingEndToEndTest {
+class TracingEndToEndTest extends ProcessTest {
 
     private static final Metadata.Key<String> TRACEPARENT =
             Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER);
 
-    @TempDir
-    Path home;
-
-    private Processes processes;
     private HttpServer collector;
     private final BlockingQueue<String> bodies = new LinkedBlockingQueue<>();
 
     @BeforeEach
     void setUp() throws Exception {
-        processes = new Processes(home);
         collector = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         collector.createContext("/v1/traces", exchange -> {
             try (exchange) {
@@ -56,7 +50,6 @@ class TracingEndToEndTest {
 
     @AfterEach
     void tearDown() throws InterruptedException {
-        processes.close();
         collector.stop(0);
     }
 

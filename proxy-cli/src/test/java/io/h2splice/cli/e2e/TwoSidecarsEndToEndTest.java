@@ -20,11 +20,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two real {@code h2splice run} processes sharing one {@code H2SPLICE_HOME}: "server" with a grpc-java app, "client"
@@ -33,24 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  * app, and its registry entry is gone.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class TwoSidecarsEndToEndTest {
+class TwoSidecarsEndToEndTest extends ProcessTest {
 
     private static final long START_TIMEOUT_S = 60;
-
-    @TempDir
-    Path home;
-
-    private Processes processes;
-
-    @BeforeEach
-    void setUp() {
-        processes = new Processes(home);
-    }
-
-    @AfterEach
-    void killEverything() throws InterruptedException {
-        processes.close();
-    }
 
     @Test
     void callsAnAppThroughTwoSidecarsThenStopsIt() throws Exception {
