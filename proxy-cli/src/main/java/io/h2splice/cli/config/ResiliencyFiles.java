@@ -5,6 +5,7 @@ import io.h2splice.core.config.resiliency.CircuitBreakerPolicy;
 import io.h2splice.core.config.resiliency.Resiliency;
 import io.h2splice.core.config.resiliency.RetryPolicy;
 import io.h2splice.core.config.resiliency.StatusCodes;
+import io.h2splice.core.resiliency.TripExpression;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -229,6 +230,14 @@ public final class ResiliencyFiles extends YamlReader {
         Duration to = timeout.isZero() ? CircuitBreakerPolicy.DEFAULT_TIMEOUT : timeout; // gobreaker: 0 → 60 s
         String trip = optText(m, path, "trip");
         String t = trip == null ? CircuitBreakerPolicy.DEFAULT_TRIP : trip;
+        if (trip != null) { // parsed once here, so a bad expression fails the load, naming the file and the policy
+            try {
+                TripExpression.parse(trip);
+            } catch (IllegalArgumentException e) {
+                String why = e.getMessage().startsWith("trip: ") ? e.getMessage().substring(6) : e.getMessage();
+                throw error(m.get("trip").value, path + ".trip", why);
+            }
+        }
         int mr = maxRequests;
         return construct(node, path, () -> new CircuitBreakerPolicy(mr, interval, to, t));
     }

@@ -327,6 +327,19 @@ class ResiliencyFilesTest {
                 assertThrows(ConfigException.class, () -> ResiliencyFiles.read(List.of(f), "a")).getMessage());
     }
 
+    /** The trip expression is parsed at load: a bad one names the file, its position and the policy. */
+    @Test
+    void aBadTripExpressionFailsTheLoad() throws Exception {
+        String f = dir.resolve("res.yaml").toString();
+        String msg = error(HEAD + "spec:\n  policies:\n    circuitBreakers:\n      simpleCB:\n"
+                + "        trip: failures > 5\n");
+        assertTrue(msg.startsWith(f + ":9:15: spec.policies.circuitBreakers.simpleCB.trip: unknown counter 'failures'"),
+                msg);
+        assertFalse(msg.contains("trip: trip:"), msg);
+        one(HEAD + "spec:\n  policies:\n    circuitBreakers:\n      simpleCB:\n"
+                + "        trip: consecutiveFailures > 5 || requests >= 100 && totalFailures > 50\n");
+    }
+
     @Test
     void errorMessages() throws Exception {
         String f = dir.resolve("res.yaml").toString();
