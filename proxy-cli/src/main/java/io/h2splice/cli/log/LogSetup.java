@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import io.h2splice.cli.Version;
+import io.h2splice.core.metrics.PrometheusText;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.netty.util.internal.logging.Slf4JLoggerFactory;
 import java.io.PrintStream;
@@ -99,9 +100,10 @@ public final class LogSetup {
 
     /** {@link #droppedLines()} as a Prometheus counter family, for the metrics page. */
     public static String metricsText() {
-        return "# HELP h2splice_log_lines_dropped_total Log lines dropped because the asynchronous queue was full.\n"
-                + "# TYPE h2splice_log_lines_dropped_total counter\n"
-                + "h2splice_log_lines_dropped_total " + droppedLines() + "\n";
+        StringBuilder out = new StringBuilder(200);
+        PrometheusText.counter(out, "h2splice_log_lines_dropped_total",
+                "Log lines dropped because the asynchronous queue was full.", droppedLines());
+        return out.toString();
     }
 
     /** Plain lines at info on {@code err}, written by the thread that logs: for commands other than {@code run}. */

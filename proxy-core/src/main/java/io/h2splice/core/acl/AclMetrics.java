@@ -1,5 +1,6 @@
 package io.h2splice.core.acl;
 
+import io.h2splice.core.metrics.PrometheusText;
 import io.h2splice.core.splice.PeerIdentity;
 
 import java.util.ArrayList;
@@ -104,31 +105,15 @@ final class AclMetrics {
                     continue;
                 }
                 if (!header) {
-                    out.append("# HELP ").append(NAMES[f]).append(' ').append(HELP[f]).append('\n');
-                    out.append("# TYPE ").append(NAMES[f]).append(" counter\n");
+                    PrometheusText.header(out, NAMES[f], "counter", HELP[f]);
                     header = true;
                 }
-                out.append(NAMES[f]).append("{app_id=\"");
-                escape(out, s.appId);
-                out.append("\",trustDomain=\"");
-                escape(out, s.trustDomain);
-                out.append("\",namespace=\"");
-                escape(out, s.namespace);
-                out.append("\"} ").append(v).append('\n');
+                out.append(NAMES[f]).append('{');
+                PrometheusText.labels(out, "app_id", s.appId, "trustDomain", s.trustDomain, "namespace", s.namespace);
+                out.append("} ").append(v).append('\n');
             }
         }
         return out.toString();
     }
 
-    private static void escape(StringBuilder out, String v) {
-        for (int i = 0; i < v.length(); i++) {
-            char c = v.charAt(i);
-            switch (c) {
-                case '\\' -> out.append("\\\\");
-                case '"' -> out.append("\\\"");
-                case '\n' -> out.append("\\n");
-                default -> out.append(c);
-            }
-        }
-    }
 }

@@ -82,7 +82,7 @@ public final class PrometheusText {
     }
 
     /** {@code k1="v1",k2="v2"} from alternating names and values; values escaped. */
-    static void labels(StringBuilder out, String... namesAndValues) {
+    public static void labels(StringBuilder out, String... namesAndValues) {
         for (int i = 0; i < namesAndValues.length; i += 2) {
             if (i > 0) {
                 out.append(',');
@@ -101,10 +101,17 @@ public final class PrometheusText {
         }
     }
 
-    static void header(StringBuilder out, String name, String type, String help) {
+    /** The {@code # HELP} and {@code # TYPE} lines of a family; HELP text escaped. */
+    public static void header(StringBuilder out, String name, String type, String help) {
         out.append("# HELP ").append(name).append(' ');
         escapeHelp(out, help);
         out.append("\n# TYPE ").append(name).append(' ').append(type).append('\n');
+    }
+
+    /** A counter family of one unlabelled sample: HELP, TYPE and the value. */
+    public static void counter(StringBuilder out, String name, String help, long value) {
+        header(out, name, "counter", help);
+        sample(out, name, value);
     }
 
     private static void sample(StringBuilder out, String name, long value) {
@@ -118,7 +125,7 @@ public final class PrometheusText {
     }
 
     /** Label values: backslash, double quote and line feed are escaped; {@code null} is written as empty. */
-    static void escapeLabelValue(StringBuilder out, String value) {
+    public static void escapeLabelValue(StringBuilder out, String value) {
         if (value == null) {
             return;
         }

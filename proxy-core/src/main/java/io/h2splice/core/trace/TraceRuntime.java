@@ -1,6 +1,7 @@
 package io.h2splice.core.trace;
 
 import io.h2splice.core.config.Tracing;
+import io.h2splice.core.metrics.PrometheusText;
 
 import java.time.Duration;
 import java.util.Map;
@@ -77,22 +78,16 @@ public final class TraceRuntime implements AutoCloseable {
         }
         SpanQueue q = w3c.queue();
         StringBuilder sb = new StringBuilder(1024);
-        family(sb, "h2splice_trace_spans_started_total", "Calls sampled for tracing (a span started).",
+        PrometheusText.counter(sb, "h2splice_trace_spans_started_total", "Calls sampled for tracing (a span started).",
                 w3c.started());
-        family(sb, "h2splice_trace_spans_exported_total", "Spans the exporters accepted.",
+        PrometheusText.counter(sb, "h2splice_trace_spans_exported_total", "Spans the exporters accepted.",
                 q == null ? 0 : q.exported());
-        family(sb, "h2splice_trace_spans_dropped_total",
+        PrometheusText.counter(sb, "h2splice_trace_spans_dropped_total",
                 "Spans lost: the export queue was full, or their export failed or timed out.",
                 q == null ? 0 : q.dropped());
-        family(sb, "h2splice_trace_export_failures_total", "Export calls that failed or timed out.",
+        PrometheusText.counter(sb, "h2splice_trace_export_failures_total", "Export calls that failed or timed out.",
                 q == null ? 0 : q.exportFailures());
         return sb.toString();
-    }
-
-    private static void family(StringBuilder sb, String name, String help, long value) {
-        sb.append("# HELP ").append(name).append(' ').append(help).append('\n')
-          .append("# TYPE ").append(name).append(" counter\n")
-          .append(name).append(' ').append(value).append('\n');
     }
 
     /** Exports what is queued and stops the exporters, waiting at most {@link #CLOSE_TIMEOUT}. Idempotent. */
