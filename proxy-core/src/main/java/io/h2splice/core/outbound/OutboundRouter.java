@@ -5,6 +5,7 @@ import io.h2splice.core.acl.AccessListHolder;
 import io.h2splice.core.config.ApiTokens;
 import io.h2splice.core.headers.HopHeaders;
 import io.h2splice.core.metrics.ProxyMetrics;
+import io.h2splice.core.resiliency.ResiliencyPolicies;
 import io.h2splice.core.routing.AppIds;
 import io.h2splice.core.routing.Route;
 import io.h2splice.core.routing.RouteCache;
@@ -35,6 +36,7 @@ public final class OutboundRouter implements Router {
     private final ApiTokenCheck token;
     private final ProxyMetrics metrics;
     private final AccessListHolder accessLists;
+    private final ResiliencyPolicies resiliency;
 
     /** A router that checks no token (tests, benchmarks). */
     public OutboundRouter(String ownAppId, String ownNamespace) {
@@ -55,7 +57,14 @@ public final class OutboundRouter implements Router {
      */
     public OutboundRouter(String ownAppId, String ownNamespace, ApiTokens tokens, ProxyMetrics metrics,
                           AccessListHolder accessLists) {
+        this(ownAppId, ownNamespace, tokens, metrics, accessLists, ResiliencyPolicies.NONE);
+    }
+
+    /** @param resiliency the policies of calls to other apps, looked up once per routing key by its raw value */
+    public OutboundRouter(String ownAppId, String ownNamespace, ApiTokens tokens, ProxyMetrics metrics,
+                          AccessListHolder accessLists, ResiliencyPolicies resiliency) {
         this.accessLists = accessLists;
+        this.resiliency = resiliency;
         this.token = ApiTokenCheck.of(tokens.dapr());
         if (token.enabled() && metrics == null) {
             throw new IllegalArgumentException("metrics are required to count calls denied for the API token");
@@ -107,6 +116,8 @@ public final class OutboundRouter implements Router {
         if (r.appId().equals(ownAppId) && r.namespace().equals(ownNamespace)) {
             return new RouteCache.Entry(ownApp, ownAppIdAscii);
         }
-        return new RouteCache.Entry(r, AsciiString.of(r.appId()));
+        Route remote = resiliency.isActive()
+                ? Route.remote(r.appId(), r.namespace(), resiliency.forTarget(key.toString())) : r;
+        return new RouteCache.Entry(remote, AsciiString.of(r.appId()));
     }
 }

@@ -1,16 +1,20 @@
 package io.h2splice.core.resiliency;
 
+import io.netty.util.AsciiString;
+
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * The breakers of one policy, one per (target app, method), at most {@code capacity} of them;
  * when full, the least recently used breaker is dropped (its counts with it), as Dapr's LRU
  * of per-endpoint breakers ({@code circuitBreakerCacheSize}, default 100) does.
  *
- * <p><b>Cost.</b> A hit is two {@link ConcurrentHashMap} reads keyed by the two strings the
- * caller already has (no composite key is built, so no allocation) plus one volatile write of
+ * <p><b>Cost.</b> A hit is two {@link ConcurrentHashMap} reads keyed by the app's string and the method as the
+ * caller already has it (an {@link AsciiString}, as HPACK decodes {@code :path}; no composite key is built, so no
+ * allocation) plus one volatile write of
  * the last-use time (skipped when unchanged): lock-free. A miss takes this object's lock, and if the cache is full
  * scans the entries for the oldest (O(capacity), capacity is small). Recency is the
  * {@code nowNanos} passed in, so calls at the same nanosecond tie and either may be evicted.
@@ -29,7 +33,7 @@ public final class CircuitBreakers {
 
     private final int capacity;
     private final Factory factory;
-    private final ConcurrentHashMap<String, ConcurrentHashMap<String, Entry>> byApp = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ConcurrentHashMap<AsciiString, Entry>> byApp = new ConcurrentHashMap<>();
     private int size; // guarded by this
 
     /** @param capacity {@code circuitBreakerCacheSize}; {@code <= 0} means Dapr's default 100 */
@@ -48,10 +52,11 @@ public final class CircuitBreakers {
     }
 
     /** The breaker for (app, method), created on first use; marks it most recently used. */
-    public CircuitBreaker get(String app, String method, long nowNanos) {
-        ConcurrentHashMap<String, Entry> methods = byApp.get(app);
+    public CircuitBreaker get(String app, CharSequence method, long nowNanos) {
+        AsciiString key = key(method);
+        ConcurrentHashMap<AsciiString, Entry> methods = byApp.get(app);
         if (methods != null) {
-            Entry e = methods.get(method);
+            Entry e = methods.get(key);
             if (e != null) {
                 if (e.lastUsed != nowNanos) {
                     e.lastUsed = nowNanos;
@@ -59,18 +64,32 @@ public final class CircuitBreakers {
                 return e.breaker;
             }
         }
-        return create(app, method, nowNanos);
+        return create(app, key, nowNanos);
+    }
+
+    /** Every breaker now in the cache (for the metrics page); runs on the caller's thread. */
+    public void forEach(Consumer<CircuitBreaker> action) {
+        for (ConcurrentHashMap<AsciiString, Entry> methods : byApp.values()) {
+            for (Entry e : methods.values()) {
+                action.accept(e.breaker);
+            }
+        }
+    }
+
+    /** Keys are {@link AsciiString}s (their hash and equality differ from String's): the call path's own object. */
+    private static AsciiString key(CharSequence method) {
+        return method instanceof AsciiString a ? a : new AsciiString(method);
     }
 
     /** The breaker for (app, method) if cached, without creating one or changing recency. */
-    public CircuitBreaker peek(String app, String method) {
-        ConcurrentHashMap<String, Entry> methods = byApp.get(app);
-        Entry e = methods == null ? null : methods.get(method);
+    public CircuitBreaker peek(String app, CharSequence method) {
+        ConcurrentHashMap<AsciiString, Entry> methods = byApp.get(app);
+        Entry e = methods == null ? null : methods.get(key(method));
         return e == null ? null : e.breaker;
     }
 
-    private synchronized CircuitBreaker create(String app, String method, long nowNanos) {
-        ConcurrentHashMap<String, Entry> methods = byApp.get(app);
+    private synchronized CircuitBreaker create(String app, AsciiString method, long nowNanos) {
+        ConcurrentHashMap<AsciiString, Entry> methods = byApp.get(app);
         if (methods != null) {
             Entry e = methods.get(method);
             if (e != null) {
@@ -78,21 +97,23 @@ public final class CircuitBreakers {
                 return e.breaker;
             }
         }
-        CircuitBreaker breaker = Objects.requireNonNull(factory.create(app, method, nowNanos), "factory result");
+        CircuitBreaker breaker = Objects.requireNonNull(factory.create(app, method.toString(), nowNanos),
+                "factory result");
         if (size >= capacity) {
             evictOldest();
         }
-        byApp.computeIfAbsent(app, k -> new ConcurrentHashMap<>()).put(method, new Entry(breaker, nowNanos));
+        AsciiString own = new AsciiString(method.array(), method.arrayOffset(), method.length(), true); // kept: a copy
+        byApp.computeIfAbsent(app, k -> new ConcurrentHashMap<>()).put(own, new Entry(breaker, nowNanos));
         size++;
         return breaker;
     }
 
     private void evictOldest() {
         String oldApp = null;
-        String oldMethod = null;
+        AsciiString oldMethod = null;
         long oldest = 0;
-        for (Map.Entry<String, ConcurrentHashMap<String, Entry>> a : byApp.entrySet()) {
-            for (Map.Entry<String, Entry> m : a.getValue().entrySet()) {
+        for (Map.Entry<String, ConcurrentHashMap<AsciiString, Entry>> a : byApp.entrySet()) {
+            for (Map.Entry<AsciiString, Entry> m : a.getValue().entrySet()) {
                 long used = m.getValue().lastUsed;
                 if (oldApp == null || used - oldest < 0) {
                     oldApp = a.getKey();
@@ -104,7 +125,7 @@ public final class CircuitBreakers {
         if (oldApp == null) {
             return;
         }
-        ConcurrentHashMap<String, Entry> methods = byApp.get(oldApp);
+        ConcurrentHashMap<AsciiString, Entry> methods = byApp.get(oldApp);
         methods.remove(oldMethod);
         if (methods.isEmpty()) {
             byApp.remove(oldApp, methods);

@@ -1,5 +1,6 @@
 package io.h2splice.core.routing;
 
+import io.h2splice.core.resiliency.CallPolicy;
 import io.h2splice.core.status.ProxyError;
 
 /**
@@ -16,14 +17,21 @@ public final class Route {
     private final int grpcStatus;
     private final String message;
     private final boolean fromPeer;
+    private final CallPolicy policy;
 
     private Route(Kind kind, String appId, String namespace, int grpcStatus, String message, boolean fromPeer) {
+        this(kind, appId, namespace, grpcStatus, message, fromPeer, CallPolicy.NONE);
+    }
+
+    private Route(Kind kind, String appId, String namespace, int grpcStatus, String message, boolean fromPeer,
+                  CallPolicy policy) {
         this.kind = kind;
         this.appId = appId;
         this.namespace = namespace;
         this.grpcStatus = grpcStatus;
         this.message = message;
         this.fromPeer = fromPeer;
+        this.policy = policy;
     }
 
     /** A call from the local app (API listener) for its own app id and namespace. */
@@ -38,6 +46,11 @@ public final class Route {
 
     public static Route remote(String appId, String namespace) {
         return new Route(Kind.REMOTE, appId, namespace, 0, null, false);
+    }
+
+    /** A call to another app's sidecar under the resiliency {@code policy} of its target. */
+    public static Route remote(String appId, String namespace, CallPolicy policy) {
+        return new Route(Kind.REMOTE, appId, namespace, 0, null, false, policy);
     }
 
     public static Route error(ProxyError error, Object... args) {
@@ -62,6 +75,11 @@ public final class Route {
      */
     public boolean fromPeer() {
         return fromPeer;
+    }
+
+    /** The resiliency policy of the call's target; {@link CallPolicy#NONE} for local and error routes. */
+    public CallPolicy policy() {
+        return policy;
     }
 
     /** For {@link Kind#ERROR}: the gRPC status to answer with. */

@@ -8,6 +8,7 @@ import io.h2splice.core.listen.Transport;
 import io.h2splice.core.metrics.MetricsSettings;
 import io.h2splice.core.metrics.ProxyMetrics;
 import io.h2splice.core.resolve.NameResolver;
+import io.h2splice.core.resiliency.ResiliencyPolicies;
 import io.h2splice.core.splice.TransportSecurity;
 import io.h2splice.core.splice.SpliceEngine;
 import io.h2splice.core.trace.CallTracer;
@@ -55,6 +56,7 @@ public final class Proxy implements AutoCloseable {
     private final AtomicBoolean draining = new AtomicBoolean();
     private final NameResolver resolver;
     private final AccessListHolder accessLists;
+    private final ResiliencyPolicies resiliency;
     private final RuntimeStatus status = new RuntimeStatus(this);
     private volatile String notReadyReason = "starting";
     private int apiPort;
@@ -63,8 +65,9 @@ public final class Proxy implements AutoCloseable {
     private int metricsPort = -1;
 
     private Proxy(ProxyConfig config, NameResolver resolver, TransportSecurity security, CallTracer tracer,
-                  MetricsSettings metricsSettings, AccessList accessList) {
+                  MetricsSettings metricsSettings, AccessList accessList, ResiliencyPolicies resiliency) {
         this.config = config;
+        this.resiliency = resiliency;
         this.accessLists = new AccessListHolder(accessList);
         this.metrics = new ProxyMetrics(metricsSettings, config.workers());
         this.resolver = resolver;
@@ -72,7 +75,7 @@ public final class Proxy implements AutoCloseable {
         this.boss = transport.newGroup(1, "h2splice-accept");
         this.workers = transport.newGroup(config.workers(), "h2splice-loop");
         this.engine = new SpliceEngine(config, metrics, resolver, transport, security, workers, tracer,
-                accessLists);
+                accessLists, resiliency);
     }
 
     /** Binds all listeners. Throws {@link ProxyStartException} with a one-line message when a port cannot be bound. */
@@ -104,13 +107,21 @@ public final class Proxy implements AutoCloseable {
      */
     public static Proxy start(ProxyConfig config, NameResolver resolver, TransportSecurity security, CallTracer tracer,
                               MetricsSettings metricsSettings, AccessList accessList) throws ProxyStartException {
+        return start(config, resolver, security, tracer, metricsSettings, accessList, ResiliencyPolicies.NONE);
+    }
+
+    /** As above, with {@code resiliency} applied to calls to other apps (Dapr's Resiliency resources). */
+    public static Proxy start(ProxyConfig config, NameResolver resolver, TransportSecurity security, CallTracer tracer,
+                              MetricsSettings metricsSettings, AccessList accessList, ResiliencyPolicies resiliency)
+            throws ProxyStartException {
+        Objects.requireNonNull(resiliency, "resiliency");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(accessList, "accessList");
         Objects.requireNonNull(resolver, "resolver");
         Objects.requireNonNull(security, "security");
         Objects.requireNonNull(tracer, "tracer");
         Objects.requireNonNull(metricsSettings, "metricsSettings");
-        Proxy p = new Proxy(config, resolver, security, tracer, metricsSettings, accessList);
+        Proxy p = new Proxy(config, resolver, security, tracer, metricsSettings, accessList, resiliency);
         try {
             p.bindAll();
         } catch (ProxyStartException e) {
@@ -236,6 +247,11 @@ public final class Proxy implements AutoCloseable {
     /** The access list the internal listener enforces (swap it to reload) and its {@code dapr_runtime_acl_*} counters. */
     public AccessListHolder accessLists() {
         return accessLists;
+    }
+
+    /** The resiliency policies in force, with their breakers and counters. */
+    public ResiliencyPolicies resiliency() {
+        return resiliency;
     }
 
     public boolean isReady() {

@@ -10,6 +10,7 @@ import io.h2splice.core.outbound.OutboundRouter;
 import io.h2splice.core.pool.Dialer;
 import io.h2splice.core.pool.UpstreamPool;
 import io.h2splice.core.resolve.NameResolver;
+import io.h2splice.core.resiliency.ResiliencyPolicies;
 import io.h2splice.core.trace.CallTracer;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -57,11 +58,18 @@ public final class SpliceEngine {
     public SpliceEngine(ProxyConfig config, ProxyMetrics metrics, NameResolver resolver, Transport transport,
                         TransportSecurity security, EventLoopGroup workers, CallTracer tracer,
                         AccessListHolder accessLists) {
+        this(config, metrics, resolver, transport, security, workers, tracer, accessLists, ResiliencyPolicies.NONE);
+    }
+
+    /** As above, with {@code resiliency} applied to the calls the API listener sends to other apps. */
+    public SpliceEngine(ProxyConfig config, ProxyMetrics metrics, NameResolver resolver, Transport transport,
+                        TransportSecurity security, EventLoopGroup workers, CallTracer tracer,
+                        AccessListHolder accessLists, ResiliencyPolicies resiliency) {
         this.config = config;
         this.transport = transport;
         this.security = security;
         this.outbound = new OutboundRouter(config.appId(), config.namespace(), config.apiTokens(), metrics,
-                accessLists);
+                accessLists, resiliency);
         this.inbound = new InboundRouter(config.appId(), config.namespace(), accessLists);
         InetSocketAddress app = config.hasApp() ? new InetSocketAddress(config.appAddress(), config.appPort()) : null;
         int index = 0;
