@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A plain TCP relay on 127.0.0.1 in front of a port, so a test can cut every connection through it abruptly
@@ -20,6 +21,8 @@ public final class TcpRelay implements AutoCloseable {
     private final ServerSocket listener;
     private final int targetPort;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final AtomicInteger toReject = new AtomicInteger();
+    private final AtomicInteger rejected = new AtomicInteger();
     private volatile boolean closed;
 
     private TcpRelay(int targetPort) throws IOException {
@@ -49,6 +52,19 @@ public final class TcpRelay implements AutoCloseable {
         sockets.clear();
     }
 
+    /**
+     * Resets the next {@code n} connections as soon as they are accepted, before a byte is relayed: to the dialler,
+     * a connection that fails before HTTP/2 could start.
+     */
+    public void rejectNext(int n) {
+        toReject.set(n);
+    }
+
+    /** How many connections {@link #rejectNext} reset so far. */
+    public int rejected() {
+        return rejected.get();
+    }
+
     @Override
     public void close() {
         closed = true;
@@ -64,6 +80,11 @@ public final class TcpRelay implements AutoCloseable {
         while (!closed) {
             try {
                 Socket downstream = listener.accept();
+                if (toReject.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+                    abort(downstream);
+                    rejected.incrementAndGet();
+                    continue;
+                }
                 Socket upstream = new Socket();
                 upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 5_000);
                 downstream.setTcpNoDelay(true);

@@ -60,6 +60,8 @@ public final class TestApp implements AutoCloseable {
     public static final int MAX_MESSAGE = 256 << 20;
 
     private static final Context.Key<Metadata> HEADERS = Context.key("h2splice-test-headers");
+    /** The {@link ReceivedCall} of the call whose context this is (set by the recorder). */
+    static final Context.Key<ReceivedCall> RECEIVED = Context.key("h2splice-test-received");
 
     private final String name;
     private final Server server;
@@ -67,6 +69,7 @@ public final class TestApp implements AutoCloseable {
     private final Map<String, CompletableFuture<ReceivedCall>> byTestId = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<ReceivedCall> calls = new ConcurrentLinkedQueue<>();
     private final Map<String, Script> scripts = new ConcurrentHashMap<>();
+    private final Faults faults;
 
     private TestApp(String name) throws IOException {
         this.name = name;
@@ -75,6 +78,7 @@ public final class TestApp implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.faults = new Faults(name, timer);
         this.server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
                 .maxInboundMessageSize(MAX_MESSAGE)
                 .maxInboundMetadataSize(4 << 20)
@@ -82,6 +86,7 @@ public final class TestApp implements AutoCloseable {
                 .addService(reflectionLike(TestService.REFLECTION_V1))
                 .addService(reflectionLike(TestService.REFLECTION_V1ALPHA))
                 .intercept(new Recorder())
+                .addStreamTracerFactory(faults.tracerFactory())
                 .build();
         try {
             server.start();
@@ -107,6 +112,11 @@ public final class TestApp implements AutoCloseable {
     /** Registers what {@link TestService#SCRIPTED} does when the request is {@code key}. */
     public void script(String key, Script script) {
         scripts.put(key, script);
+    }
+
+    /** What {@link TestService#FLAKY} does per attempt, and the attempts it saw. */
+    public Faults faults() {
+        return faults;
     }
 
     /** Every call received so far, in arrival order. */
@@ -165,6 +175,9 @@ public final class TestApp implements AutoCloseable {
                 .addMethod(TestService.FETCH, ServerCalls.asyncServerStreamingCall(this::fetch))
                 .addMethod(TestService.CHAT, ServerCalls.asyncBidiStreamingCall(TestApp::chat))
                 .addMethod(TestService.SCRIPTED, this::scripted)
+                // registered as bidi: grpc-java's server refuses a second request message on a unary method
+                .addMethod(TestService.method(TestService.FLAKY.getFullMethodName(),
+                        MethodDescriptor.MethodType.BIDI_STREAMING), faults.handler())
                 .addMethod(TestService.HANG, TestApp::hang)
                 .addMethod(TestService.SEND_THEN_HOLD, TestApp::sendThenHold)
                 .addMethod(SLOW_SINK, this::slowSink)
@@ -413,7 +426,7 @@ public final class TestApp implements AutoCloseable {
                     super.sendHeaders(responseHeaders);
                 }
             };
-            Context ctx = Context.current().withValue(HEADERS, headers);
+            Context ctx = Context.current().withValues(HEADERS, headers, RECEIVED, rc);
             ServerCall.Listener<ReqT> listener = Contexts.interceptCall(ctx, tagged, headers, next);
             return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
                 @Override

@@ -20,6 +20,9 @@ import java.nio.ByteBuffer;
  *       {@code size} bytes, message {@code i} filled with {@code (byte) i}.</li>
  *   <li>{@link #CHAT} bidi: echoes every message as it arrives; completes when the client half-closes.</li>
  *   <li>{@link #SCRIPTED} unary: the request is the key of a {@link Script} registered on the app.</li>
+ *   <li>{@link #FLAKY} unary (or {@link #FLAKY_STREAMING}, the same method as client-streaming): fails on purpose, attempt
+ *       by attempt, as the app's {@link Faults} plan for the call's {@code x-test-id} says; echoes the request bytes
+ *       (all messages concatenated) otherwise.</li>
  *   <li>{@link #HANG} unary: never answers; the app records when it sees the call cancelled.</li>
  *   <li>{@link #SEND_THEN_HOLD} server-streaming: request {@link #intBytes(int) n}; sends n small messages, then keeps
  *       the stream open (for killing the app mid-stream).</li>
@@ -40,6 +43,10 @@ public final class TestService {
     public static final MethodDescriptor<byte[], byte[]> FETCH = method(SERVICE + "/Fetch", MethodType.SERVER_STREAMING);
     public static final MethodDescriptor<byte[], byte[]> CHAT = method(SERVICE + "/Chat", MethodType.BIDI_STREAMING);
     public static final MethodDescriptor<byte[], byte[]> SCRIPTED = method(SERVICE + "/Scripted", MethodType.UNARY);
+    public static final MethodDescriptor<byte[], byte[]> FLAKY = method(SERVICE + "/Flaky", MethodType.UNARY);
+    /** {@link #FLAKY} called with several request messages. */
+    public static final MethodDescriptor<byte[], byte[]> FLAKY_STREAMING =
+            method(SERVICE + "/Flaky", MethodType.CLIENT_STREAMING);
     public static final MethodDescriptor<byte[], byte[]> HANG = method(SERVICE + "/Hang", MethodType.UNARY);
     public static final MethodDescriptor<byte[], byte[]> SEND_THEN_HOLD =
             method(SERVICE + "/SendThenHold", MethodType.SERVER_STREAMING);

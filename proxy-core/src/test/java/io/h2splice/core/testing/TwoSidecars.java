@@ -9,6 +9,7 @@ import io.grpc.stub.MetadataUtils;
 import io.h2splice.core.acl.AccessList;
 import io.h2splice.core.config.ProxyConfig;
 import io.h2splice.core.metrics.MetricsSettings;
+import io.h2splice.core.resiliency.ResiliencyPolicies;
 import io.h2splice.core.runtime.Proxy;
 import io.h2splice.core.splice.TransportSecurity;
 import io.h2splice.core.trace.CallTracer;
@@ -26,8 +27,8 @@ import java.util.function.UnaryOperator;
 /**
  * The end-to-end topology: grpc-java client → sidecar A ({@code client}, API port) → sidecar B ({@code server},
  * internal port) → the {@link TestApp} {@code server-app}. A's {@link MapResolver} maps ({@code server}, B's
- * namespace) to B's internal address. Optionally A has its own app ({@code client-app}), and B reaches its app
- * through a {@link TcpRelay} the test can cut.
+ * namespace) to B's internal address. Optionally A has its own app ({@code client-app}), B reaches its app
+ * through a {@link TcpRelay} the test can cut, A reaches B through another one, and A applies Resiliency policies.
  *
  * <p>Everything binds 127.0.0.1 on OS-picked ports; {@link #close()} is bounded and reports what did not stop.
  */
@@ -42,6 +43,7 @@ public final class TwoSidecars implements AutoCloseable {
     private TestApp serverApp;
     private TestApp clientApp;
     private TcpRelay relay;
+    private TcpRelay relayToB;
     private MapResolver resolverA;
     private MapResolver resolverB;
     private Proxy a;
@@ -75,6 +77,8 @@ public final class TwoSidecars implements AutoCloseable {
         private String serverNamespace = "default";
         private boolean clientApp;
         private boolean relay;
+        private boolean relayToB;
+        private ResiliencyPolicies resiliencyA = ResiliencyPolicies.NONE;
         private UnaryOperator<ProxyConfig> configureA = UnaryOperator.identity();
         private UnaryOperator<ProxyConfig> configureB = UnaryOperator.identity();
         private CallTracer tracerA = CallTracer.OFF;
@@ -97,6 +101,18 @@ public final class TwoSidecars implements AutoCloseable {
         /** B reaches its app through a {@link TcpRelay}. */
         public Builder withRelay() {
             this.relay = true;
+            return this;
+        }
+
+        /** A reaches B's internal port through a {@link TcpRelay} ({@link #relayToB()}). */
+        public Builder withRelayToB() {
+            this.relayToB = true;
+            return this;
+        }
+
+        /** The Resiliency policies sidecar A applies to its calls to other apps (default none). */
+        public Builder resiliencyA(ResiliencyPolicies policies) {
+            this.resiliencyA = policies;
             return this;
         }
 
@@ -167,9 +183,15 @@ public final class TwoSidecars implements AutoCloseable {
             clientApp = TestApp.start("client-app");
             aAppPort = clientApp.port();
         }
-        resolverA = new MapResolver().put(SERVER, o.serverNamespace, loopback(b.internalPort()));
+        int bPort = b.internalPort();
+        if (o.relayToB) {
+            relayToB = TcpRelay.to(bPort);
+            bPort = relayToB.port();
+        }
+        resolverA = new MapResolver().put(SERVER, o.serverNamespace, loopback(bPort));
         a = Proxy.start(o.configureA.apply(ProxyConfig.loopback(CLIENT, aAppPort)), resolverA,
-                o.securityA != null ? o.securityA : security.apply(CLIENT, "default"), o.tracerA);
+                o.securityA != null ? o.securityA : security.apply(CLIENT, "default"), o.tracerA,
+                MetricsSettings.defaults(), AccessList.NONE, o.resiliencyA);
         resolverB.put(CLIENT, "default", loopback(a.internalPort()));
 
         b.whenReady().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -230,6 +252,11 @@ public final class TwoSidecars implements AutoCloseable {
         return relay;
     }
 
+    /** The relay between A and B, or null unless {@link Builder#withRelayToB()}. */
+    public TcpRelay relayToB() {
+        return relayToB;
+    }
+
     public Proxy sidecarA() {
         return a;
     }
@@ -271,6 +298,9 @@ public final class TwoSidecars implements AutoCloseable {
         }
         if (relay != null) {
             relay.close();
+        }
+        if (relayToB != null) {
+            relayToB.close();
         }
         if (!errors.isEmpty()) {
             AssertionError e = new AssertionError("TwoSidecars did not shut down cleanly: " + errors);
