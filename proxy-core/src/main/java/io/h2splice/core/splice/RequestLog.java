@@ -8,8 +8,9 @@ import java.util.ArrayList;
 /**
  * The request frames of one call that the upstream stream has not taken yet (pending, while the upstream connection
  * is being dialled) and those it took but that must be kept to replay the request on a fresh connection if the
- * peer refuses the stream (REFUSED_STREAM or GOAWAY). Replay is kept until the first response frame arrives or
- * {@link #REPLAY_LIMIT} bytes were sent, whichever comes first; after that the call is no longer retryable.
+ * peer refuses the stream (REFUSED_STREAM or GOAWAY), or to retry it under a resiliency policy. Replay is kept until
+ * the first response frame reaches the client or the limit ({@link #REPLAY_LIMIT}, or the policy's larger
+ * {@code --max-retry-buffer}) was passed, whichever comes first; after that the call is no longer replayable.
  *
  * <p>Ownership: every {@link ByteBuf} in here holds one reference owned by this log; {@link #releaseAll()} drops them.
  * Threading: confined to the splice's event loop.
@@ -27,7 +28,18 @@ final class RequestLog {
     /** Sent DATA kept for replay: retained duplicates with their own indexes (owned). */
     private ArrayList<ByteBuf> replay;
     private int replayBytes;
+    private int limit = REPLAY_LIMIT;
     private boolean replayable = true;
+
+    /** Keeps up to {@code bytes} for replay when that is more than {@link #REPLAY_LIMIT}; before the first frame. */
+    void keepAtLeast(int bytes) {
+        limit = Math.max(REPLAY_LIMIT, bytes);
+    }
+
+    /** Request DATA bytes sent so far (counted as long as replay was possible). */
+    int replayBytes() {
+        return replayBytes;
+    }
 
     void addPending(ByteBuf data, int flowControlBytes) {
         if (pending == null) {
@@ -86,7 +98,7 @@ final class RequestLog {
             return;
         }
         replayBytes += data.readableBytes();
-        if (replayBytes > REPLAY_LIMIT) {
+        if (replayBytes > limit) {
             stopReplay();
             return;
         }

@@ -2,12 +2,14 @@ package io.h2splice.core.splice;
 
 import io.h2splice.core.headers.GrpcTimeout;
 import io.h2splice.core.headers.HeaderNames;
+import io.h2splice.core.headers.Truthy;
 import io.h2splice.core.metrics.CallSeries;
 import io.h2splice.core.metrics.LoopMetrics;
 import io.h2splice.core.metrics.ProxyMetrics;
 import io.h2splice.core.pool.PoolWaiter;
 import io.h2splice.core.pool.PooledConnection;
 import io.h2splice.core.pool.UpstreamPool;
+import io.h2splice.core.resiliency.CallPolicy;
 import io.h2splice.core.routing.Route;
 import io.h2splice.core.status.GrpcStatus;
 import io.h2splice.core.status.ProxyError;
@@ -18,7 +20,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Stream;
-import io.netty.util.AsciiString;
 
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -33,11 +34,18 @@ import java.util.List;
  * downstream stream closes. A stream the upstream refused (REFUSED_STREAM, or above GOAWAY's last stream id) before
  * any response is replayed once on a fresh connection.
  *
+ * <p>Under a resiliency policy ({@link PolicyRun}, remote calls only) a call may take several attempts: each asks the
+ * method's breaker, arms the timeout, resolves and opens a stream; an attempt that ends with a status the retry
+ * policy matches, before any response DATA reached the client (response HEADERS are held back meanwhile), is replayed
+ * from the {@link RequestLog} on a new stream after the back-off. Events of an abandoned attempt's stream never reach
+ * the splice (it is detached and reset), and a late resolver or pool answer is ignored by {@link #phase}.
+ *
  * <p>Threading: confined to one event loop, the loop of both connections. Not thread-safe, and needs not be.
  */
 final class Splice implements PoolWaiter, ChannelFutureListener {
 
-    private static final AsciiString TRUE = AsciiString.cached("true");
+    /** Where the current attempt is; answers meant for an earlier attempt are dropped by it. */
+    private enum Phase { RESOLVING, CONNECTING, OPEN, BACKING_OFF }
 
     private final DownstreamHandler down;
     private final Http2Stream downStream;
@@ -62,7 +70,15 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
     private boolean responseStarted;
     private boolean responseEnded;
     private boolean refused;
+    /** The refused-stream replay of this attempt was used. */
     private boolean retried;
+    /** The next stream opened must first replay what the log kept. */
+    private boolean replayOnOpen;
+    private Phase phase = Phase.RESOLVING;
+    /** Non-null only when the target has a resiliency policy. */
+    private PolicyRun policy;
+    /** Response HEADERS held back while the call may still be retried; written before the first DATA. */
+    private Http2Headers heldHeaders;
     private boolean done;
     private long upResetCode = -1;
     private long downResetCode = -1;
@@ -91,6 +107,8 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
         this.startNanos = System.nanoTime();
         long timeout = GrpcTimeout.parseNanos(requestHeaders.get(HeaderNames.GRPC_TIMEOUT));
         this.deadlineNanos = timeout == GrpcTimeout.NONE ? GrpcTimeout.NONE : startNanos + timeout;
+        this.streaming = route.kind() == Route.Kind.REMOTE
+                && Truthy.test(requestHeaders.get(HeaderNames.DAPR_STREAM));
         long maxBody = down.loop.config().limits().maxBodySize();
         this.requestSize = maxBody > 0 ? new MessageSizeGuard(maxBody) : null;
         this.responseSize = maxBody > 0 ? new MessageSizeGuard(maxBody) : null;
@@ -108,9 +126,28 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
                 fail(ProxyError.NO_APP.code(), ProxyError.NO_APP.message(route.appId()));
                 return;
             }
+            phase = Phase.CONNECTING;
             pool.acquire(this);
             return;
         }
+        CallPolicy p = route.policy();
+        if (!p.isNone()) {
+            policy = new PolicyRun(p, this, down.loop.eventLoop(), streaming, startNanos);
+            log.keepAtLeast(policy.retryBuffer());
+        }
+        startAttempt();
+    }
+
+    /** One attempt at the target: the breaker and the timeout first, then the resolver and the pool. */
+    private void startAttempt() {
+        if (policy != null) {
+            ProxyError refusal = policy.beginAttempt(requestHeaders.path(), deadlineNanos);
+            if (refusal != null) {
+                fail(refusal.code(), refusal.message());
+                return;
+            }
+        }
+        phase = Phase.RESOLVING;
         var future = down.loop.resolver().resolve(route.appId(), route.namespace());
         if (future.isDone()) {
             List<InetSocketAddress> addresses = null;
@@ -137,8 +174,6 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
             methodSeries = m.method(requestHeaders.path());
         }
         if (route.kind() == Route.Kind.REMOTE) {
-            CharSequence stream = requestHeaders.get(HeaderNames.DAPR_STREAM);
-            streaming = stream != null && AsciiString.contentEqualsIgnoreCase(stream, TRUE);
             peerSeries = m.target(route.appId(), route.namespace(), streaming);
         } else if (!api) {
             peerSeries = m.caller(requestHeaders.get(HeaderNames.DAPR_CALLER_APP_ID));
@@ -147,21 +182,22 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
     }
 
     private void onResolved(List<InetSocketAddress> addresses, Throwable error) {
-        if (done) {
-            return;
+        if (done || phase != Phase.RESOLVING) {
+            return; // the call ended, or this attempt timed out while resolving
         }
         String target = route.namespace().equals(down.loop.config().namespace())
                 ? route.appId() : route.appId() + "." + route.namespace();
         if (error != null) {
             Throwable cause = error.getCause() != null ? error.getCause() : error;
-            fail(ProxyError.RESOLVER_FAILED.code(), ProxyError.RESOLVER_FAILED.message(target, cause.getMessage()));
+            attemptFailed(ProxyError.RESOLVER_FAILED, target, cause.getMessage());
             return;
         }
         if (addresses == null || addresses.isEmpty()) {
-            fail(ProxyError.UNKNOWN_APP.code(), ProxyError.UNKNOWN_APP.message(target));
+            attemptFailed(ProxyError.UNKNOWN_APP, target);
             return;
         }
         pool = down.loop.sidecarPool(route.appId(), route.namespace(), down.loop.pick(addresses));
+        phase = Phase.CONNECTING;
         pool.acquire(this);
     }
 
@@ -174,15 +210,15 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
 
     @Override
     public void connectionFailed(String reason) {
-        if (!done) {
-            fail(ProxyError.UPSTREAM_CONNECT.code(), ProxyError.UPSTREAM_CONNECT.message(reason));
+        if (!done && phase == Phase.CONNECTING) {
+            attemptFailed(ProxyError.UPSTREAM_CONNECT, reason);
         }
     }
 
     @Override
     public void connectionReady(PooledConnection connection) {
-        if (done) {
-            return;
+        if (done || phase != Phase.CONNECTING) {
+            return; // a connection asked for by an attempt that timed out: nothing to open on it
         }
         UpstreamHandler handler = (UpstreamHandler) connection;
         int streamId = handler.connection().local().incrementAndGetNextStreamId();
@@ -191,8 +227,9 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
             pool.acquire(this);
             return;
         }
-        if (deadlineNanos != GrpcTimeout.NONE) {
-            long remaining = deadlineNanos - System.nanoTime();
+        long deadline = policy == null ? deadlineNanos : policy.upstreamDeadline(deadlineNanos);
+        if (deadline != GrpcTimeout.NONE) {
+            long remaining = deadline - System.nanoTime();
             if (remaining <= 0) {
                 fail(ProxyError.DEADLINE.code(), ProxyError.DEADLINE.message());
                 return;
@@ -205,24 +242,30 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
         upStream = up.connection().stream(streamId);
         if (upStream == null) { // the encoder refused to create it (connection failing)
             up = null;
-            fail(ProxyError.UPSTREAM_CONNECT.code(), ProxyError.UPSTREAM_CONNECT.message("upstream connection failed"));
+            attemptFailed(ProxyError.UPSTREAM_CONNECT, "upstream connection failed");
             return;
         }
+        phase = Phase.OPEN;
         up.attach(upStream, this);
-        if (retried) {
+        if (replayOnOpen) {
+            replayOnOpen = false;
             replay();
         }
         sendPending();
+        if (policy != null) {
+            policy.opened();
+        }
     }
 
     /** Dapr counts each attempt as a request sent; the added latency is the first attempt's. */
     private void countAttempt() {
         LoopMetrics m = down.loop.callMetrics();
+        boolean first = !sent;
         sent = true;
         if (route.kind() == Route.Kind.REMOTE && peerSeries != null) {
             m.started(peerSeries);
         }
-        if (!retried && m.enabled()) {
+        if (first && m.enabled()) {
             m.added(down.side == ProxyMetrics.Side.API, System.nanoTime() - startNanos);
         }
     }
@@ -312,6 +355,10 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
         if (up != null && up.isStreamOpen(upStream)) {
             up.writeReset(upStream.id(), downResetCode >= 0 ? downResetCode : Http2Error.CANCEL.code());
         }
+        if (policy != null) {
+            policy.finish(status >= 0 ? status : GrpcStatus.CANCELLED); // a call the client gave up is a failure
+        }
+        heldHeaders = null;
         log.releaseAll();
         down.loop.metrics().streamClosed();
         int finalStatus = status >= 0 ? status
@@ -340,15 +387,41 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
         if (done) {
             return;
         }
-        startResponse();
-        if (endStream) {
-            responseEnded = true;
-            status = grpcStatus(headers);
-            if (trace != null) {
-                statusMessage = headers.get(HeaderNames.GRPC_MESSAGE);
+        if (!endStream) {
+            if (!responseStarted && policy != null && policy.mayRetry(log)) {
+                heldHeaders = headers; // written with the first DATA, or dropped if the attempt is retried
+                return;
             }
+            startResponse();
+            down.writeHeaders(downStream.id(), headers, false);
+            return;
         }
-        down.writeHeaders(downStream.id(), headers, endStream);
+        int code = grpcStatus(headers);
+        if (policy != null) {
+            if (!responseStarted && policy.retryAfter(code, log, deadlineNanos, route)) {
+                abandonAttempt();
+                return;
+            }
+            policy.endAttempt(code);
+        }
+        responseEnded = true;
+        status = code;
+        if (trace != null) {
+            statusMessage = headers.get(HeaderNames.GRPC_MESSAGE);
+        }
+        writeHeldHeaders();
+        startResponse();
+        down.writeHeaders(downStream.id(), headers, true);
+    }
+
+    /** Writes the response HEADERS held back for a possible retry, now that the response goes to the client. */
+    private void writeHeldHeaders() {
+        if (heldHeaders != null) {
+            Http2Headers h = heldHeaders;
+            heldHeaders = null;
+            startResponse();
+            down.writeHeaders(downStream.id(), h, false);
+        }
     }
 
     int onResponseData(ByteBuf data, int padding, boolean endStream) {
@@ -359,6 +432,7 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
         if (responseSize != null && tooLarge(responseSize, data)) {
             return credit;
         }
+        writeHeldHeaders();
         startResponse();
         responseEnded = endStream;
         responseCredit.add(credit);
@@ -397,40 +471,111 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
         boolean wasRefused = refused || upResetCode == Http2Error.REFUSED_STREAM.code();
         if (wasRefused && !responseStarted && !retried && log.isReplayable()) {
             retried = true;
+            replayOnOpen = true;
             refused = false;
             upResetCode = -1;
             up = null;
             upStream = null;
+            heldHeaders = null;
+            phase = Phase.CONNECTING;
             pool.acquireFresh(this);
             return;
         }
         if (upResetCode >= 0) {
+            int code = GrpcStatus.fromHttp2Error(upResetCode);
+            if (policy != null) {
+                if (!responseStarted && policy.retryAfter(code, log, deadlineNanos, route)) {
+                    abandonAttempt();
+                    return;
+                }
+                policy.endAttempt(code);
+            }
             if (down.isStreamOpen(downStream)) {
-                status = GrpcStatus.fromHttp2Error(upResetCode);
+                status = code;
                 down.writeReset(downStream.id(), upResetCode); // mirror the peer's reset, with its code
             }
             return;
         }
-        fail(ProxyError.UPSTREAM_LOST.code(), ProxyError.UPSTREAM_LOST.message(describeUpstream()));
+        attemptFailed(ProxyError.UPSTREAM_LOST, describeUpstream());
+    }
+
+    // === resiliency: attempts, retries, timeouts ===
+
+    /** The attempt failed with a proxy-made error: retried when the policy says so, else the call fails with it. */
+    private void attemptFailed(ProxyError error, Object... args) {
+        if (policy != null && !responseStarted && policy.retryAfter(error.code(), log, deadlineNanos, route)) {
+            abandonAttempt();
+            return;
+        }
+        fail(error.code(), error.message(args));
+    }
+
+    /**
+     * A retry was scheduled: the attempt's stream (if any) is detached and reset, so nothing of it reaches the call
+     * any more; what it took of the request stays in the log for the replay.
+     */
+    private void abandonAttempt() {
+        if (up != null && upStream != null) {
+            up.detach(upStream);
+            if (up.isStreamOpen(upStream)) {
+                up.writeReset(upStream.id(), Http2Error.CANCEL.code());
+            }
+        }
+        up = null;
+        upStream = null;
+        heldHeaders = null;
+        upResetCode = -1;
+        refused = false;
+        retried = false; // each attempt may use the refused-stream replay once
+        replayOnOpen = true;
+        phase = Phase.BACKING_OFF;
+    }
+
+    /** The back-off after a failed attempt has passed (run by {@link PolicyRun} on this loop). */
+    void retryNow() {
+        if (!done) {
+            startAttempt();
+        }
+    }
+
+    /** The attempt's timeout fired (run by {@link PolicyRun} on this loop): retried, or DEADLINE_EXCEEDED. */
+    void attemptTimedOut() {
+        if (done || responseEnded) {
+            return;
+        }
+        if (!responseStarted && policy.retryAfter(GrpcStatus.DEADLINE_EXCEEDED, log, deadlineNanos, route)) {
+            abandonAttempt(); // resets the attempt's stream with CANCEL: the app sees its call cancelled
+            return;
+        }
+        fail(ProxyError.DEADLINE.code(), ProxyError.DEADLINE.message(), Http2Error.CANCEL);
     }
 
     // === proxy-made errors ===
 
     /** Ends the call with a gRPC status made by the proxy: trailers-only, or trailers after a started response. */
     void fail(int grpcStatus, String message) {
+        fail(grpcStatus, message, Http2Error.NO_ERROR);
+    }
+
+    /** As above; {@code clientReset} ends the client's request side if it is still open (after the trailers). */
+    private void fail(int grpcStatus, String message, Http2Error clientReset) {
         if (done || responseEnded || !down.isStreamOpen(downStream)) {
             return;
+        }
+        if (policy != null) {
+            policy.finish(grpcStatus);
         }
         status = grpcStatus;
         statusMessage = message;
         Http2Headers h = responseStarted ? TrailersOnly.trailers(grpcStatus, message)
                 : TrailersOnly.response(grpcStatus, message);
+        heldHeaders = null; // a proxy-made answer replaces a response that never reached the client
         responseStarted = true;
         responseEnded = true;
         log.releaseAll();
         down.writeHeaders(downStream.id(), h, true);
         if (!requestEnded && down.isStreamOpen(downStream)) {
-            down.writeReset(downStream.id(), Http2Error.NO_ERROR.code());
+            down.writeReset(downStream.id(), clientReset.code());
         }
         if (up != null && up.isStreamOpen(upStream)) {
             up.writeReset(upStream.id(), Http2Error.CANCEL.code());

@@ -104,6 +104,11 @@ final class UpstreamHandler extends SpliceHandler implements PooledConnection {
         stream.setProperty(spliceKey, splice);
     }
 
+    /** The splice gave this stream up (a retried attempt): its later frames and events are dropped here. */
+    void detach(Http2Stream stream) {
+        stream.removeProperty(spliceKey);
+    }
+
     private void closeIfDrained() {
         if (draining && connection().numActiveStreams() == 0 && ctx != null) {
             ctx.channel().close(); // through Http2ConnectionHandler.close: our GOAWAY, then close

@@ -23,7 +23,11 @@ public enum ProxyError {
     SHUTTING_DOWN(GrpcStatus.UNAVAILABLE, "sidecar is shutting down"),
     /** {@code dapr-api-token} missing or wrong on the API port while {@code DAPR_API_TOKEN} is set (Dapr's text). */
     UNAUTHORIZED(GrpcStatus.UNAUTHENTICATED, "Unauthorized"),
-    MESSAGE_TOO_LARGE(GrpcStatus.RESOURCE_EXHAUSTED, "grpc: received message larger than max (%d vs. %d)");
+    MESSAGE_TOO_LARGE(GrpcStatus.RESOURCE_EXHAUSTED, "grpc: received message larger than max (%d vs. %d)"),
+    /** The target method's circuit breaker is open (gobreaker's text; Dapr answers it with code Unknown). */
+    BREAKER_OPEN(GrpcStatus.UNAVAILABLE, "circuit breaker is open"),
+    /** Half-open, and all of its {@code maxRequests} probes are out (gobreaker's text). */
+    BREAKER_TOO_MANY(GrpcStatus.UNAVAILABLE, "too many requests");
 
     private final int code;
     private final String template;
