@@ -302,6 +302,45 @@ class ResiliencyRetryE2eTest {
         Await.equals("streams open on B", 0, WAIT, () -> t.sidecarB().metrics().streamsActive());
     }
 
+    @Test
+    void theRetryBufferIsTheOneThePoliciesWereMadeWith() throws Exception {
+        ResiliencyPolicies small = Policies.resource("small-buffer")
+                .retry("r", Policies.constant(ms(10), 3))
+                .app(TRANSIENT, null, "r", null)
+                .policies(1024);
+        try (TwoSidecars t = TwoSidecars.builder().resiliencyA(small).start()) {
+            Faults faults = t.serverApp().faults();
+            Metadata big = routedTo(TRANSIENT);
+            faults.failFirst(big.get(ReceivedCall.TEST_ID), 1, Status.UNAVAILABLE.withDescription("down once"));
+            CallResult r = GrpcCalls.unary(t.channel(), TestService.FLAKY, big, new byte[4096]);
+            GrpcCalls.assertStatus(Status.Code.UNAVAILABLE, "down once", r);
+            assertEquals(1, faults.attempts(big.get(ReceivedCall.TEST_ID)).size(), "4 KiB > the 1 KiB buffer");
+
+            Metadata fits = routedTo(TRANSIENT);
+            faults.failFirst(fits.get(ReceivedCall.TEST_ID), 1, Status.UNAVAILABLE.withDescription("down once"));
+            assertArrayEquals(new byte[512], GrpcCalls.unary(t.channel(), TestService.FLAKY, fits,
+                    new byte[512]).single());
+            assertEquals(2, faults.attempts(fits.get(ReceivedCall.TEST_ID)).size());
+        }
+    }
+
+    @Test
+    void anExponentialBackOffRetriesToo() throws Exception {
+        ResiliencyPolicies exponential = Policies.resource("exponential")
+                .retry("r", Policies.exponential(ms(10), 2, 0.5, ms(40), Duration.ofMinutes(1), 3))
+                .app(TRANSIENT, null, "r", null)
+                .policies();
+        try (TwoSidecars t = TwoSidecars.builder().resiliencyA(exponential).start()) {
+            Metadata md = routedTo(TRANSIENT);
+            String key = md.get(ReceivedCall.TEST_ID);
+            t.serverApp().faults().failFirst(key, 3, Status.UNAVAILABLE.withDescription("down"));
+            assertArrayEquals(new byte[] {1}, GrpcCalls.unary(t.channel(), TestService.FLAKY, md,
+                    new byte[] {1}).single());
+            assertEquals(4, t.serverApp().faults().attempts(key).size());
+            assertEquals(3, t.sidecarA().resiliency().forTarget(TRANSIENT).activatedCount(CallPolicy.Kind.RETRY));
+        }
+    }
+
     /** Cuts A's pooled connections to B and waits until A noticed, so that the next call dials. */
     private static void dropConnectionsToB(TwoSidecars t) {
         t.relayToB().abortAll();
