@@ -67,7 +67,7 @@ class PrometheusTextTest {
         assertTrue(text.contains("\nh2splice_pool_dials_total{pool=\"sidecar\",result=\"failed\"} 1\n"));
         assertTrue(text.contains("\nh2splice_pool_dials_total{pool=\"app\",result=\"connected\"} 0\n"));
         assertTrue(text.contains("\n# TYPE h2splice_pool_ejections_total counter\n"
-                + "h2splice_pool_ejections_total{kind=\"sidecar\"} 1\n"), text);
+                + "h2splice_pool_ejections_total{pool=\"sidecar\"} 1\n"), text);
         assertTrue(text.contains("\ndapr_runtime_service_invocation_req_sent_total{app_id=\"server\",dst_app_id=\"server\","
                 + "type=\"unary\"} 1\n"), text);
         assertTrue(text.contains("\ndapr_grpc_io_server_completed_rpcs{app_id=\"server\",grpc_server_method="
