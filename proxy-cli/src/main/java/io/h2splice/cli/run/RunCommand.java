@@ -180,8 +180,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--max-retry-buffer", paramLabel = "SIZE", defaultValue = "64Ki",
             description = "Request bytes kept per call so a retry policy can replay it, as a quantity: 64Ki, 1Mi "
                     + "or bytes; a call whose request grows beyond it is not retried by policy. 0 keeps nothing: "
-                    + "retry policies then retry no call that sent a message (default: ${DEFAULT-VALUE}; h2splice's "
-                    + "own flag).")
+                    + "only attempts that failed before sending any request byte (a failed dial) are retried "
+                    + "(default: ${DEFAULT-VALUE}; h2splice's own flag).")
     String maxRetryBuffer;
 
     @Option(names = {"-u", "--unix-domain-socket"}, paramLabel = "DIR",

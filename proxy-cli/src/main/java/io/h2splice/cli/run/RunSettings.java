@@ -172,7 +172,8 @@ record RunSettings(ProxyConfig config, String appProtocol, List<String> command,
 
     /**
      * {@code --max-retry-buffer}: a quantity as {@code --max-body-size}, 0 to {@link #MAX_RETRY_BUFFER} bytes.
-     * 0 is allowed: nothing is kept, so retry policies retry no call that sent a message.
+     * 0 is allowed: nothing is kept, so a retry policy retries only attempts that failed before sending any request
+     * byte upstream (a failed dial or resolution); the refused-stream replay keeps its own 256 KiB.
      */
     static int maxRetryBuffer(String value) {
         long bytes = Quantity.bytes(value, "--max-retry-buffer");
