@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.grpc.Metadata;
 import io.h2splice.cli.CliRun;
 import io.h2splice.cli.ExitCodes;
 import io.h2splice.core.resolve.LocalRegistry;
@@ -18,8 +19,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * A real {@code h2splice run --resources-path} process over a directory as {@code dapr init} leaves it plus
- * Dapr's documented Resiliency example: it starts, says what it loaded, skips the components, and shows
- * {@code dapr_resiliency_loaded} on its metrics page; a broken Resiliency stops it before anything starts.
+ * Dapr's documented Resiliency example: it starts, says what it loaded, skips the components, calls the example's
+ * target {@code appB} (a second sidecar with an app) under its policy, and shows {@code dapr_resiliency_loaded} and
+ * the call's counts on its metrics page; a broken Resiliency stops it before anything starts.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ResiliencyProcessTest extends ProcessTest {
@@ -152,14 +154,20 @@ class ResiliencyProcessTest extends ProcessTest {
             """;
 
     @Test
-    void startsWithDaprsExampleSkipsComponentsAndShowsTheResourceOnTheMetricsPage() throws Exception {
+    void startsWithDaprsExampleSkipsComponentsAndCountsACallToItsTarget() throws Exception {
         Path resources = Files.createDirectory(home.resolve("components"));
         Files.writeString(resources.resolve("statestore.yaml"), STATESTORE);
         Files.writeString(resources.resolve("resiliency.yaml"), DOCS_EXAMPLE);
+        int appPort = Processes.freePort();
+        Path appBLog = home.resolve("appB.log");
+        Process appB = processes.h2splice(appBLog, "run", "--app-id", "appB", "--app-port", Integer.toString(appPort),
+                "--dapr-graceful-shutdown-seconds", "1", "--", Processes.java(), "-Xmx64m", "-XX:+UseSerialGC", "-cp",
+                Processes.classpath(), EchoServer.class.getName());
         Path log = home.resolve("client.log");
         Process p = processes.h2splice(log, "run", "--app-id", "client", "--resources-path", resources.toString(),
                 "--max-retry-buffer", "1Mi", "--log-level", "debug", "--dapr-graceful-shutdown-seconds", "1");
-        RegistryEntry entry = Processes.awaitRegistered(new LocalRegistry(home), "client", p, log, 60);
+        LocalRegistry registry = new LocalRegistry(home);
+        RegistryEntry entry = Processes.awaitRegistered(registry, "client", p, log, 60);
 
         String page = PrometheusServer.fetch(entry.metricsPort(), "/metrics");
         assertTrue(page.contains("""
@@ -167,6 +175,23 @@ class ResiliencyProcessTest extends ProcessTest {
                 dapr_resiliency_loaded{app_id="client",name="myresiliency",namespace="default"} 1
                 """), page);
         assertFalse(page.contains("dapr_resiliency_count"), "no call made, no execution counted:\n" + page);
+
+        Processes.awaitRegistered(registry, "appB", appB, appBLog, 60);
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("dapr-app-id", Metadata.ASCII_STRING_MARSHALLER), "appB");
+        assertEquals("echo: hi (app appB)", EchoServer.say(entry.grpcPort(), headers, "hi"),
+                () -> Processes.logs(log, appBLog));
+        page = PrometheusServer.fetch(entry.metricsPort(), "/metrics");
+        String labels = "app_id=\"client\",name=\"myresiliency\",policy=\"%s\",namespace=\"default\","
+                + "flow_direction=\"outbound\",target=\"app_appB\",status=\"%s\"";
+        for (String policy : List.of("timeout", "retry", "circuitbreaker")) {
+            assertTrue(page.contains("\ndapr_resiliency_count{" + labels.formatted(policy, "") + "} 1\n"), page);
+        }
+        assertTrue(page.contains("\ndapr_resiliency_cb_state{" + labels.formatted("circuitbreaker", "closed")
+                + "} 1\n"), page);
+        assertTrue(page.contains("\ndapr_resiliency_cb_state{" + labels.formatted("circuitbreaker", "open")
+                + "} 0\n"), page);
+        assertFalse(page.contains("dapr_resiliency_activations_total"), "nothing timed out or was retried:\n" + page);
         PrometheusServer.assumeInstalled();
         PrometheusServer.checkMetrics(page, PrometheusServer.DAPR_NAME_LINTS);
 
