@@ -36,9 +36,8 @@ import picocli.CommandLine.Parameters;
         },
         footer = {
             "",
-            "Not built yet (rejected): --resources-path, --unix-domain-socket; in --config,",
-            "spec.accessControl policies or defaultAction: deny. Read from --config but not built",
-            "yet (a warning at start): spec.nameResolution.",
+            "Not built yet (rejected): --unix-domain-socket. Read from --config but not built yet",
+            "(a warning at start): spec.nameResolution.",
             "",
             "Environment:",
             "  NAMESPACE      this sidecar's namespace (default 'default')",
@@ -172,8 +171,18 @@ public final class RunCommand implements Callable<Integer> {
     String config;
 
     @Option(names = {"--resources-path", "--components-path", "-d"}, paramLabel = "DIR",
-            description = "Dapr resources (Resiliency): not built yet.")
+            description = "A directory of Dapr resources; repeatable. The Resiliency resources of its *.yaml and "
+                    + "*.yml files that apply to this app (scopes) give timeouts, retries and circuit breakers to "
+                    + "calls to other apps (spec.targets.apps, Default*Policy); other kinds (Component, "
+                    + "Subscription, ...) are skipped. A broken Resiliency stops the start (default: none).")
     List<String> resourcesPaths = new ArrayList<>();
+
+    @Option(names = "--max-retry-buffer", paramLabel = "SIZE", defaultValue = "64Ki",
+            description = "Request bytes kept per call so a retry policy can replay it, as a quantity: 64Ki, 1Mi "
+                    + "or bytes; a call whose request grows beyond it is not retried by policy. 0 keeps nothing: "
+                    + "only attempts that failed before sending any request byte (a failed dial) are retried "
+                    + "(default: ${DEFAULT-VALUE}; h2splice's own flag).")
+    String maxRetryBuffer;
 
     @Option(names = {"-u", "--unix-domain-socket"}, paramLabel = "DIR",
             description = "Listen on Unix domain sockets: not built yet.")

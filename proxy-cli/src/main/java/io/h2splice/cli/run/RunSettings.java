@@ -4,6 +4,7 @@ import io.h2splice.cli.CliEnv;
 import io.h2splice.cli.UsageException;
 import io.h2splice.cli.config.ConfigException;
 import io.h2splice.cli.config.ConfigurationFile;
+import io.h2splice.cli.config.ResiliencyFiles;
 import io.h2splice.cli.log.LogLevel;
 import io.h2splice.core.config.AccessControl;
 import io.h2splice.core.config.ApiTokens;
@@ -11,8 +12,10 @@ import io.h2splice.core.config.DaprConfiguration;
 import io.h2splice.core.config.Keepalive;
 import io.h2splice.core.config.Limits;
 import io.h2splice.core.config.ProxyConfig;
+import io.h2splice.core.config.resiliency.Resiliency;
 import io.h2splice.core.metrics.MetricsSettings;
 import io.h2splice.core.resolve.RegistryEntry;
+import io.h2splice.core.resiliency.ResiliencyPolicies;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -36,12 +39,16 @@ import java.util.Objects;
  * @param resolverFile {@code --resolver-file}, or null to resolve from the local registry
  * @param tls          mTLS between sidecars and TLS to the app
  * @param dapr         the {@code --config} Dapr Configuration, or its defaults without one
- * @param configIgnored one line per field of the {@code --config} file h2splice does not read (for debug lines)
+ * @param configIgnored one line per field of the {@code --config} file or document of the {@code --resources-path}
+ *                     directories h2splice does not read or skips (for debug lines)
  * @param configFile   the {@code --config} file (re-read on SIGHUP or change for the access list), or null
+ * @param resourcesPaths the {@code --resources-path} directories, in the order given
+ * @param resiliency   the Resiliency resources of those directories that apply to this app, with
+ *                     {@code --max-retry-buffer}; inactive without any
  */
 record RunSettings(ProxyConfig config, String appProtocol, List<String> command, LogLevel logLevel, boolean logAsJson,
                    Path home, Path resolverFile, TlsSettings tls, DaprConfiguration dapr, List<String> configIgnored,
-                   Path configFile) {
+                   Path configFile, List<Path> resourcesPaths, ResiliencyPolicies resiliency) {
 
     /** How calls are counted: off with the metrics port, Dapr's buckets unless the configuration sets them. */
     MetricsSettings metricsSettings() {
@@ -52,6 +59,8 @@ record RunSettings(ProxyConfig config, String appProtocol, List<String> command,
     static final long MAX_READ_BUFFER = (0xFFFF_FFFFL >> 10);
     static final int MAX_WORKERS = 1024;
     static final int MAX_GRACEFUL_SECONDS = 3600;
+    /** Largest {@code --max-retry-buffer}: 1 GiB per call, far beyond what a sidecar's heap could hold for many. */
+    static final long MAX_RETRY_BUFFER = 1L << 30;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -64,6 +73,8 @@ record RunSettings(ProxyConfig config, String appProtocol, List<String> command,
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(dapr, "dapr");
         configIgnored = List.copyOf(configIgnored);
+        resourcesPaths = List.copyOf(resourcesPaths);
+        Objects.requireNonNull(resiliency, "resiliency");
     }
 
     /**
@@ -121,8 +132,56 @@ record RunSettings(ProxyConfig config, String appProtocol, List<String> command,
             throw new UsageException(e.getMessage());
         }
         TlsSettings tls = TlsSettings.from(f, env, protocol, dapr);
+        int retryBuffer = maxRetryBuffer(f.maxRetryBuffer);
+        List<Path> resources = paths(f.resourcesPaths, "--resources-path");
+        ResiliencyPolicies resiliency = resiliency(resources, appId, retryBuffer, ignored);
         return new RunSettings(config, protocol, f.command, level, f.logAsJson, env.home(), f.resolverFile, tls, dapr,
-                ignored, f.config == null ? null : Path.of(f.config));
+                ignored, f.config == null ? null : Path.of(f.config), resources, resiliency);
+    }
+
+    /**
+     * Reads the Resiliency resources of {@code --resources-path} that apply to {@code appId}; documents of other kinds
+     * (Dapr's components) are skipped.
+     */
+    private static ResiliencyPolicies resiliency(List<Path> dirs, String appId, int maxRetryBuffer,
+            List<String> ignored) {
+        List<Resiliency> loaded;
+        try {
+            loaded = ResiliencyFiles.read(dirs, appId, ignored::add);
+        } catch (ConfigException e) {
+            throw new UsageException("--resources-path: " + e.getMessage());
+        }
+        try {
+            return new ResiliencyPolicies(loaded, maxRetryBuffer); // none loaded: inactive, as ResiliencyPolicies.NONE
+        } catch (IllegalArgumentException e) { // the loader checked every trip expression; kept as a usage error
+            throw new UsageException("--resources-path: " + e.getMessage());
+        }
+    }
+
+    private static List<Path> paths(List<String> values, String flag) {
+        List<Path> out = new ArrayList<>();
+        for (String v : values) {
+            try {
+                out.add(Path.of(v));
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new UsageException(flag + ": '" + v + "' is not a path: " + e.getReason());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@code --max-retry-buffer}: a quantity as {@code --max-body-size}, 0 to {@link #MAX_RETRY_BUFFER} bytes.
+     * 0 is allowed: nothing is kept, so a retry policy retries only attempts that failed before sending any request
+     * byte upstream (a failed dial or resolution); the refused-stream replay keeps its own 256 KiB.
+     */
+    static int maxRetryBuffer(String value) {
+        long bytes = Quantity.bytes(value, "--max-retry-buffer");
+        if (bytes > MAX_RETRY_BUFFER) {
+            throw new UsageException("--max-retry-buffer must be at most 1Gi (" + MAX_RETRY_BUFFER + " bytes), got '"
+                    + value + "'");
+        }
+        return (int) bytes;
     }
 
     /** Reads {@code --config}. */
@@ -144,10 +203,6 @@ record RunSettings(ProxyConfig config, String appProtocol, List<String> command,
     }
 
     private static void rejectUnbuilt(RunCommand f) {
-        if (!f.resourcesPaths.isEmpty()) {
-            throw new UsageException("--resources-path is not supported yet: Resiliency policies are not built; "
-                    + "remove --resources-path");
-        }
         if (f.unixDomainSocket != null) {
             throw new UsageException("--unix-domain-socket is not supported yet; use TCP ports");
         }

@@ -105,9 +105,15 @@ final class Sidecar {
             LOG.info("access list: " + accessList.describe()
                     + (transport.security().sidecars().secure() ? "" : "; without mTLS only the global default applies"));
         }
+        if (!settings.resourcesPaths().isEmpty()) {
+            LOG.info("resiliency from " + settings.resourcesPaths() + ": " + settings.resiliency().describe()
+                    + (settings.resiliency().isActive()
+                            ? "; requests kept for retries up to " + settings.resiliency().maxRetryBuffer() + " bytes"
+                            : ""));
+        }
         try {
             proxy = Proxy.start(config, resolver, transport.security(), tracing.tracer(),
-                    settings.metricsSettings(), accessList);
+                    settings.metricsSettings(), accessList, settings.resiliency());
         } catch (ProxyStartException e) {
             LOG.error(LogSetup.FATAL, "cannot start: " + e.getMessage());
             return ExitCodes.FAILURE;

@@ -3,17 +3,27 @@ package io.h2splice.cli.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.h2splice.cli.CliEnv;
+import io.h2splice.cli.UsageException;
 import io.h2splice.cli.log.LogLevel;
 import io.h2splice.core.config.Keepalive;
 import io.h2splice.core.config.ProxyConfig;
+import io.h2splice.core.config.resiliency.Resiliency;
+import io.h2splice.core.resiliency.CallPolicy;
+import io.h2splice.core.resiliency.ResiliencyPolicies;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
 class RunSettingsTest {
@@ -58,6 +68,9 @@ class RunSettingsTest {
         assertFalse(s.logAsJson());
         assertEquals(USER_HOME.resolve(".h2splice"), s.home());
         assertNull(s.resolverFile());
+        assertEquals(List.of(), s.resourcesPaths());
+        assertFalse(s.resiliency().isActive());
+        assertEquals(ResiliencyPolicies.DEFAULT_MAX_RETRY_BUFFER, s.resiliency().maxRetryBuffer());
     }
 
     @Test
@@ -210,5 +223,130 @@ class RunSettingsTest {
         TlsSettings offTls = parse("--config", off.toString()).tls();
         assertFalse(offTls.mtls(), "spec.mtls.enabled: false turns mTLS off");
         assertTrue(offTls.offByConfig());
+    }
+
+    // ---- --resources-path and --max-retry-buffer
+
+    private static final String RESILIENCY = """
+            apiVersion: dapr.io/v1alpha1
+            kind: Resiliency
+            metadata:
+              name: %s
+            scopes: [%s]
+            spec:
+              policies:
+                timeouts:
+                  general: 5s
+                retries:
+                  important:
+                    policy: constant
+                    duration: 5s
+                    maxRetries: 30
+                circuitBreakers:
+                  simpleCB:
+                    maxRequests: 1
+                    timeout: 30s
+                    trip: consecutiveFailures >= 5
+              targets:
+                apps:
+                  appB:
+                    timeout: general
+                    retry: important
+                    circuitBreaker: simpleCB
+            """;
+
+    /** {@code dapr init}'s state store component: not a Resiliency, so skipped. */
+    private static final String COMPONENT = """
+            apiVersion: dapr.io/v1alpha1
+            kind: Component
+            metadata:
+              name: statestore
+            spec:
+              type: state.redis
+              version: v1
+              metadata:
+              - name: redisHost
+                value: localhost:6379
+              - name: actorStateStore
+                value: "true"
+            """;
+
+    @Test
+    void resourcesPathLoadsTheResiliencyOfThisAppAndSkipsComponents(@TempDir Path dir) throws IOException {
+        Path one = Files.createDirectory(dir.resolve("one"));
+        Path two = Files.createDirectory(dir.resolve("two"));
+        Files.writeString(one.resolve("statestore.yaml"), COMPONENT);
+        Files.writeString(one.resolve("resiliency.yaml"), RESILIENCY.formatted("forClient", "client"));
+        Files.writeString(two.resolve("resiliency.yml"), RESILIENCY.formatted("forOthers", "server, other"));
+        Files.writeString(two.resolve("more.yaml"), COMPONENT + "---\n" + RESILIENCY.formatted("forAll", ""));
+        // Dapr's three spellings, each repeatable; directories are read in the order given.
+        for (String[] flags : List.of(new String[] {"--resources-path", one.toString(), "--resources-path",
+                two.toString()}, new String[] {"--components-path", one.toString(), "-d", two.toString()})) {
+            List<String> args = new java.util.ArrayList<>(List.of("-a", "client"));
+            args.addAll(List.of(flags));
+            RunSettings s = parse(args.toArray(new String[0]));
+            assertEquals(List.of(one, two), s.resourcesPaths());
+            assertTrue(s.resiliency().isActive());
+            assertEquals(List.of("forClient", "forAll"),
+                    s.resiliency().resources().stream().map(Resiliency::name).toList());
+            CallPolicy appB = s.resiliency().forTarget("appB");
+            assertEquals(Duration.ofSeconds(5).toNanos(), appB.timeoutNanos());
+            assertEquals(30, appB.retry().maxRetries());
+            assertEquals("simpleCB", appB.breakerPolicyName());
+            assertTrue(s.configIgnored().stream().anyMatch(l -> l.equals(one.resolve("statestore.yaml")
+                    + ":1:1: kind Component, not a Resiliency, skipped")), s.configIgnored().toString());
+            assertTrue(s.configIgnored().stream().anyMatch(l -> l.endsWith("Resiliency 'forOthers' is scoped to "
+                    + "[server, other], not to 'client', skipped")), s.configIgnored().toString());
+        }
+    }
+
+    @Test
+    void aDirectoryOfComponentsOnlyLoadsNothing(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("statestore.yaml"), COMPONENT);
+        RunSettings s = parse("-d", dir.toString());
+        assertEquals(List.of(dir), s.resourcesPaths());
+        assertFalse(s.resiliency().isActive());
+        assertEquals("no resiliency policies", s.resiliency().describe());
+    }
+
+    @Test
+    void aBrokenResiliencyIsOneLineNamingFileLineAndField(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("statestore.yaml"), COMPONENT);
+        Path bad = Files.writeString(dir.resolve("resiliency.yaml"),
+                RESILIENCY.formatted("r", "").replace("general: 5s", "general: 5 seconds"));
+        UsageException e = assertThrows(UsageException.class, () -> parse("-d", dir.toString()));
+        assertEquals("--resources-path: " + bad + ":9:16: spec.policies.timeouts.general: expected a duration "
+                + "such as 24h, 15m, 90s or 1h30m, got '5 seconds'", e.getMessage());
+    }
+
+    @Test
+    void aMissingDirectoryIsAUsageError(@TempDir Path dir) {
+        Path none = dir.resolve("none");
+        assertEquals("--resources-path: " + none + ": not a directory",
+                assertThrows(UsageException.class, () -> parse("--resources-path", none.toString())).getMessage());
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({"64Ki, 65536", "1Mi, 1048576", "4096, 4096", "0, 0", "1.5Ki, 1536", "1k, 1000", "1Gi, 1073741824"})
+    void maxRetryBufferIsAQuantityLikeMaxBodySize(String flag, int bytes, @TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("resiliency.yaml"), RESILIENCY.formatted("r", ""));
+        assertEquals(bytes, parse("--max-retry-buffer", flag).resiliency().maxRetryBuffer());
+        RunSettings s = parse("--max-retry-buffer=" + flag, "-d", dir.toString());
+        assertEquals(bytes, s.resiliency().maxRetryBuffer());
+        assertEquals(bytes, s.resiliency().forTarget("appB").maxRetryBuffer());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "-1      | --max-retry-buffer: '-1' must not be negative",
+        "-64Ki   | --max-retry-buffer: '-64Ki' must not be negative",
+        "64KB    | --max-retry-buffer: '64KB' is not a size; use bytes or a quantity such as 4Ki, 16Mi, 1Gi or 4M",
+        "lots    | --max-retry-buffer: 'lots' is not a size; use bytes or a quantity such as 4Ki, 16Mi, 1Gi or 4M",
+        "2Gi     | --max-retry-buffer must be at most 1Gi (1073741824 bytes), got '2Gi'",
+        "1e300   | --max-retry-buffer: '1e300' is too large",
+    })
+    void badMaxRetryBuffers(String flag, String message) {
+        assertEquals(message, assertThrows(UsageException.class,
+                () -> parse("--max-retry-buffer", flag)).getMessage());
     }
 }

@@ -9,6 +9,7 @@ package io.h2splice.core.metrics;
  * {@link ProxyMetrics.Side}, {@code h2splice_streams_active}, {@code h2splice_streams_total},
  * {@code h2splice_resets_{received,sent}_total{code}} and {@code h2splice_goaways_{received,sent}_total{code}} by
  * HTTP/2 error code, {@code h2splice_data_bytes_total{direction}}, {@code h2splice_pool_dials_total{pool,result}},
+ * {@code h2splice_pool_ejections_total{pool}} ({@code sidecar}),
  * {@code h2splice_calls_total{grpc_status}} for all 17 codes (zeros included, so rates work from the first scrape),
  * {@code h2splice_api_token_denied_total{port}} ({@code grpc}, {@code http}),
  * {@code h2splice_info{app_id,namespace,transport} 1}, then the per-call families with Dapr's names
@@ -60,6 +61,9 @@ public final class PrometheusText {
                 out.append("} ").append(metrics.dials(pool.equals("sidecar"), result.equals("connected"))).append('\n');
             }
         }
+        header(out, "h2splice_pool_ejections_total", "counter",
+                "Addresses ejected from the upstream pools after a failed dial or handshake, by kind of pool.");
+        sample(out, "h2splice_pool_ejections_total", "pool", "sidecar", metrics.sidecarEjections());
         header(out, "h2splice_calls_total", "counter", "Completed calls, by final gRPC status.");
         for (int code = 0; code < ProxyMetrics.STATUS_NAMES.length; code++) {
             sample(out, "h2splice_calls_total", "grpc_status", ProxyMetrics.STATUS_NAMES[code], metrics.calls(code));

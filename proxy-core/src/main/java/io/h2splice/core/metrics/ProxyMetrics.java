@@ -56,6 +56,7 @@ public final class ProxyMetrics {
     private final LongAdder requestBytes = new LongAdder();
     private final LongAdder responseBytes = new LongAdder();
     private final LongAdder[] dials = adders(2 * 2);
+    private final LongAdder sidecarEjections = new LongAdder();
     private final LongAdder[] callsByStatus = adders(STATUS_NAMES.length);
     private final LongAdder[] apiTokenDenied = adders(TokenPort.values().length);
     private final CallMetrics calls;
@@ -124,6 +125,11 @@ public final class ProxyMetrics {
         dials[(sidecar ? 2 : 0) + (connected ? 1 : 0)].increment();
     }
 
+    /** An address of another app's sidecars was ejected from the sidecar pools (its dial or handshake failed). */
+    public void sidecarEjected() {
+        sidecarEjections.increment();
+    }
+
     /** @param grpcStatus the call's final gRPC status code; anything outside 0..16 counts as UNKNOWN (2) */
     public void callCompleted(int grpcStatus) {
         int code = grpcStatus >= 0 && grpcStatus < STATUS_NAMES.length ? grpcStatus : 2;
@@ -186,6 +192,10 @@ public final class ProxyMetrics {
 
     public long dials(boolean sidecar, boolean connected) {
         return dials[(sidecar ? 2 : 0) + (connected ? 1 : 0)].sum();
+    }
+
+    public long sidecarEjections() {
+        return sidecarEjections.sum();
     }
 
     /** Index into {@link #H2_ERROR_NAMES} of an HTTP/2 error code. */

@@ -21,6 +21,10 @@ import java.util.Map;
  * (GOAWAY received or ids exhausted; {@link PooledConnection#canOpenStream()} false, not handed out) → closed
  * (removed). A new connection is dialled when no ready connection has room (SETTINGS_MAX_CONCURRENT_STREAMS) and
  * none is connecting.
+ *
+ * <p>A sidecar pool reports each failed dial or handshake, and each connection made, to the sidecar's
+ * {@link OutlierDetector}, which ejects a failing address from {@link OutlierDetector#pick}; the calls waiting
+ * for the failed connection still fail (the caller decides whether to try again).
  */
 public final class UpstreamPool {
 
@@ -29,6 +33,8 @@ public final class UpstreamPool {
     private final String peerAppId;
     private final String peerNamespace;
     private final Dialer dialer;
+    /** Told of each failed and each successful connection; null for the app's pool (never ejected). */
+    private final OutlierDetector outliers;
     private final List<PooledConnection> ready = new ArrayList<>(2);
     private final ArrayDeque<PoolWaiter> waiters = new ArrayDeque<>();
     /** Waiters bound to one particular dial (refused-stream retries), keyed by that dial's channel. */
@@ -43,6 +49,16 @@ public final class UpstreamPool {
      */
     public UpstreamPool(EventLoop loop, InetSocketAddress address, String peerAppId, String peerNamespace,
                         Dialer dialer) {
+        this(loop, address, peerAppId, peerNamespace, dialer, null);
+    }
+
+    /**
+     * As above, reporting every failed dial or handshake and every connection made to {@code outliers}, which may
+     * then eject {@code address} (sidecar pools only; null: never ejected).
+     */
+    public UpstreamPool(EventLoop loop, InetSocketAddress address, String peerAppId, String peerNamespace,
+                        Dialer dialer, OutlierDetector outliers) {
+        this.outliers = outliers;
         this.loop = loop;
         this.address = address;
         this.peerAppId = peerAppId;
@@ -117,6 +133,9 @@ public final class UpstreamPool {
         assert loop.inEventLoop();
         connecting--;
         ready.add(connection);
+        if (outliers != null) {
+            outliers.connected(address);
+        }
         PoolWaiter fresh = takeFresh(connection.channel());
         if (fresh != null && !fresh.isAbandoned()) {
             fresh.connectionReady(connection);
@@ -132,6 +151,7 @@ public final class UpstreamPool {
         assert loop.inEventLoop();
         connecting--;
         String why = "dial " + address.getHostString() + ":" + address.getPort() + ": " + reason;
+        ejectBeforeFailing(why);
         PoolWaiter fresh = takeFresh(connection.channel());
         if (fresh != null && !fresh.isAbandoned()) {
             fresh.connectionFailed(why);
@@ -208,6 +228,7 @@ public final class UpstreamPool {
             if (!done.isSuccess()) {
                 connecting--;
                 String reason = describe(done.cause());
+                ejectBeforeFailing(reason);
                 PoolWaiter fresh = takeFresh(ch);
                 if (fresh != null && !fresh.isAbandoned()) {
                     fresh.connectionFailed(reason);
@@ -216,6 +237,13 @@ public final class UpstreamPool {
             }
         });
         return f.isDone() && !f.isSuccess() ? null : ch;
+    }
+
+    /** Ejects the address before the waiters hear of the failure, so a call that retries at once goes elsewhere. */
+    private void ejectBeforeFailing(String reason) {
+        if (outliers != null && !closed) {
+            outliers.failed(address, reason);
+        }
     }
 
     private void failWaiters(String reason) {

@@ -118,7 +118,7 @@ public final class CallPolicy {
         executed[kind.ordinal()].increment();
     }
 
-    /** The part acted: a timeout fired, a retry was made, a breaker opened ({@code dapr_resiliency_activations_total}). */
+    /** The part acted: a timeout fired, a retry was made, a breaker changed state ({@code dapr_resiliency_activations_total}). */
     public void activated(Kind kind) {
         activated[kind.ordinal()].increment();
     }

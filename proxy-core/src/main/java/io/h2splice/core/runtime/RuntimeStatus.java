@@ -2,6 +2,7 @@ package io.h2splice.core.runtime;
 
 import io.h2splice.core.http.SidecarStatus;
 import io.h2splice.core.metrics.ProxyMetrics;
+import io.h2splice.core.resiliency.ResiliencyMetricsText;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -97,7 +98,9 @@ final class RuntimeStatus implements SidecarStatus {
     @Override
     public java.util.function.Supplier<String> extraMetrics() {
         java.util.function.Supplier<String> extra = extraMetrics;
-        return () -> proxy.accessLists().metricsText() + extra.get();
+        return () -> proxy.accessLists().metricsText()
+                + ResiliencyMetricsText.render(proxy.resiliency(), appId(), namespace())
+                + extra.get();
     }
 
     void extraMetrics(java.util.function.Supplier<String> supplier) {

@@ -4,6 +4,7 @@ import io.h2splice.core.config.ProxyConfig;
 import io.h2splice.core.metrics.LoopMetrics;
 import io.h2splice.core.metrics.ProxyMetrics;
 import io.h2splice.core.pool.Dialer;
+import io.h2splice.core.pool.OutlierDetector;
 import io.h2splice.core.pool.UpstreamPool;
 import io.h2splice.core.resolve.NameResolver;
 import io.h2splice.core.trace.CallTracer;
@@ -20,7 +21,8 @@ import java.util.function.Consumer;
 
 /**
  * Everything one event loop owns: its pools (one per target address), its flush batch, and a round-robin cursor.
- * Confined to {@link #eventLoop()}; reached by every connection of that loop without locks.
+ * Confined to {@link #eventLoop()}; reached by every connection of that loop without locks. The one thing shared
+ * with the other loops is the sidecar's {@link OutlierDetector} (lock-free).
  */
 final class LoopState {
 
@@ -34,6 +36,7 @@ final class LoopState {
     private final NameResolver resolver;
     private final FlushBatch flushBatch;
     private final Dialer sidecarDialer;
+    private final OutlierDetector outliers;
     private final UpstreamPool appPool;
     private final Map<SidecarKey, UpstreamPool> sidecarPools = new HashMap<>();
     private final Consumer<Channel> downstreamTracker;
@@ -55,6 +58,15 @@ final class LoopState {
     LoopState(EventLoop eventLoop, int index, ProxyConfig config, ProxyMetrics metrics, NameResolver resolver,
               Dialer sidecarDialer, Dialer appDialer, InetSocketAddress appAddress, Consumer<Channel> downstreamTracker,
               CallTracer tracer) {
+        this(eventLoop, index, config, metrics, resolver, sidecarDialer, appDialer, appAddress, downstreamTracker,
+                tracer, new OutlierDetector(metrics));
+    }
+
+    /** As above, with {@code outliers} shared by every loop of the sidecar (ejections seen by all of them). */
+    LoopState(EventLoop eventLoop, int index, ProxyConfig config, ProxyMetrics metrics, NameResolver resolver,
+              Dialer sidecarDialer, Dialer appDialer, InetSocketAddress appAddress, Consumer<Channel> downstreamTracker,
+              CallTracer tracer, OutlierDetector outliers) {
+        this.outliers = outliers;
         this.tracer = tracer;
         this.callMetrics = metrics.calls().forLoop(index, config.namespace());
         this.eventLoop = eventLoop;
@@ -116,17 +128,16 @@ final class LoopState {
         SidecarKey key = new SidecarKey(appId, namespace, address);
         UpstreamPool pool = sidecarPools.get(key);
         if (pool == null) {
-            pool = new UpstreamPool(eventLoop, address, appId, namespace, sidecarDialer);
+            pool = new UpstreamPool(eventLoop, address, appId, namespace, sidecarDialer, outliers);
             sidecarPools.put(key, pool);
         }
         lastSidecarPool = pool;
         return pool;
     }
 
-    /** Spreads calls over the addresses of an app's sidecars. */
+    /** Spreads calls over the addresses of an app's sidecars, round-robin, skipping those ejected. */
     InetSocketAddress pick(List<InetSocketAddress> addresses) {
-        int i = cursor++ & Integer.MAX_VALUE;
-        return addresses.get(i % addresses.size());
+        return outliers.pick(addresses, cursor++ & Integer.MAX_VALUE);
     }
 
     void downstreamOpened(Channel channel) {

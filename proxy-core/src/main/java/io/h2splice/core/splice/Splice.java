@@ -231,7 +231,11 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
         if (deadline != GrpcTimeout.NONE) {
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0) {
-                fail(ProxyError.DEADLINE.code(), ProxyError.DEADLINE.message());
+                if (policy != null) {
+                    attemptTimedOut(); // the attempt's time ran out while connecting: retried if the policy says so
+                } else {
+                    fail(ProxyError.DEADLINE.code(), ProxyError.DEADLINE.message());
+                }
                 return;
             }
             requestHeaders.set(HeaderNames.GRPC_TIMEOUT, GrpcTimeout.format(remaining));

@@ -8,6 +8,7 @@ import io.h2splice.core.listen.Transport;
 import io.h2splice.core.metrics.ProxyMetrics;
 import io.h2splice.core.outbound.OutboundRouter;
 import io.h2splice.core.pool.Dialer;
+import io.h2splice.core.pool.OutlierDetector;
 import io.h2splice.core.pool.UpstreamPool;
 import io.h2splice.core.resolve.NameResolver;
 import io.h2splice.core.resiliency.ResiliencyPolicies;
@@ -72,13 +73,14 @@ public final class SpliceEngine {
                 accessLists, resiliency);
         this.inbound = new InboundRouter(config.appId(), config.namespace(), accessLists);
         InetSocketAddress app = config.hasApp() ? new InetSocketAddress(config.appAddress(), config.appPort()) : null;
+        OutlierDetector outliers = new OutlierDetector(metrics); // one for all loops: an ejection holds on each
         int index = 0;
         for (EventExecutor e : workers) {
             EventLoop loop = (EventLoop) e;
             Dialer sidecars = pool -> dial(pool, ProxyMetrics.Side.UPSTREAM_SIDECAR, true);
             Dialer apps = pool -> dial(pool, ProxyMetrics.Side.UPSTREAM_APP, false);
             loops.put(loop, new LoopState(loop, index++, config, metrics, resolver, sidecars, apps, app,
-                    downstreams::add, tracer));
+                    downstreams::add, tracer, outliers));
         }
     }
 

@@ -32,6 +32,7 @@ class PrometheusTextTest {
         m.requestBytes(100);
         m.responseBytes(7);
         m.dialed(true, false);
+        m.sidecarEjected();
         LoopMetrics loop = m.calls().forLoop(0, "default");
         CallSeries target = loop.target("server", "default", false);
         loop.started(target);
@@ -65,6 +66,8 @@ class PrometheusTextTest {
         assertTrue(text.contains("\nh2splice_data_bytes_total{direction=\"response\"} 7\n"));
         assertTrue(text.contains("\nh2splice_pool_dials_total{pool=\"sidecar\",result=\"failed\"} 1\n"));
         assertTrue(text.contains("\nh2splice_pool_dials_total{pool=\"app\",result=\"connected\"} 0\n"));
+        assertTrue(text.contains("\n# TYPE h2splice_pool_ejections_total counter\n"
+                + "h2splice_pool_ejections_total{pool=\"sidecar\"} 1\n"), text);
         assertTrue(text.contains("\ndapr_runtime_service_invocation_req_sent_total{app_id=\"server\",dst_app_id=\"server\","
                 + "type=\"unary\"} 1\n"), text);
         assertTrue(text.contains("\ndapr_grpc_io_server_completed_rpcs{app_id=\"server\",grpc_server_method="

@@ -72,6 +72,10 @@ public final class PrometheusServer implements AutoCloseable {
     public static final Set<String> DAPR_NAME_LINTS = Set.of(
             "dapr_grpc_io_server_completed_rpcs counter metrics should have \"_total\" suffix",
             "dapr_runtime_service_invocation_res_recv_latency_ms metric names should not contain abbreviated units",
+            // Dapr's resiliency counters (OpenCensus Count views) have no "_total" either, and one ends in "_count".
+            "dapr_resiliency_loaded counter metrics should have \"_total\" suffix",
+            "dapr_resiliency_count counter metrics should have \"_total\" suffix",
+            "dapr_resiliency_count non-histogram and non-summary metrics should not have \"_count\" suffix",
             // Dapr's ACL counters label the caller's trust domain "trustDomain".
             "dapr_runtime_acl_app_policy_action_allowed_total " + CAMEL_CASE_LABEL,
             "dapr_runtime_acl_app_policy_action_blocked_total " + CAMEL_CASE_LABEL,
