@@ -23,6 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -196,19 +199,35 @@ class ResiliencyRetryE2eTest {
     }
 
     @Test
-    void aFailedDialIsRetried() {
+    void aFailedDialIsRetried() throws Exception {
+        TwoSidecars t = NET.get();
+        t.resolverA().nextLookup("server", "default", TwoSidecars.loopback(closedPort())); // attempt 1 only
+        Metadata md = routedTo(TRANSIENT);
+        String key = md.get(ReceivedCall.TEST_ID);
+        long before = retries(TRANSIENT);
+        long failedDials = t.sidecarA().metrics().dials(true, false);
+        CallResult r = GrpcCalls.unary(t.channel(), TestService.FLAKY, md, new byte[] {9});
+        assertArrayEquals(new byte[] {9}, r.single());
+        assertEquals(1, t.sidecarA().metrics().dials(true, false) - failedDials, "attempt 1's dial was refused");
+        assertEquals(1, faults().attempts(key).size(), "the failed dial never reached the app");
+        assertEquals(1, retries(TRANSIENT) - before);
+    }
+
+    @Test
+    void aConnectionResetAsSoonAsItIsAcceptedStillEndsInOneAnswer() {
+        // The relay resets the connection right after accepting it: the kernel finished the TCP handshake already,
+        // so A sees either a failed dial or a connection lost under its first stream. Either way the call succeeds,
+        // and the app sees one attempt.
         TwoSidecars t = NET.get();
         dropConnectionsToB(t);
         int rejectedBefore = t.relayToB().rejected();
         t.relayToB().rejectNext(1);
         Metadata md = routedTo(TRANSIENT);
         String key = md.get(ReceivedCall.TEST_ID);
-        long before = retries(TRANSIENT);
         CallResult r = GrpcCalls.unary(t.channel(), TestService.FLAKY, md, new byte[] {9});
         assertArrayEquals(new byte[] {9}, r.single());
-        assertEquals(1, t.relayToB().rejected() - rejectedBefore, "the first dial was reset");
-        assertEquals(1, faults().attempts(key).size(), "the failed dial never reached the app");
-        assertEquals(1, retries(TRANSIENT) - before);
+        assertEquals(1, t.relayToB().rejected() - rejectedBefore, "the first connection was reset");
+        assertEquals(1, faults().attempts(key).size(), "the reset connection never reached the app");
     }
 
     @Test
@@ -280,16 +299,17 @@ class ResiliencyRetryE2eTest {
     }
 
     @Test
-    void aDaprStreamThatFailsToOpenIsRetried() {
+    void aDaprStreamThatFailsToOpenIsRetried() throws Exception {
         TwoSidecars t = NET.get();
-        dropConnectionsToB(t);
-        t.relayToB().rejectNext(1);
+        t.resolverA().nextLookup("server", "default", TwoSidecars.loopback(closedPort()));
         Metadata md = routedTo(TRANSIENT);
         md.put(ascii("dapr-stream"), "true");
         String key = md.get(ReceivedCall.TEST_ID);
+        long before = retries(TRANSIENT);
         CallResult r = GrpcCalls.unary(t.channel(), TestService.FLAKY, md, new byte[] {3});
         assertArrayEquals(new byte[] {3}, r.single());
         assertEquals(1, faults().attempts(key).size());
+        assertEquals(1, retries(TRANSIENT) - before);
     }
 
     @Test
@@ -338,6 +358,13 @@ class ResiliencyRetryE2eTest {
                     new byte[] {1}).single());
             assertEquals(4, t.serverApp().faults().attempts(key).size());
             assertEquals(3, t.sidecarA().resiliency().forTarget(TRANSIENT).activatedCount(CallPolicy.Kind.RETRY));
+        }
+    }
+
+    /** A loopback port nothing listens on (bound by the OS, then closed): a dial to it is refused. */
+    private static int closedPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
         }
     }
 

@@ -15,9 +15,16 @@ public final class MapResolver implements NameResolver {
 
     private final Map<String, List<InetSocketAddress>> entries = new ConcurrentHashMap<>();
     private final Queue<String> lookups = new ConcurrentLinkedQueue<>();
+    private final Map<String, Queue<List<InetSocketAddress>>> once = new ConcurrentHashMap<>();
 
     public MapResolver put(String appId, String namespace, InetSocketAddress... addresses) {
         entries.put(key(appId, namespace), List.of(addresses));
+        return this;
+    }
+
+    /** The next lookup of (appId, namespace) answers {@code addresses}; later ones answer the entry again. */
+    public MapResolver nextLookup(String appId, String namespace, InetSocketAddress... addresses) {
+        once.computeIfAbsent(key(appId, namespace), k -> new ConcurrentLinkedQueue<>()).add(List.of(addresses));
         return this;
     }
 
@@ -35,7 +42,9 @@ public final class MapResolver implements NameResolver {
     public CompletableFuture<List<InetSocketAddress>> resolve(String appId, String namespace) {
         String key = key(appId, namespace);
         lookups.add(key);
-        return CompletableFuture.completedFuture(entries.getOrDefault(key, List.of()));
+        Queue<List<InetSocketAddress>> next = once.get(key);
+        List<InetSocketAddress> answer = next == null ? null : next.poll();
+        return CompletableFuture.completedFuture(answer != null ? answer : entries.getOrDefault(key, List.of()));
     }
 
     private static String key(String appId, String namespace) {
