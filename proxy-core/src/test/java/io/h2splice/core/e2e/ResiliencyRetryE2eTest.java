@@ -152,7 +152,7 @@ class ResiliencyRetryE2eTest {
         faults().plan(key, Fault.failAfterHeaders(Status.UNAVAILABLE.withDescription("headers, then down")));
         CallResult r = GrpcCalls.unary(NET.get().channel(), TestService.FLAKY, md, new byte[] {5});
         assertArrayEquals(new byte[] {5}, r.single());
-        assertEquals(List.of("2"), iterable(r.headers().getAll(Faults.ATTEMPT)),
+        assertEquals(List.of("2"), attemptHeaders(r.headers().getAll(Faults.ATTEMPT)),
                 "the first attempt's response headers were held back, then dropped");
         assertEquals(2, faults().attempts(key).size());
     }
@@ -375,7 +375,7 @@ class ResiliencyRetryE2eTest {
                 () -> t.sidecarA().metrics().connectionsOpen(ProxyMetrics.Side.UPSTREAM_SIDECAR));
     }
 
-    private static List<String> iterable(Iterable<String> values) {
+    private static List<String> attemptHeaders(Iterable<String> values) {
         List<String> out = new java.util.ArrayList<>();
         if (values != null) {
             values.forEach(out::add);
