@@ -89,10 +89,6 @@ record RunSettings(ProxyConfig config, String appProtocol, List<String> command,
                     + (t.otelEndpoint() == null ? "protocol" : "endpointAddress") + " no OTLP exporter is set up "
                     + "(as in Dapr)");
         }
-        if (dapr.nameResolution() != null) {
-            out.add("--config: spec.nameResolution is not built yet and is ignored: apps are resolved "
-                    + (resolverFile == null ? "from the local registry" : "from --resolver-file"));
-        }
         return out;
     }
 
@@ -103,6 +99,7 @@ record RunSettings(ProxyConfig config, String appProtocol, List<String> command,
         String appId = f.appId == null ? randomAppId() : name(f.appId, "--app-id");
         String namespace = name(env.namespace(), "NAMESPACE");
         String protocol = protocol(f.appProtocol);
+        ResolverSettings.applyModeDefaults(f); // --mode kubernetes: Dapr's ports for those left out
         checkPorts(f);
         List<String> listen = listenAddresses(f.listenAddresses);
         String appAddress = host(f.appChannelAddress, "--app-channel-address");
@@ -124,7 +121,8 @@ record RunSettings(ProxyConfig config, String appProtocol, List<String> command,
         boolean metrics = f.enableMetrics && dapr.metricsEnabled();
         ProxyConfig config;
         try {
-            config = new ProxyConfig(appId, namespace, listen, f.grpcPort, f.internalPort, listen.get(0), f.httpPort,
+            config = new ProxyConfig(appId, namespace, listen, f.grpcPort, f.internalPort,
+                    ResolverSettings.internalAddress(f, listen), f.httpPort,
                     metrics ? f.metricsPort : -1, appAddress, f.appPort, workers, limits, Keepalive.defaults(),
                     CONNECT_TIMEOUT,
                     Duration.ofSeconds(f.gracefulSeconds), f.apiLogging, tokens);
