@@ -36,7 +36,7 @@ import java.util.Objects;
  * @param logLevel     {@code --log-level}
  * @param logAsJson    {@code --log-as-json}
  * @param home         {@code H2SPLICE_HOME}: the registry lives under it
- * @param resolverFile {@code --resolver-file}, or null to resolve from the local registry
+ * @param resolverFile {@code --resolver-file}, or null ({@link ResolverSettings} then picks the resolver)
  * @param tls          mTLS between sidecars and TLS to the app
  * @param dapr         the {@code --config} Dapr Configuration, or its defaults without one
  * @param configIgnored one line per field of the {@code --config} file or document of the {@code --resources-path}
