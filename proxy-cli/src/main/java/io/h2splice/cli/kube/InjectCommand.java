@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -49,19 +50,8 @@ public final class InjectCommand implements Callable<Integer> {
             description = "The YAML to read; '-' for stdin (default: ${DEFAULT-VALUE}).")
     String file;
 
-    @Option(names = "--sidecar-image", paramLabel = "IMAGE",
-            description = "The sidecar image, unless a workload's dapr.io/sidecar-image names another (default: "
-                    + "$SIDECAR_IMAGE, else ghcr.io/h2splice/h2splice:<this version>).")
-    String sidecarImage;
-
-    @Option(names = "--enable-mtls", arity = "0..1", fallbackValue = "true", defaultValue = "true",
-            paramLabel = "BOOL", description = "As 'h2splice injector --enable-mtls' (default: ${DEFAULT-VALUE}).")
-    boolean mtls;
-
-    @Option(names = "--identity-csi-driver", paramLabel = "DRIVER",
-            defaultValue = InjectorSettings.DEFAULT_IDENTITY_DRIVER,
-            description = "As 'h2splice injector --identity-csi-driver' (default: ${DEFAULT-VALUE}).")
-    String identityDriver;
+    @Mixin
+    SidecarOptions sidecar = new SidecarOptions();
 
     public InjectCommand(CliEnv env, InputStream stdin) {
         this.env = env;
@@ -70,7 +60,7 @@ public final class InjectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        InjectorSettings settings = InjectorCommand.settings(sidecarImage, mtls, identityDriver, env);
+        InjectorSettings settings = sidecar.settings(env);
         String source = "-".equals(file) ? "<stdin>" : file;
         String text = read();
         WorkloadInjector injector = new WorkloadInjector(new PodPatcher(settings), settings.mtls());

@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.h2splice.cli.CliEnv;
 import io.h2splice.cli.ExitCodes;
 import io.h2splice.cli.UsageException;
-import io.h2splice.cli.Version;
 import io.h2splice.cli.log.LogLevel;
 import io.h2splice.cli.log.LogSetup;
 import io.h2splice.tls.ca.CaException;
@@ -17,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -68,22 +68,8 @@ public final class InjectorCommand implements Callable<Integer> {
             description = "Its private key, PEM (default: ${DEFAULT-VALUE}).")
     Path keyFile;
 
-    @Option(names = "--sidecar-image", paramLabel = "IMAGE",
-            description = "The sidecar image, unless a pod's dapr.io/sidecar-image names another (default: "
-                    + "$SIDECAR_IMAGE, else ghcr.io/h2splice/h2splice:<this version>).")
-    String sidecarImage;
-
-    @Option(names = "--enable-mtls", arity = "0..1", fallbackValue = "true", defaultValue = "true",
-            paramLabel = "BOOL",
-            description = "Give sidecars mTLS: mount the identity CSI volume and pass its files to 'h2splice run' "
-                    + "(default: ${DEFAULT-VALUE}; false: --enable-mtls=false).")
-    boolean mtls;
-
-    @Option(names = "--identity-csi-driver", paramLabel = "DRIVER",
-            defaultValue = InjectorSettings.DEFAULT_IDENTITY_DRIVER,
-            description = "The CSI driver of the identity volume; it must write tls.crt, tls.key and ca.crt "
-                    + "(default: ${DEFAULT-VALUE}, cert-manager's csi-driver-spiffe).")
-    String identityDriver;
+    @Mixin
+    SidecarOptions sidecar = new SidecarOptions();
 
     @Option(names = "--manage-services", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
             description = "Create or update <app-id>-dapr Services through the Kubernetes API (default: true in a "
@@ -108,7 +94,7 @@ public final class InjectorCommand implements Callable<Integer> {
             throw new UsageException("--port must be in 0..65535, got " + port);
         }
         LogLevel level = LogLevel.parse(logLevel);
-        InjectorSettings settings = settings(this, env);
+        InjectorSettings settings = sidecar.settings(env);
         ReloadingKeyManager keys;
         try {
             keys = new ReloadingKeyManager(certFile, keyFile);
@@ -138,23 +124,6 @@ public final class InjectorCommand implements Callable<Integer> {
             LogSetup.close();
         }
         return ExitCodes.OK;
-    }
-
-    /** The injected sidecars' shared settings from the flags; also {@code inject}'s. */
-    static InjectorSettings settings(String image, boolean mtls, String identityDriver, CliEnv env) {
-        String img = image;
-        if (img == null || img.isBlank()) {
-            String fromEnv = env.vars().get("SIDECAR_IMAGE");
-            img = fromEnv == null || fromEnv.isBlank() ? InjectorSettings.defaultImage(Version.number()) : fromEnv;
-        }
-        if (identityDriver == null || identityDriver.isBlank()) {
-            throw new UsageException("--identity-csi-driver must not be empty");
-        }
-        return new InjectorSettings(img.strip(), mtls, identityDriver.strip());
-    }
-
-    private static InjectorSettings settings(InjectorCommand c, CliEnv env) {
-        return settings(c.sidecarImage, c.mtls, c.identityDriver, env);
     }
 
     private static void removeHook(Thread hook) {

@@ -58,7 +58,10 @@ final class SidecarContainer {
         out.add(tmp);
         if (s.mtls()) {
             ObjectNode id = Json.object().put("name", IDENTITY_VOLUME);
-            id.putObject("csi").put("driver", s.identityDriver()).put("readOnly", true);
+            ObjectNode csi = id.putObject("csi").put("driver", s.identityDriver()).put("readOnly", true);
+            if (InjectorSettings.CERT_MANAGER_CSI.equals(s.identityDriver())) {
+                csi.set("volumeAttributes", certManagerAttributes(a, s));
+            }
             out.add(id);
         }
         if (a.config() != null) {
@@ -67,6 +70,22 @@ final class SidecarContainer {
             out.add(cfg);
         }
         return out;
+    }
+
+    /**
+     * What cert-manager's csi-driver asks its issuer for: h2splice's identity (the driver fills in the namespace),
+     * serverAuth + clientAuth, 24 h as Sentry's workload certificates, an ECDSA P-256 key in PKCS#8.
+     */
+    private static ObjectNode certManagerAttributes(SidecarAnnotations a, InjectorSettings s) {
+        String p = "csi.cert-manager.io/";
+        return Json.object().put(p + "issuer-name", s.issuer()).put(p + "issuer-kind", s.issuerKind())
+                .put(p + "issuer-group", "cert-manager.io")
+                .put(p + "uri-sans", "spiffe://" + s.trustDomain() + "/ns/${POD_NAMESPACE}/" + a.appId())
+                .put(p + "common-name", a.appId())
+                .put(p + "key-usages", "digital signature,key encipherment,server auth,client auth")
+                .put(p + "duration", "24h").put(p + "key-algorithm", "ECDSA").put(p + "key-encoding", "PKCS8")
+                .put(p + "certificate-file", "tls.crt").put(p + "privatekey-file", "tls.key")
+                .put(p + "ca-file", "ca.crt");
     }
 
     private static ArrayNode mounts(SidecarAnnotations a, InjectorSettings s) {

@@ -110,8 +110,17 @@ class InjectorWebhookTest {
 
         JsonNode volumes = pod.path("spec").path("volumes");
         assertEquals(List.of("kube-api-access-5x2lq", "h2splice-tmp", "h2splice-identity"), names(volumes));
-        assertEquals("spiffe.csi.cert-manager.io", volumes.get(2).path("csi").path("driver").asText());
-        assertTrue(volumes.get(2).path("csi").path("readOnly").asBoolean());
+        JsonNode csi = volumes.get(2).path("csi");
+        assertEquals("csi.cert-manager.io", csi.path("driver").asText());
+        assertTrue(csi.path("readOnly").asBoolean());
+        Map<String, String> attrs = Json.stringMap(csi.path("volumeAttributes"));
+        assertEquals("spiffe://public/ns/${POD_NAMESPACE}/server", attrs.get("csi.cert-manager.io/uri-sans"),
+                "h2splice's identity; the driver fills in the namespace");
+        assertEquals("h2splice-ca", attrs.get("csi.cert-manager.io/issuer-name"));
+        assertEquals("ClusterIssuer", attrs.get("csi.cert-manager.io/issuer-kind"));
+        assertEquals("digital signature,key encipherment,server auth,client auth",
+                attrs.get("csi.cert-manager.io/key-usages"));
+        assertEquals("ca.crt", attrs.get("csi.cert-manager.io/ca-file"));
         JsonNode mounts = daprd.path("volumeMounts");
         assertEquals("/var/run/secrets/h2splice/identity", mounts.get(1).path("mountPath").asText());
         assertTrue(mounts.get(1).path("readOnly").asBoolean());

@@ -41,8 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class KubernetesServicesTest {
 
-    private static final InjectorSettings SETTINGS = new InjectorSettings("registry.test/h2splice:test", true,
-            InjectorSettings.DEFAULT_IDENTITY_DRIVER);
+    private static final InjectorSettings SETTINGS = InjectorSettings.of("registry.test/h2splice:test", true);
 
     private KubernetesMockServer server;
     private KubernetesClient client;

@@ -105,6 +105,9 @@ class SidecarAnnotationsTest {
                 "--tls-key-file", dir.resolve("no.key").toString());
         assertEquals(ExitCodes.USAGE, r.code());
         assertTrue(r.err().startsWith("h2splice injector: --tls-cert-file/--tls-key-file: "), r.err());
+        r = CliRun.run(Map.of(), dir, "injector", "--identity-issuer-kind", "Cluster");
+        assertEquals(ExitCodes.USAGE, r.code());
+        assertTrue(r.err().contains("--identity-issuer-kind must be ClusterIssuer or Issuer"), r.err());
         r = CliRun.run(Map.of(), dir, "injector", "--help");
         assertEquals(ExitCodes.OK, r.code());
         assertTrue(r.out().contains("--manage-services"), r.out());
