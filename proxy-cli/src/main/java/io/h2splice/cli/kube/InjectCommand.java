@@ -23,9 +23,10 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "inject", sortOptions = false,
         description = {
-            "Add the h2splice sidecar to the annotated workloads of Kubernetes YAML, as the injector",
-            "would, and write all documents to stdout with a headless Service <app-id>-dapr after",
-            "each injected workload.",
+            "Add the sidecar to annotated workloads in Kubernetes YAML, as the injector would.",
+            "",
+            "All documents are written to stdout, with a headless Service <app-id>-dapr after each",
+            "injected workload.",
             "",
             "Workloads: Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController,",
             "Job, CronJob, also inside a List; multi-document files. Documents that are not changed",

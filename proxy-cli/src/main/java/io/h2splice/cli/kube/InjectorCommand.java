@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -25,8 +26,10 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "injector", sortOptions = false,
         description = {
-            "Serve the Kubernetes mutating admission webhook that adds the h2splice sidecar ('daprd'",
-            "container) to pods annotated dapr.io/enabled: \"true\", as Dapr's sidecar injector.",
+            "Serve the Kubernetes admission webhook that adds the sidecar to annotated pods.",
+            "",
+            "Pods annotated dapr.io/enabled: \"true\" get the h2splice sidecar (a 'daprd' container),",
+            "as with Dapr's sidecar injector.",
             "",
             "POST /mutate takes an AdmissionReview (admission.k8s.io/v1) and answers with a JSONPatch;",
             "GET /healthz answers 200. Pods are never refused: bad annotations leave them unpatched,",
@@ -106,7 +109,16 @@ public final class InjectorCommand implements Callable<Integer> {
         KubernetesServices kube = services ? new KubernetesServices(new KubernetesClientBuilder().build()) : null;
         AdmissionReviewer reviewer = new AdmissionReviewer(new PodPatcher(settings), settings.mtls());
         CountDownLatch stop = new CountDownLatch(1);
-        Thread hook = new Thread(stop::countDown, "h2splice-injector-stop");
+        CountDownLatch stopped = new CountDownLatch(1);
+        // SIGTERM: the JVM waits for hooks only, so the hook waits for this thread to close the server and log.
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                stopped.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "h2splice-injector-stop");
         try (InjectorServer server = InjectorServer.start(new InetSocketAddress(listenAddress, port), keys,
                 new MutateHandler(reviewer, kube != null ? kube : ServiceSink.NONE))) {
             LOG.info("Injector listening on https://{}:{}/mutate; sidecar image {}; Services {}", listenAddress,
@@ -122,6 +134,7 @@ public final class InjectorCommand implements Callable<Integer> {
             }
             LOG.info("Injector stopped");
             LogSetup.close();
+            stopped.countDown();
         }
         return ExitCodes.OK;
     }
