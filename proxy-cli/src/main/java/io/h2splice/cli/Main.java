@@ -1,6 +1,8 @@
 package io.h2splice.cli;
 
 import io.h2splice.cli.ca.CaCommand;
+import io.h2splice.cli.kube.InjectCommand;
+import io.h2splice.cli.kube.InjectorCommand;
 import io.h2splice.cli.run.RunCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -9,7 +11,8 @@ import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The {@code h2splice} command: {@code run}, {@code list}, {@code stop}.
+ * The {@code h2splice} command: {@code run}, {@code list}, {@code stop}, {@code ca}, {@code injector},
+ * {@code inject}.
  *
  * <p>The only place that calls {@link System#exit}. A bad command line prints one line on stderr and exits with
  * {@link ExitCodes#USAGE}; a failure prints one line and exits with {@link ExitCodes#FAILURE}; {@code run} exits
@@ -35,6 +38,8 @@ public final class Main {
         cl.addSubcommand("list", new ListCommand(env));
         cl.addSubcommand("stop", new StopCommand(env));
         cl.addSubcommand("ca", CaCommand.commandLine(env));
+        cl.addSubcommand("injector", new InjectorCommand(env));
+        cl.addSubcommand("inject", new InjectCommand(env, System.in));
         // Applied to the whole tree, so set after the subcommands are added.
         cl.setOut(new PrintWriter(env.out(), true));
         cl.setErr(new PrintWriter(env.err(), true));
