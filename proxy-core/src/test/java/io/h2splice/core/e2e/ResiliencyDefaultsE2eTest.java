@@ -39,15 +39,17 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 class ResiliencyDefaultsE2eTest {
 
     private static final Duration WAIT = Duration.ofSeconds(15);
-    /** Longer than the 1 s default timeout, whatever the machine's speed. */
-    private static final Duration SLOW_ANSWER = ms(1500);
+    /** The default timeout: long enough for a quick answer on a slow, shared machine. */
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(3);
+    /** Longer than the default timeout, whatever the machine's speed. */
+    private static final Duration SLOW_ANSWER = Duration.ofMillis(3500);
 
     @RegisterExtension
     static final SharedSidecars NET = new SharedSidecars(TwoSidecars.builder().resiliencyA(
             Policies.resource("defaults")
                     .retry(Resiliency.DEFAULT_RETRY, Policies.constant(ms(10), 5))
                     .retry(Resiliency.DEFAULT_APP_RETRY, Policies.constant(ms(10), 1))
-                    .timeout(Resiliency.DEFAULT_TIMEOUT, ms(1000))
+                    .timeout(Resiliency.DEFAULT_TIMEOUT, DEFAULT_TIMEOUT)
                     .timeout("own", Duration.ofSeconds(30))
                     .app("server.default", "own", null, null)
                     .policies()));
@@ -91,7 +93,7 @@ class ResiliencyDefaultsE2eTest {
         GrpcCalls.assertStatus(Status.Code.UNAVAILABLE, "down once", r);
         assertEquals(1, faults().attempts(key).size(), "no default retry for a target with its own entry");
 
-        // its own 30 s timeout, not the 1 s default
+        // its own 30 s timeout, not the 3 s default
         Metadata slow = routedTo("server.default");
         faults().plan(slow.get(ReceivedCall.TEST_ID), Fault.delay(SLOW_ANSWER));
         assertArrayEquals(new byte[] {4}, GrpcCalls.unary(NET.get().channel(), TestService.FLAKY, slow,
