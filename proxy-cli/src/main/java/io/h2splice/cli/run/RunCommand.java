@@ -116,8 +116,15 @@ public final class RunCommand implements Callable<Integer> {
     String readBufferSize;
 
     @Option(names = "--dapr-graceful-shutdown-seconds", paramLabel = "SECONDS", defaultValue = "5",
-            description = "How long running calls may take to finish when stopping (default: ${DEFAULT-VALUE}).")
+            description = "How long running calls may take to finish when stopping; without an app command, "
+                    + "also how long a SIGTERM'd sidecar keeps serving first (default: ${DEFAULT-VALUE}; a negative "
+                    + "value, as Dapr's injector passes -1, means the default).")
     int gracefulSeconds;
+
+    @Option(names = "--dapr-public-port", paramLabel = "PORT",
+            description = "Also listen on every interface on this port, serving only GET /v1.0/healthz, for "
+                    + "Kubernetes' probes (Dapr's 3501; default: off).")
+    Integer publicPort;
 
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
             description = "debug, info, warn, error or fatal (default: ${DEFAULT-VALUE}).")
