@@ -31,7 +31,8 @@ import picocli.CommandLine.Parameters;
             "DAPR_HTTP_PORT and DAPR_METRICS_PORT, with APP_ID, APP_PORT, APP_CHANNEL_ADDRESS and",
             "APP_PROTOCOL. When the app exits, the sidecar drains and exits with the app's exit code.",
             "On SIGINT or SIGTERM it sends SIGTERM to the app, drains, and exits with the app's exit",
-            "code (0 without an app).",
+            "code (0 without an app). Without an app (a pod), SIGTERM first turns healthz to 500",
+            "and keeps serving for --dapr-graceful-shutdown-seconds, then drains.",
             ""
         },
         footer = {
