@@ -1,5 +1,8 @@
 package io.h2splice.core.splice;
 
+import io.h2splice.core.acl.AccessList;
+import io.h2splice.core.acl.AccessListHolder;
+import io.h2splice.core.config.ApiTokens;
 import io.h2splice.core.config.Keepalive;
 import io.h2splice.core.config.ProxyConfig;
 import io.h2splice.core.headers.HopHeaders;
@@ -11,6 +14,7 @@ import io.h2splice.core.outbound.OutboundRouter;
 import io.h2splice.core.pool.Dialer;
 import io.h2splice.core.resolve.AppKey;
 import io.h2splice.core.resolve.StaticResolver;
+import io.h2splice.core.resiliency.ResiliencyPolicies;
 import io.h2splice.core.routing.Router;
 import io.h2splice.core.testing.H2Peer;
 import io.h2splice.perf.support.RequestHeaders;
@@ -99,6 +103,15 @@ final class SpliceFixture implements AutoCloseable {
      */
     SpliceFixture(Listener listener, Http2Headers requestHeaders, int messageBytes, MetricsSettings metricsSettings,
                   CallTracer tracer) throws Exception {
+        this(listener, requestHeaders, messageBytes, metricsSettings, tracer, ResiliencyPolicies.NONE);
+    }
+
+    /**
+     * As above, with the resiliency policies the API listener's router gives calls to other apps ({@code INTERNAL}
+     * ignores them: policies apply on the caller's sidecar only).
+     */
+    SpliceFixture(Listener listener, Http2Headers requestHeaders, int messageBytes, MetricsSettings metricsSettings,
+                  CallTracer tracer, ResiliencyPolicies policies) throws Exception {
         this.metrics = new ProxyMetrics(metricsSettings, 1);
         if (!(Thread.currentThread() instanceof FastThreadLocalThread)) {
             System.err.println("[perf] warning: benchmark thread is not a FastThreadLocalThread; run with "
@@ -115,7 +128,8 @@ final class SpliceFixture implements AutoCloseable {
         state = new LoopState(down.eventLoop(), 0, config, metrics, resolver,
                 dialer(ProxyMetrics.Side.UPSTREAM_SIDECAR, true), dialer(ProxyMetrics.Side.UPSTREAM_APP, false),
                 new InetSocketAddress("127.0.0.1", 50051), c -> { }, tracer);
-        Router router = api ? new OutboundRouter(own, NS) : new InboundRouter(own, NS);
+        Router router = api ? new OutboundRouter(own, NS, ApiTokens.none(), metrics,
+                new AccessListHolder(AccessList.NONE), policies) : new InboundRouter(own, NS);
         down.pipeline().addLast(HandlerBuilder.downstream(state, api ? ProxyMetrics.Side.API
                 : ProxyMetrics.Side.INTERNAL, router));
         down.pipeline().fireChannelActive(); // added after the channel went active: replay what a socket does

@@ -1,12 +1,7 @@
 package io.h2splice.cli.run;
 
 import io.h2splice.cli.CliEnv;
-import io.h2splice.cli.UsageException;
-import io.h2splice.cli.config.ConfigException;
-import io.h2splice.cli.config.ResolverFile;
 import io.h2splice.cli.log.LogSetup;
-import io.h2splice.core.resolve.LocalRegistry;
-import io.h2splice.core.resolve.LocalRegistryResolver;
 import io.h2splice.core.resolve.NameResolver;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,8 +32,8 @@ import picocli.CommandLine.Parameters;
         },
         footer = {
             "",
-            "Not built yet (rejected): --unix-domain-socket. Read from --config but not built yet",
-            "(a warning at start): spec.nameResolution.",
+            "Not built yet (rejected): --unix-domain-socket. Of --config's spec.nameResolution, only",
+            "component kubernetes (clusterDomain, template) is built; others: a warning at start.",
             "",
             "Environment:",
             "  NAMESPACE      this sidecar's namespace (default 'default')",
@@ -171,6 +166,29 @@ public final class RunCommand implements Callable<Integer> {
                     + "ports]}.")
     Path resolverFile;
 
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "standalone",
+            description = "standalone or kubernetes, as daprd (default: ${DEFAULT-VALUE}). kubernetes: apps are "
+                    + "found by DNS as <app-id>-dapr.<namespace>.svc.<cluster-domain>, every address at this "
+                    + "sidecar's --dapr-internal-grpc-port; ports left out are Dapr's 50001, 50002, 3500, 9090; the "
+                    + "internal port listens on every IPv4 interface.")
+    String mode;
+
+    @Option(names = "--kubernetes-cluster-domain", paramLabel = "DOMAIN",
+            description = "The cluster domain of Kubernetes names (default: --config's spec.nameResolution."
+                    + "configuration.clusterDomain, else cluster.local; h2splice's own flag).")
+    String clusterDomain;
+
+    @Option(names = "--kubernetes-template", paramLabel = "TEMPLATE",
+            description = "Dapr's kubernetes resolver template instead of the default name, e.g. "
+                    + "'{{.ID}}-dapr.{{.Namespace}}.internal:{{.Port}}': {{.ID}}, {{.Namespace}} and {{.Port}} only "
+                    + "(default: --config's spec.nameResolution.configuration.template; h2splice's own flag).")
+    String template;
+
+    @Option(names = "--dns-server", paramLabel = "IP[:PORT]",
+            description = "Ask this DNS server for Kubernetes names instead of the system's (/etc/resolv.conf); "
+                    + "port 53 unless given (h2splice's own flag).")
+    String dnsServer;
+
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
             description = "Dapr Configuration YAML: spec.mtls (enabled: false turns mTLS off; workloadCertTTL, "
                     + "allowedClockSkew), spec.accessControl (the access list callers must pass, and trustDomain: "
@@ -212,25 +230,18 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         RunSettings settings = RunSettings.from(this, env);
-        NameResolver resolver = resolver(settings);
+        ResolverSettings naming = ResolverSettings.from(this, settings.dapr().nameResolution());
+        int internalPort = settings.config().internalPort();
+        NameResolver resolver = naming.newResolver(settings.home(), internalPort);
         LogSetup.install(settings.logLevel(), settings.logAsJson(), settings.config().appId(), env.out(), env.vars());
         try {
             settings.configIgnored().forEach(LOG::debug);
             settings.configWarnings().forEach(LOG::warn);
+            naming.warnings().forEach(LOG::warn);
+            LOG.info("name resolution: " + naming.describe(internalPort));
             return new Sidecar(settings, resolver, env).run();
         } finally {
             LogSetup.close(); // the last lines are written before run returns (and the process exits)
-        }
-    }
-
-    private static NameResolver resolver(RunSettings settings) {
-        if (settings.resolverFile() == null) {
-            return new LocalRegistryResolver(new LocalRegistry(settings.home()));
-        }
-        try {
-            return ResolverFile.read(settings.resolverFile());
-        } catch (ConfigException e) {
-            throw new UsageException("--resolver-file: " + e.getMessage());
         }
     }
 }

@@ -36,7 +36,7 @@ import java.util.Objects;
  * @param logLevel     {@code --log-level}
  * @param logAsJson    {@code --log-as-json}
  * @param home         {@code H2SPLICE_HOME}: the registry lives under it
- * @param resolverFile {@code --resolver-file}, or null to resolve from the local registry
+ * @param resolverFile {@code --resolver-file}, or null ({@link ResolverSettings} then picks the resolver)
  * @param tls          mTLS between sidecars and TLS to the app
  * @param dapr         the {@code --config} Dapr Configuration, or its defaults without one
  * @param configIgnored one line per field of the {@code --config} file or document of the {@code --resources-path}
@@ -103,10 +103,6 @@ record RunSettings(ProxyConfig config, String appProtocol, List<String> command,
                     + (t.otelEndpoint() == null ? "protocol" : "endpointAddress") + " no OTLP exporter is set up "
                     + "(as in Dapr)");
         }
-        if (dapr.nameResolution() != null) {
-            out.add("--config: spec.nameResolution is not built yet and is ignored: apps are resolved "
-                    + (resolverFile == null ? "from the local registry" : "from --resolver-file"));
-        }
         return out;
     }
 
@@ -117,6 +113,7 @@ record RunSettings(ProxyConfig config, String appProtocol, List<String> command,
         String appId = f.appId == null ? randomAppId() : name(f.appId, "--app-id");
         String namespace = name(env.namespace(), "NAMESPACE");
         String protocol = protocol(f.appProtocol);
+        ResolverSettings.applyModeDefaults(f); // --mode kubernetes: Dapr's ports for those left out
         checkPorts(f);
         List<String> listen = listenAddresses(f.listenAddresses);
         String appAddress = host(f.appChannelAddress, "--app-channel-address");
@@ -139,7 +136,8 @@ record RunSettings(ProxyConfig config, String appProtocol, List<String> command,
         boolean metrics = f.enableMetrics && dapr.metricsEnabled();
         ProxyConfig config;
         try {
-            config = new ProxyConfig(appId, namespace, listen, f.grpcPort, f.internalPort, listen.get(0), f.httpPort,
+            config = new ProxyConfig(appId, namespace, listen, f.grpcPort, f.internalPort,
+                    ResolverSettings.internalAddress(f, listen), f.httpPort,
                     metrics ? f.metricsPort : -1, appAddress, f.appPort, workers, limits, Keepalive.defaults(),
                     CONNECT_TIMEOUT,
                     Duration.ofSeconds(gracefulSeconds), f.apiLogging, tokens);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.grpc.Metadata;
 import io.h2splice.cli.CliRun;
 import io.h2splice.cli.ExitCodes;
+import io.h2splice.cli.config.DaprDocsExamples;
 import io.h2splice.core.resolve.LocalRegistry;
 import io.h2splice.core.resolve.RegistryEntry;
 import io.h2splice.core.testing.PrometheusServer;
@@ -27,113 +28,7 @@ import org.junit.jupiter.api.Timeout;
 class ResiliencyProcessTest extends ProcessTest {
 
     /** Dapr's docs, operations/resiliency/resiliency-overview.md, "Complete example policy", as published. */
-    private static final String DOCS_EXAMPLE = """
-            apiVersion: dapr.io/v1alpha1
-            kind: Resiliency
-            metadata:
-              name: myresiliency
-            scopes:
-              # optionally scope the policy to specific apps
-            spec:
-              policies:
-                timeouts:
-                  general: 5s
-                  important: 60s
-                  largeResponse: 10s
-
-                retries:
-                  # Global Retry Policy
-                  DefaultRetryPolicy:
-                    policy: constant
-                    duration: 1s
-                    maxRetries: 3
-
-                  # Global Retry Policy for Apps
-                  DefaultAppRetryPolicy:
-                    policy: constant
-                    duration: 100ms
-                    maxRetries: 5
-
-                  # Global Retry Policy for Apps
-                  DefaultActorRetryPolicy:
-                    policy: exponential
-                    maxInterval: 15s
-                    maxRetries: 10
-
-                  # Global Retry Policy for Inbound Component operations
-                  DefaultComponentInboundRetryPolicy:
-                    policy: constant
-                    duration: 5s
-                    maxRetries: 5
-
-                  retryForever:
-                    policy: exponential
-                    maxInterval: 15s
-                    maxRetries: -1 # Retry indefinitely
-
-                  important:
-                    policy: constant
-                    duration: 5s
-                    maxRetries: 30
-
-                  someOperation:
-                    policy: exponential
-                    maxInterval: 15s
-
-                  largeResponse:
-                    policy: constant
-                    duration: 5s
-                    maxRetries: 3
-
-                circuitBreakers:
-                  simpleCB:
-                    maxRequests: 1
-                    timeout: 30s
-                    trip: consecutiveFailures >= 5
-
-                  pubsubCB:
-                    maxRequests: 1
-                    interval: 8s
-                    timeout: 45s
-                    trip: consecutiveFailures > 8
-
-                  DefaultAppCircuitBreakerPolicy:
-                    maxRequests: 1
-                    timeout: 30s
-                    trip: consecutiveFailures >= 5
-
-              targets:
-                apps:
-                  appB:
-                    timeout: general
-                    retry: important
-                    circuitBreaker: simpleCB
-                    circuitBreakerCacheSize: 100
-
-                actors:
-                  myActorType:
-                    timeout: general
-                    retry: important
-                    circuitBreaker: simpleCB
-                    circuitBreakerScope: both
-                    circuitBreakerCacheSize: 5000
-
-                components:
-                  statestore1:
-                    outbound:
-                      timeout: general
-                      retry: retryForever
-                      circuitBreaker: simpleCB
-
-                  pubsub1:
-                    outbound:
-                      retry: largeResponse
-                      circuitBreaker: pubsubCB
-                    inbound:
-                      timeout: general
-                      retry: important
-                      circuitBreaker: pubsubCB
-            """;
+    private static final String DOCS_EXAMPLE = DaprDocsExamples.resiliencyOverview();
 
     /** The state store component {@code dapr init} writes to {@code ~/.dapr/components/statestore.yaml}. */
     private static final String STATESTORE = """

@@ -14,7 +14,9 @@ public interface NameResolver extends AutoCloseable {
 
     /**
      * @return the addresses of the sidecars serving {@code appId} in {@code namespace}; an empty list when the app is
-     *         unknown. The future fails only on an internal error of the resolver.
+     *         unknown. The future fails when the resolver cannot answer (a closed resolver, a DNS lookup that failed);
+     *         the message of the failure's cause is the reason the caller reads, after
+     *         {@code failed to resolve address for '<app>': }.
      */
     CompletableFuture<List<InetSocketAddress>> resolve(String appId, String namespace);
 

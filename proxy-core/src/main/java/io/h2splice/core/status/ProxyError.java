@@ -18,7 +18,8 @@ public enum ProxyError {
     NO_APP(GrpcStatus.UNAVAILABLE, "app %s has no app port: its sidecar was started without --app-port"),
     UPSTREAM_CONNECT(GrpcStatus.UNAVAILABLE, "connection error: %s"),
     UPSTREAM_LOST(GrpcStatus.UNAVAILABLE, "connection to %s lost before the call completed"),
-    RESOLVER_FAILED(GrpcStatus.UNAVAILABLE, "name resolution failed for %s: %s"),
+    /** The resolver could not answer: Dapr's kubernetes resolver's text (Dapr answers it with code Unknown). */
+    RESOLVER_FAILED(GrpcStatus.UNAVAILABLE, "failed to resolve address for '%s': %s"),
     DEADLINE(GrpcStatus.DEADLINE_EXCEEDED, "context deadline exceeded"),
     SHUTTING_DOWN(GrpcStatus.UNAVAILABLE, "sidecar is shutting down"),
     /** {@code dapr-api-token} missing or wrong on the API port while {@code DAPR_API_TOKEN} is set (Dapr's text). */
