@@ -46,10 +46,12 @@ import java.util.Objects;
  * @param resiliency   the Resiliency resources of those directories that apply to this app, with
  *                     {@code --max-retry-buffer}; inactive without any
  * @param publicPort   {@code --dapr-public-port}, or -1 when not given
+ * @param kubernetes   {@code --mode kubernetes}
  */
 record RunSettings(ProxyConfig config, String appProtocol, List<String> command, LogLevel logLevel, boolean logAsJson,
                    Path home, Path resolverFile, TlsSettings tls, DaprConfiguration dapr, List<String> configIgnored,
-                   Path configFile, List<Path> resourcesPaths, ResiliencyPolicies resiliency, int publicPort) {
+                   Path configFile, List<Path> resourcesPaths, ResiliencyPolicies resiliency, int publicPort,
+                   boolean kubernetes) {
 
     /** How calls are counted: off with the metrics port, Dapr's buckets unless the configuration sets them. */
     MetricsSettings metricsSettings() {
@@ -58,12 +60,12 @@ record RunSettings(ProxyConfig config, String appProtocol, List<String> command,
 
     /**
      * Whether a SIGTERM keeps the sidecar serving (not ready) for the graceful period before it drains: the stop of
-     * a pod, where the app is another container stopping at the same time (docs/kubernetes.md "Graceful
-     * shutdown"). Keyed on "no app command" until {@code --mode kubernetes} exists; with an app command the app is
-     * stopped first and the drain starts at once, as {@code dapr run} does.
+     * a pod ({@code --mode kubernetes} without an app command), where the app is another container stopping at the
+     * same time (docs/kubernetes.md "Graceful shutdown"). With an app command the app is stopped first and the drain
+     * starts at once, as {@code dapr run} does.
      */
     boolean servesOutOnStop() {
-        return command.isEmpty();
+        return kubernetes && command.isEmpty();
     }
 
     /** Dapr's graceful shutdown when {@code --dapr-graceful-shutdown-seconds} is negative (the injector's -1). */
@@ -150,7 +152,8 @@ record RunSettings(ProxyConfig config, String appProtocol, List<String> command,
         ResiliencyPolicies resiliency = resiliency(resources, appId, retryBuffer, ignored);
         return new RunSettings(config, protocol, f.command, level, f.logAsJson, env.home(), f.resolverFile, tls, dapr,
                 ignored, f.config == null ? null : Path.of(f.config), resources, resiliency,
-                f.publicPort == null ? -1 : f.publicPort);
+                f.publicPort == null ? -1 : f.publicPort,
+                ResolverSettings.Mode.parse(f.mode) == ResolverSettings.Mode.KUBERNETES);
     }
 
     /**

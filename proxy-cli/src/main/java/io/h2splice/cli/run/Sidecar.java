@@ -31,9 +31,11 @@ import org.slf4j.LoggerFactory;
  * signal, then stop the app, drain and unregister. Every exit path removes the registry entry and leaves no app
  * running (a shutdown hook covers the paths that skip {@link #run}'s own cleanup).
  *
- * <p>Without an app command (a pod, where the app is another container), SIGTERM does not drain at once: the sidecar
- * turns not ready and keeps serving for the graceful period while the app drains, then drains
- * ({@link RunSettings#servesOutOnStop()}, {@link Proxy#drainAfter}).
+ * <p>In a pod ({@code --mode kubernetes} without an app command: the app is another container) SIGTERM does not drain
+ * at once: the sidecar turns not ready and keeps serving for the graceful period while the app drains, then drains
+ * ({@link RunSettings#servesOutOnStop()}, {@link Proxy#drainAfter}). In Kubernetes mode the local registry, which
+ * only {@code h2splice list}, {@code stop} and standalone name resolution read, is not written: a pod's root
+ * filesystem is read-only.
  *
  * <p>Threading: {@link #run} runs on the main thread and is the only one that starts or stops things; signal
  * handlers only complete {@link #signalled} (a second signal also kills the app, or starts the drain, at once).
@@ -87,9 +89,8 @@ final class Sidecar {
 
     private int startAndWait() {
         ProxyConfig config = settings.config();
-        LOG.info("starting h2splice for app '" + config.appId() + "' in namespace '" + config.namespace()
-                + "' (name resolution: " + (settings.resolverFile() == null
-                        ? "local registry " + registry.directory() : "static file " + settings.resolverFile()) + ")");
+        // RunCommand has logged how names are resolved.
+        LOG.info("starting h2splice for app '" + config.appId() + "' in namespace '" + config.namespace() + "'");
         try {
             transport = TransportSetup.create(settings.tls(), config, settings.home());
         } catch (CaException | SSLException e) {
@@ -168,14 +169,19 @@ final class Sidecar {
                 LOG.error(LogSetup.FATAL, "the proxy failed while waiting for the app: " + cause(proxy.whenReady()));
                 return stop(proxy, ExitCodes.FAILURE);
             }
-            try {
-                register(proxy);
-            } catch (IOException | RuntimeException e) {
-                LOG.error(LogSetup.FATAL, "cannot register in " + registry.directory() + ": " + e);
-                return stop(proxy, ExitCodes.FAILURE);
+            if (settings.kubernetes()) {
+                LOG.info("app '" + config.appId() + "' ready (gRPC API port " + proxy.apiPort() + ", internal port "
+                        + proxy.internalPort() + "); not written to the local registry in kubernetes mode");
+            } else {
+                try {
+                    register(proxy);
+                } catch (IOException | RuntimeException e) {
+                    LOG.error(LogSetup.FATAL, "cannot register in " + registry.directory() + ": " + e);
+                    return stop(proxy, ExitCodes.FAILURE);
+                }
+                LOG.info("registered app '" + config.appId() + "' (gRPC API port " + proxy.apiPort()
+                        + ", internal port " + proxy.internalPort() + ") in " + registry.directory());
             }
-            LOG.info("registered app '" + config.appId() + "' (gRPC API port " + proxy.apiPort() + ", internal port "
-                    + proxy.internalPort() + ") in " + registry.directory());
             await(CompletableFuture.anyOf(appExit, signalled));
         }
         if (signalled.isDone()) {

@@ -2,6 +2,7 @@ package io.h2splice.cli.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import io.grpc.CallOptions;
 import io.grpc.ClientInterceptors;
@@ -25,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -32,8 +34,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * {@code h2splice run} as Kubernetes runs it: without an app command (the app is another container, here a grpc-java
- * server in the test JVM), with {@code --dapr-public-port}. On SIGTERM readiness turns 500 at once on the HTTP and
+ * {@code h2splice run} as Kubernetes runs it: {@code --mode kubernetes}, without an app command (the app is another
+ * container, here a grpc-java server in the test JVM), with {@code --dapr-public-port}. On SIGTERM readiness turns 500 at once on the HTTP and
  * public ports while the sidecar keeps serving, new connections and calls included, for
  * {@code --dapr-graceful-shutdown-seconds}; a call running at SIGTERM finishes; then it drains and exits 0.
  */
@@ -76,15 +78,20 @@ class PodShutdownProcessTest extends ProcessTest {
                             reply.onCompleted();
                         })).build())
                 .build().start();
+        int grpcPort = Processes.freePort();
         int httpPort = Processes.freePort();
         int publicPort = Processes.freePort();
         Path log = home.resolve("pod.log");
-        Process sidecar = processes.h2splice(log, "run", "--app-id", "pod", "--app-port",
-                Integer.toString(app.getPort()), "--dapr-http-port", Integer.toString(httpPort), "--dapr-public-port",
-                Integer.toString(publicPort), "--dapr-graceful-shutdown-seconds", Integer.toString(GRACE_SECONDS),
-                "--enable-mtls=false", "--workers", "1");
-        int grpcPort = Processes.awaitRegistered(new LocalRegistry(home), "pod", sidecar, log, 60).grpcPort();
-        assertEquals(204, healthz(publicPort).statusCode(), () -> Processes.logs(log));
+        // Free ports instead of Kubernetes mode's fixed 50001/50002/3500/9090, so tests can run side by side.
+        Process sidecar = processes.h2splice(log, "run", "--mode", "kubernetes", "--app-id", "pod", "--app-port",
+                Integer.toString(app.getPort()), "--dapr-grpc-port", Integer.toString(grpcPort),
+                "--dapr-internal-grpc-port", Integer.toString(Processes.freePort()), "--metrics-port",
+                Integer.toString(Processes.freePort()), "--dapr-http-port", Integer.toString(httpPort),
+                "--dapr-public-port", Integer.toString(publicPort), "--dapr-graceful-shutdown-seconds",
+                Integer.toString(GRACE_SECONDS), "--dapr-listen-addresses", "127.0.0.1", "--enable-mtls=false",
+                "--workers", "1");
+        awaitReady(publicPort, sidecar, log); // the kubelet's readiness probe
+        assertEquals(List.of(), new LocalRegistry(home).list(), "kubernetes mode leaves the local registry alone");
 
         ManagedChannel before = channel(grpcPort);
         ManagedChannel after = null;
@@ -130,6 +137,24 @@ class PodShutdownProcessTest extends ProcessTest {
     private HttpResponse<String> healthz(int port) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1.0/healthz"))
                 .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** healthz on {@code port} until 204; fails at once, with the sidecar's output, if the process exits. */
+    private void awaitReady(int port, Process sidecar, Path log) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            try {
+                if (healthz(port).statusCode() == 204) {
+                    return;
+                }
+            } catch (java.io.IOException notYetListening) {
+                // the sidecar is starting
+            }
+            if (sidecar.waitFor(100, TimeUnit.MILLISECONDS)) {
+                fail("the sidecar exited with code " + sidecar.exitValue() + "\n" + Processes.logs(log));
+            }
+        }
+        fail("not ready within 60 s\n" + Processes.logs(log));
     }
 
     /** healthz until it is not 204: the signal handler runs on its own thread, a moment after the signal. */
