@@ -163,7 +163,7 @@ class KubernetesManifestsTest {
         Doc webhookDoc = one("MutatingWebhookConfiguration", "", "h2splice-sidecar-injector");
         JsonNode w = onlyElement(webhookDoc.node().path("webhooks"));
         assertEquals(List.of("v1"), texts(w.path("admissionReviewVersions")));
-        assertEquals("None", w.path("sideEffects").asText());
+        assertEquals("NoneOnDryRun", w.path("sideEffects").asText(), "it creates Services, but not for dry runs");
         assertEquals("Ignore", w.path("failurePolicy").asText());
         JsonNode rule = onlyElement(w.path("rules"));
         assertEquals(List.of("CREATE"), texts(rule.path("operations")));
@@ -238,26 +238,18 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void sidecarIdentitiesComeFromTheCaIssuerAsDaprSpiffeIds() {
+    void sidecarIdentitiesComeFromTheIssuerTheInjectorAsksByDefault() {
         JsonNode root = one("Certificate", "cert-manager", "h2splice-trust-root").node().path("spec");
         assertTrue(root.path("isCA").asBoolean());
-        JsonNode issuer = one("ClusterIssuer", "", "h2splice-identity").node().path("spec");
-        assertEquals(root.path("secretName").asText(), issuer.path("ca").path("secretName").asText());
+        assertEquals("ECDSA", root.path("privateKey").path("algorithm").asText());
         one(root.path("issuerRef").path("kind").asText(), "", root.path("issuerRef").path("name").asText());
+        // The injector's --identity-issuer defaults to the ClusterIssuer h2splice-ca (docs/kubernetes-injector.md).
+        JsonNode issuer = one("ClusterIssuer", "", "h2splice-ca").node().path("spec");
+        assertEquals(root.path("secretName").asText(), issuer.path("ca").path("secretName").asText(),
+                "the CA issuer signs with the trust root");
         for (String name : List.of("grpc-app", "grpc-client")) {
-            JsonNode pod = one("Deployment", "default", name).node().path("spec").path("template");
-            String appId = text(pod.path("metadata").path("annotations"), "dapr.io/app-id");
-            JsonNode csi = byName(pod.path("spec").path("volumes"), "h2splice-identity").path("csi");
-            assertEquals("csi.cert-manager.io", csi.path("driver").asText());
-            JsonNode attrs = csi.path("volumeAttributes");
-            assertEquals("h2splice-identity", text(attrs, "csi.cert-manager.io/issuer-name"));
-            assertEquals("ClusterIssuer", text(attrs, "csi.cert-manager.io/issuer-kind"));
-            assertEquals("spiffe://public/ns/${POD_NAMESPACE}/" + appId, text(attrs, "csi.cert-manager.io/uri-sans"),
-                    "spiffe://<trust domain>/ns/<namespace>/<app id>, the id callers pin");
-            assertTrue(text(attrs, "csi.cert-manager.io/key-usages").contains("server auth")
-                    && text(attrs, "csi.cert-manager.io/key-usages").contains("client auth"));
-            assertEquals("PKCS8", text(attrs, "csi.cert-manager.io/key-encoding"));
-            assertEquals("65532", text(attrs, "csi.cert-manager.io/fs-group"), "the sidecar's user reads the key");
+            JsonNode pod = one("Deployment", "default", name).node().path("spec").path("template").path("spec");
+            assertTrue(pod.path("volumes").isMissingNode(), name + ": the injector adds the identity volume");
         }
     }
 
