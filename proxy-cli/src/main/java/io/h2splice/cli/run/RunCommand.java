@@ -26,7 +26,8 @@ import picocli.CommandLine.Parameters;
             "DAPR_HTTP_PORT and DAPR_METRICS_PORT, with APP_ID, APP_PORT, APP_CHANNEL_ADDRESS and",
             "APP_PROTOCOL. When the app exits, the sidecar drains and exits with the app's exit code.",
             "On SIGINT or SIGTERM it sends SIGTERM to the app, drains, and exits with the app's exit",
-            "code (0 without an app).",
+            "code (0 without an app). With --mode kubernetes and no app (a pod), SIGTERM first turns",
+            "healthz to 500 and keeps serving for --dapr-graceful-shutdown-seconds, then drains.",
             ""
         },
         footer = {
@@ -111,8 +112,15 @@ public final class RunCommand implements Callable<Integer> {
     String readBufferSize;
 
     @Option(names = "--dapr-graceful-shutdown-seconds", paramLabel = "SECONDS", defaultValue = "5",
-            description = "How long running calls may take to finish when stopping (default: ${DEFAULT-VALUE}).")
+            description = "How long running calls may take to finish when stopping; with --mode kubernetes and "
+                    + "no app command, also how long a SIGTERM'd sidecar keeps serving first (default: ${DEFAULT-VALUE}; a negative "
+                    + "value, as Dapr's injector passes -1, means the default).")
     int gracefulSeconds;
+
+    @Option(names = "--dapr-public-port", paramLabel = "PORT",
+            description = "Also listen on every interface on this port, serving only GET /v1.0/healthz, for "
+                    + "Kubernetes' probes (Dapr's 3501; default: off).")
+    Integer publicPort;
 
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
             description = "debug, info, warn, error or fatal (default: ${DEFAULT-VALUE}).")

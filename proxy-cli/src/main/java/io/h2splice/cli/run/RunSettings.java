@@ -45,15 +45,31 @@ import java.util.Objects;
  * @param resourcesPaths the {@code --resources-path} directories, in the order given
  * @param resiliency   the Resiliency resources of those directories that apply to this app, with
  *                     {@code --max-retry-buffer}; inactive without any
+ * @param publicPort   {@code --dapr-public-port}, or -1 when not given
+ * @param kubernetes   {@code --mode kubernetes}
  */
 record RunSettings(ProxyConfig config, String appProtocol, List<String> command, LogLevel logLevel, boolean logAsJson,
                    Path home, Path resolverFile, TlsSettings tls, DaprConfiguration dapr, List<String> configIgnored,
-                   Path configFile, List<Path> resourcesPaths, ResiliencyPolicies resiliency) {
+                   Path configFile, List<Path> resourcesPaths, ResiliencyPolicies resiliency, int publicPort,
+                   boolean kubernetes) {
 
     /** How calls are counted: off with the metrics port, Dapr's buckets unless the configuration sets them. */
     MetricsSettings metricsSettings() {
         return new MetricsSettings(config.metricsPort() >= 0, dapr.latencyBuckets(), MetricsSettings.DEFAULT_MAX_SERIES);
     }
+
+    /**
+     * Whether a SIGTERM keeps the sidecar serving (not ready) for the graceful period before it drains: the stop of
+     * a pod ({@code --mode kubernetes} without an app command), where the app is another container stopping at the
+     * same time (docs/kubernetes.md "Graceful shutdown"). With an app command the app is stopped first and the drain
+     * starts at once, as {@code dapr run} does.
+     */
+    boolean servesOutOnStop() {
+        return kubernetes && command.isEmpty();
+    }
+
+    /** Dapr's graceful shutdown when {@code --dapr-graceful-shutdown-seconds} is negative (the injector's -1). */
+    static final int DEFAULT_GRACEFUL_SECONDS = 5;
 
     /** Largest {@code --read-buffer-size}: its {@code << 10} must fit SETTINGS_MAX_HEADER_LIST_SIZE (32 bits). */
     static final long MAX_READ_BUFFER = (0xFFFF_FFFFL >> 10);
@@ -107,8 +123,9 @@ record RunSettings(ProxyConfig config, String appProtocol, List<String> command,
         if (workers < 1 || workers > MAX_WORKERS) {
             throw new UsageException("--workers must be in 1.." + MAX_WORKERS + ", got " + workers);
         }
-        if (f.gracefulSeconds < 0 || f.gracefulSeconds > MAX_GRACEFUL_SECONDS) {
-            throw new UsageException("--dapr-graceful-shutdown-seconds must be in 0.." + MAX_GRACEFUL_SECONDS
+        int gracefulSeconds = f.gracefulSeconds < 0 ? DEFAULT_GRACEFUL_SECONDS : f.gracefulSeconds;
+        if (gracefulSeconds > MAX_GRACEFUL_SECONDS) {
+            throw new UsageException("--dapr-graceful-shutdown-seconds must be at most " + MAX_GRACEFUL_SECONDS
                     + ", got " + f.gracefulSeconds);
         }
         LogLevel level = LogLevel.parse(f.logLevel);
@@ -125,7 +142,7 @@ record RunSettings(ProxyConfig config, String appProtocol, List<String> command,
                     ResolverSettings.internalAddress(f, listen), f.httpPort,
                     metrics ? f.metricsPort : -1, appAddress, f.appPort, workers, limits, Keepalive.defaults(),
                     CONNECT_TIMEOUT,
-                    Duration.ofSeconds(f.gracefulSeconds), f.apiLogging, tokens);
+                    Duration.ofSeconds(gracefulSeconds), f.apiLogging, tokens);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -134,7 +151,9 @@ record RunSettings(ProxyConfig config, String appProtocol, List<String> command,
         List<Path> resources = paths(f.resourcesPaths, "--resources-path");
         ResiliencyPolicies resiliency = resiliency(resources, appId, retryBuffer, ignored);
         return new RunSettings(config, protocol, f.command, level, f.logAsJson, env.home(), f.resolverFile, tls, dapr,
-                ignored, f.config == null ? null : Path.of(f.config), resources, resiliency);
+                ignored, f.config == null ? null : Path.of(f.config), resources, resiliency,
+                f.publicPort == null ? -1 : f.publicPort,
+                ResolverSettings.Mode.parse(f.mode) == ResolverSettings.Mode.KUBERNETES);
     }
 
     /**
@@ -232,6 +251,7 @@ record RunSettings(ProxyConfig config, String appProtocol, List<String> command,
         ports.put("--dapr-internal-grpc-port", f.internalPort);
         ports.put("--dapr-http-port", f.httpPort);
         ports.put("--metrics-port", f.metricsPort);
+        ports.put("--dapr-public-port", f.publicPort == null ? 0 : f.publicPort);
         List<Map.Entry<String, Integer>> given = new ArrayList<>();
         for (Map.Entry<String, Integer> p : ports.entrySet()) {
             if (p.getValue() < 0 || p.getValue() > 65_535) {

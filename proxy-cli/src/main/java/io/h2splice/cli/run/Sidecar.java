@@ -31,8 +31,14 @@ import org.slf4j.LoggerFactory;
  * signal, then stop the app, drain and unregister. Every exit path removes the registry entry and leaves no app
  * running (a shutdown hook covers the paths that skip {@link #run}'s own cleanup).
  *
+ * <p>In a pod ({@code --mode kubernetes} without an app command: the app is another container) SIGTERM does not drain
+ * at once: the sidecar turns not ready and keeps serving for the graceful period while the app drains, then drains
+ * ({@link RunSettings#servesOutOnStop()}, {@link Proxy#drainAfter}). In Kubernetes mode the local registry, which
+ * only {@code h2splice list}, {@code stop} and standalone name resolution read, is not written: a pod's root
+ * filesystem is read-only.
+ *
  * <p>Threading: {@link #run} runs on the main thread and is the only one that starts or stops things; signal
- * handlers only complete {@link #signalled} (a second signal also kills the app at once).
+ * handlers only complete {@link #signalled} (a second signal also kills the app, or starts the drain, at once).
  */
 final class Sidecar {
 
@@ -46,6 +52,7 @@ final class Sidecar {
     private final CompletableFuture<String> signalled = new CompletableFuture<>();
     private final AtomicReference<RegistryEntry> registered = new AtomicReference<>();
     private volatile AppProcess app;
+    private volatile Proxy proxy;
     private TransportSetup transport;
     private TraceRuntime tracing;
     private ConfigReload reload;
@@ -82,9 +89,8 @@ final class Sidecar {
 
     private int startAndWait() {
         ProxyConfig config = settings.config();
-        LOG.info("starting h2splice for app '" + config.appId() + "' in namespace '" + config.namespace()
-                + "' (name resolution: " + (settings.resolverFile() == null
-                        ? "local registry " + registry.directory() : "static file " + settings.resolverFile()) + ")");
+        // RunCommand has logged how names are resolved.
+        LOG.info("starting h2splice for app '" + config.appId() + "' in namespace '" + config.namespace() + "'");
         try {
             transport = TransportSetup.create(settings.tls(), config, settings.home());
         } catch (CaException | SSLException e) {
@@ -121,6 +127,15 @@ final class Sidecar {
             LOG.error(LogSetup.FATAL, "cannot start the proxy: " + e);
             return ExitCodes.FAILURE;
         }
+        this.proxy = proxy;
+        if (settings.publicPort() >= 0) {
+            try {
+                proxy.listenPublic(settings.publicPort());
+            } catch (ProxyStartException e) {
+                LOG.error(LogSetup.FATAL, "cannot start: " + e.getMessage());
+                return stop(proxy, ExitCodes.FAILURE);
+            }
+        }
         if (settings.configFile() != null) {
             reload = new ConfigReload(settings.configFile(), settings.dapr(), proxy.accessLists(),
                     ConfigReload.POLL_MILLIS);
@@ -154,14 +169,19 @@ final class Sidecar {
                 LOG.error(LogSetup.FATAL, "the proxy failed while waiting for the app: " + cause(proxy.whenReady()));
                 return stop(proxy, ExitCodes.FAILURE);
             }
-            try {
-                register(proxy);
-            } catch (IOException | RuntimeException e) {
-                LOG.error(LogSetup.FATAL, "cannot register in " + registry.directory() + ": " + e);
-                return stop(proxy, ExitCodes.FAILURE);
+            if (settings.kubernetes()) {
+                LOG.info("app '" + config.appId() + "' ready (gRPC API port " + proxy.apiPort() + ", internal port "
+                        + proxy.internalPort() + "); not written to the local registry in kubernetes mode");
+            } else {
+                try {
+                    register(proxy);
+                } catch (IOException | RuntimeException e) {
+                    LOG.error(LogSetup.FATAL, "cannot register in " + registry.directory() + ": " + e);
+                    return stop(proxy, ExitCodes.FAILURE);
+                }
+                LOG.info("registered app '" + config.appId() + "' (gRPC API port " + proxy.apiPort()
+                        + ", internal port " + proxy.internalPort() + ") in " + registry.directory());
             }
-            LOG.info("registered app '" + config.appId() + "' (gRPC API port " + proxy.apiPort() + ", internal port "
-                    + proxy.internalPort() + ") in " + registry.directory());
             await(CompletableFuture.anyOf(appExit, signalled));
         }
         if (signalled.isDone()) {
@@ -183,7 +203,10 @@ final class Sidecar {
         }
     }
 
-    /** Unregister, SIGTERM the app, drain, then give the app the rest of the graceful period before SIGKILL. */
+    /**
+     * Unregister, SIGTERM the app, drain, then give the app the rest of the graceful period before SIGKILL. A
+     * SIGTERM'd sidecar without an app command first keeps serving, not ready, for the graceful period.
+     */
     private int stop(Proxy proxy, Integer failure) {
         unregister();
         AppProcess a = app;
@@ -191,10 +214,18 @@ final class Sidecar {
             a.terminate();
         }
         Duration grace = settings.config().gracefulShutdown();
+        Duration bound = grace.plus(DRAIN_SLACK);
+        CompletableFuture<Void> drained;
+        if (failure == null && a == null && settings.servesOutOnStop() && "SIGTERM".equals(signalled.getNow(null))) {
+            drained = proxy.drainAfter(grace);
+            bound = bound.plus(grace);
+        } else {
+            drained = proxy.drain();
+        }
         try {
-            proxy.drain().get(grace.plus(DRAIN_SLACK).toMillis(), TimeUnit.MILLISECONDS);
+            drained.get(bound.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            LOG.warn("drain did not finish within " + grace.plus(DRAIN_SLACK).toSeconds() + " s; exiting anyway");
+            LOG.warn("drain did not finish within " + bound.toSeconds() + " s; exiting anyway");
         } catch (ExecutionException | RuntimeException e) {
             LOG.warn("drain failed: " + (e instanceof ExecutionException ? e.getCause() : e));
         } catch (InterruptedException e) {
@@ -245,9 +276,13 @@ final class Sidecar {
     private void onSignal(String name) {
         if (!signalled.complete(name)) {
             AppProcess a = app;
+            Proxy p = proxy;
             if (a != null && a.isAlive()) {
                 LOG.warn("second " + name + ": killing the app now");
                 a.kill();
+            } else if (a == null && p != null && !p.isReady()) {
+                LOG.warn("second " + name + ": draining now");
+                p.drain();
             }
         }
     }

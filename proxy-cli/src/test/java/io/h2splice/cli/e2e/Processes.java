@@ -38,6 +38,11 @@ final class Processes implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx128m", "-XX:+UseSerialGC", "-cp", classpath(),
                 Main.class.getName()));
         cmd.addAll(List.of(args));
+        return start(env, log, cmd);
+    }
+
+    /** Any command (an image's entry point, say) with the environment {@link #h2splice} gives, plus {@code env}. */
+    Process start(Map<String, String> env, Path log, List<String> cmd) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("H2SPLICE_HOME", home.toString());
         pb.environment().remove("NAMESPACE");

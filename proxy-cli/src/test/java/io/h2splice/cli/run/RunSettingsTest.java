@@ -74,6 +74,20 @@ class RunSettingsTest {
     }
 
     @Test
+    void thePodFlagsOfDaprsInjector() {
+        RunSettings s = parse("--app-id", "server", "--mode", "kubernetes", "--dapr-public-port", "3501",
+                "--dapr-graceful-shutdown-seconds", "-1");
+        assertEquals(3501, s.publicPort());
+        assertEquals(Duration.ofSeconds(5), s.config().gracefulShutdown(), "negative means daprd's default");
+        assertTrue(s.kubernetes());
+        assertTrue(s.servesOutOnStop(), "a pod: the app is another container");
+        assertEquals(-1, parse("--app-id", "server").publicPort(), "off unless given");
+        assertFalse(parse("--app-id", "server").servesOutOnStop(), "standalone: drains at once");
+        assertFalse(parse("--app-id", "server", "--mode", "kubernetes", "--", "sleep", "1").servesOutOnStop(),
+                "an app command is stopped first, then the drain");
+    }
+
+    @Test
     void everyFlagWithDaprShortForms() {
         RunSettings s = parse(Map.of("NAMESPACE", "prod", "H2SPLICE_HOME", "/var/h2"),
                 "-a", "server", "-p", "50051", "-P", "h2c", "--app-channel-address", "10.0.0.5", "-G", "50001",

@@ -15,12 +15,14 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The sidecar's two HTTP/1.1 listeners, as pipeline initializers; the runtime binds them on its own event loops.
+ * The sidecar's HTTP/1.1 listeners, as pipeline initializers; the runtime binds them on its own event loops.
  *
  * <ul>
  *   <li>{@link #api}: the HTTP port ({@code --dapr-http-port}): {@code /v1.0/healthz}, {@code /v1.0/healthz/outbound},
  *       {@code /v1.0/metadata} and {@code PUT /v1.0/metadata/<key>}.</li>
  *   <li>{@link #metrics}: the metrics port ({@code --metrics-port}): Prometheus text on any path.</li>
+ *   <li>{@link #publicHealth}: the public port ({@code --dapr-public-port}, Kubernetes' probes): {@code /v1.0/healthz}
+ *       only.</li>
  * </ul>
  *
  * <p>Each connection gets: {@code HttpServerCodec} (request line ≤ 4 KiB, headers ≤ 8 KiB) → keep-alive handling
@@ -50,6 +52,11 @@ public final class HttpEndpoints {
     /** The metrics port's pipeline: Prometheus text format 0.0.4 of {@code metrics}, labelled from {@code status}. */
     public static ChannelInitializer<Channel> metrics(ProxyMetrics metrics, SidecarStatus status) {
         return initializer(new MetricsHandler(metrics, status), MAX_METRICS_BODY);
+    }
+
+    /** The public port's pipeline: {@code GET /v1.0/healthz} from {@code status}, nothing else; requests carry no body. */
+    public static ChannelInitializer<Channel> publicHealth(SidecarStatus status) {
+        return initializer(new PublicHealthHandler(status), MAX_METRICS_BODY);
     }
 
     private static ChannelInitializer<Channel> initializer(ChannelHandler routes, int maxBody) {

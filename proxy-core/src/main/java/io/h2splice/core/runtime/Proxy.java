@@ -25,6 +25,7 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -35,9 +36,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * One running sidecar: its event loops, its listeners and its pools.
  *
- * <p>Starting points: {@link #start} binds every listener and returns; {@link #whenReady()} completes once the app
- * port accepts connections (at once when there is no app); {@link #drain()} stops accepting, sends GOAWAY on every
- * connection, lets running calls finish within {@link ProxyConfig#gracefulShutdown()}, then closes everything.
+ * <p>Starting points: {@link #start} binds every listener and returns; {@link #listenPublic} adds the public health
+ * port; {@link #whenReady()} completes once the app port accepts connections (at once when there is no app);
+ * {@link #drain()} stops accepting, sends GOAWAY on every connection, lets running calls finish within
+ * {@link ProxyConfig#gracefulShutdown()}, then closes everything; {@link #drainAfter} first turns not ready and keeps
+ * serving for a while (a pod whose app container stops at the same time). See docs/drain.md.
  */
 public final class Proxy implements AutoCloseable {
 
@@ -54,6 +57,8 @@ public final class Proxy implements AutoCloseable {
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private final AtomicBoolean draining = new AtomicBoolean();
+    /** Set by {@link #drainAfter} or {@link #drain()}: healthz says 500 from then on. */
+    private final AtomicBoolean stopping = new AtomicBoolean();
     private final NameResolver resolver;
     private final AccessListHolder accessLists;
     private final ResiliencyPolicies resiliency;
@@ -63,6 +68,7 @@ public final class Proxy implements AutoCloseable {
     private int internalPort;
     private int httpPort = -1;
     private int metricsPort = -1;
+    private volatile int publicPort = -1;
 
     private Proxy(ProxyConfig config, NameResolver resolver, TransportSecurity security, CallTracer tracer,
                   MetricsSettings metricsSettings, AccessList accessList, ResiliencyPolicies resiliency) {
@@ -178,6 +184,37 @@ public final class Proxy implements AutoCloseable {
         return bound;
     }
 
+    /**
+     * Binds the public health port ({@code --dapr-public-port}, Dapr's 3501, the target of Kubernetes' probes) on
+     * every interface: {@code GET /v1.0/healthz} only, from this proxy's readiness. Dual-stack ({@code ::}) where the
+     * host has IPv6, else {@code 0.0.0.0}. Call once, right after {@link #start}, from the thread that started it.
+     *
+     * @param port the port; 0 picks a free one
+     * @return the bound port
+     * @throws ProxyStartException with a one-line message when the port cannot be bound
+     */
+    public int listenPublic(int port) throws ProxyStartException {
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("--dapr-public-port must be a port in 0..65535, got " + port);
+        }
+        if (publicPort >= 0) {
+            throw new IllegalStateException("the public port is already bound: " + publicPort);
+        }
+        ChannelHandler initializer = HttpEndpoints.publicHealth(status);
+        int bound;
+        try {
+            bound = bindEach("dapr-public-port", List.of("::"), port, initializer);
+        } catch (ProxyStartException noIpv6) {
+            if (String.valueOf(noIpv6.getMessage()).endsWith("address already in use")) {
+                throw noIpv6; // taken on IPv6 is taken on IPv4 too
+            }
+            bound = bindEach("dapr-public-port", List.of("0.0.0.0"), port, initializer);
+        }
+        publicPort = bound;
+        log.info("public health port on *:{} (GET /v1.0/healthz)", bound);
+        return bound;
+    }
+
     /** Ready once the app port accepts a TCP connection (Dapr waits for the app port the same way). */
     private void probeApp() {
         if (!config.hasApp()) {
@@ -254,13 +291,18 @@ public final class Proxy implements AutoCloseable {
         return resiliency;
     }
 
+    /** The bound public health port, or -1 when {@link #listenPublic} was not called. */
+    public int publicPort() {
+        return publicPort;
+    }
+
     public boolean isReady() {
-        return ready.isDone() && !draining.get();
+        return ready.isDone() && !stopping.get();
     }
 
     /** Why the sidecar is not ready, or null when it is. */
     public String notReadyReason() {
-        return draining.get() ? "shutting down" : notReadyReason;
+        return stopping.get() ? "shutting down" : notReadyReason;
     }
 
     /** Adds metric families rendered by another module (text exposition format) to the metrics page. */
@@ -277,8 +319,29 @@ public final class Proxy implements AutoCloseable {
         return ready;
     }
 
+    /**
+     * The stop of a sidecar whose app is another container of the same pod, stopping at the same time: readiness
+     * turns false at once (healthz 500 on the HTTP and public ports, so no new traffic is routed here), while every
+     * listener stays open and new connections and calls are served as before for {@code serveFor}, the time the app
+     * has to drain its own callers; then {@link #drain()}. A {@link #drain()} call in between starts the drain at
+     * once. Idempotent, and a no-op once a drain has started.
+     *
+     * @return completes as {@link #drain()}'s future does
+     */
+    public CompletableFuture<Void> drainAfter(Duration serveFor) {
+        Objects.requireNonNull(serveFor, "serveFor");
+        if (!draining.get() && stopping.compareAndSet(false, true)) {
+            log.info("sidecar {} not ready; serving for {} ms more, then draining", config.appId(),
+                    serveFor.toMillis());
+            // drain() only starts a thread: cheap enough for the accept loop, which runs until the drain ends.
+            boss.schedule(this::drain, Math.max(0, serveFor.toMillis()), TimeUnit.MILLISECONDS);
+        }
+        return drained;
+    }
+
     /** Idempotent. Completes when every listener and connection is closed and the event loops have stopped. */
     public CompletableFuture<Void> drain() {
+        stopping.set(true);
         if (!draining.compareAndSet(false, true)) {
             return drained;
         }

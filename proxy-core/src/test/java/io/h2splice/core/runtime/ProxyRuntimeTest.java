@@ -131,6 +131,66 @@ class ProxyRuntimeTest {
         }
     }
 
+    @Test
+    void thePublicPortServesOnlyHealthzOnEveryInterface() throws Exception {
+        app = startApp(0);
+        proxy = Proxy.start(ProxyConfig.loopback("server", app.getPort()).withWorkers(1),
+                (id, ns) -> CompletableFuture.completedFuture(List.of()));
+        int pub = proxy.listenPublic(0);
+        assertEquals(pub, proxy.publicPort());
+        proxy.whenReady().get(10, TimeUnit.SECONDS);
+        assertEquals(204, get(pub, "/v1.0/healthz").statusCode());
+        HttpResponse<String> metadata = get(pub, "/v1.0/metadata");
+        assertEquals(404, metadata.statusCode(), "metadata stays on the loopback HTTP port");
+        assertTrue(metadata.body().contains("\"errorCode\":\"ERR_NOT_FOUND\""), metadata.body());
+        assertEquals(405, http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pub + "/v1.0/healthz"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+        // bound on every interface, not only loopback: reachable on this host's own non-loopback address if it has one
+        java.net.InetAddress local = java.net.InetAddress.getLocalHost();
+        if (!local.isLoopbackAddress()) {
+            try (java.net.Socket s = new java.net.Socket()) {
+                s.connect(new InetSocketAddress(local, pub), 2000);
+            }
+        }
+    }
+
+    @Test
+    void drainAfterTurnsNotReadyAtOnceAndKeepsServingUntilTheDrain() throws Exception {
+        app = startApp(0);
+        proxy = Proxy.start(ProxyConfig.loopback("server", app.getPort()).withWorkers(1),
+                (id, ns) -> CompletableFuture.completedFuture(List.of()));
+        int pub = proxy.listenPublic(0);
+        proxy.whenReady().get(10, TimeUnit.SECONDS);
+        long start = System.nanoTime();
+        CompletableFuture<Void> drained = proxy.drainAfter(java.time.Duration.ofMillis(1500));
+        for (int port : new int[] {proxy.httpPort(), pub}) {
+            HttpResponse<String> h = get(port, "/v1.0/healthz");
+            assertEquals(500, h.statusCode());
+            assertTrue(h.body().contains("dapr is not ready: [shutting down]"), h.body());
+        }
+        ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", proxy.apiPort()).usePlaintext().build();
+        try {
+            assertArrayEquals(new byte[] {2}, call(ch, "server", new byte[] {2}), "a new connection and call are served");
+        } finally {
+            ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+        assertFalse(drained.isDone());
+        drained.get(15, TimeUnit.SECONDS);
+        assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(1500), "served for the whole period");
+        assertTrue(proxy.drainAfter(java.time.Duration.ofHours(1)).isDone(), "idempotent once drained");
+    }
+
+    @Test
+    void drainDuringTheServingPeriodStartsAtOnce() throws Exception {
+        proxy = Proxy.start(ProxyConfig.loopback("alone", 0).withWorkers(1),
+                (id, ns) -> CompletableFuture.completedFuture(List.of()));
+        proxy.whenReady().get(10, TimeUnit.SECONDS);
+        CompletableFuture<Void> late = proxy.drainAfter(java.time.Duration.ofMinutes(10));
+        assertFalse(proxy.isReady());
+        proxy.drain().get(15, TimeUnit.SECONDS);
+        assertTrue(late.isDone(), "the same future");
+    }
+
     private static byte[] call(ManagedChannel ch, String appId, byte[] req) {
         Metadata md = new Metadata();
         md.put(Metadata.Key.of("dapr-app-id", Metadata.ASCII_STRING_MARSHALLER), appId);
