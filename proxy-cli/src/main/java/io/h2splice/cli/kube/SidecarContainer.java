@@ -74,7 +74,8 @@ final class SidecarContainer {
 
     /**
      * What cert-manager's csi-driver asks its issuer for: h2splice's identity (the driver fills in the namespace),
-     * serverAuth + clientAuth, 24 h as Sentry's workload certificates, an ECDSA P-256 key in PKCS#8.
+     * serverAuth + clientAuth, 24 h as Sentry's workload certificates, an ECDSA P-256 key in PKCS#8; the files
+     * readable by the image's group (gid {@value #IMAGE_GID}), since the sidecar runs as that non-root user.
      */
     private static ObjectNode certManagerAttributes(SidecarAnnotations a, InjectorSettings s) {
         String p = "csi.cert-manager.io/";
@@ -85,8 +86,11 @@ final class SidecarContainer {
                 .put(p + "key-usages", "digital signature,key encipherment,server auth,client auth")
                 .put(p + "duration", "24h").put(p + "key-algorithm", "ECDSA").put(p + "key-encoding", "PKCS8")
                 .put(p + "certificate-file", "tls.crt").put(p + "privatekey-file", "tls.key")
-                .put(p + "ca-file", "ca.crt");
+                .put(p + "ca-file", "ca.crt").put(p + "fs-group", IMAGE_GID);
     }
+
+    /** The user and group the image runs as (deploy/Dockerfile). */
+    static final String IMAGE_GID = "65532";
 
     private static ArrayNode mounts(SidecarAnnotations a, InjectorSettings s) {
         ArrayNode m = Json.array();

@@ -121,6 +121,7 @@ class InjectorWebhookTest {
         assertEquals("digital signature,key encipherment,server auth,client auth",
                 attrs.get("csi.cert-manager.io/key-usages"));
         assertEquals("ca.crt", attrs.get("csi.cert-manager.io/ca-file"));
+        assertEquals("65532", attrs.get("csi.cert-manager.io/fs-group"), "readable by the image's non-root group");
         JsonNode mounts = daprd.path("volumeMounts");
         assertEquals("/var/run/secrets/h2splice/identity", mounts.get(1).path("mountPath").asText());
         assertTrue(mounts.get(1).path("readOnly").asBoolean());
