@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.grpc.Metadata;
+import io.h2splice.cli.kube.TestCertificate;
 import io.h2splice.core.resolve.LocalRegistry;
 import io.h2splice.core.resolve.RegistryEntry;
 import java.io.IOException;
@@ -170,6 +171,37 @@ class ImageLayoutTest extends ProcessTest {
         s.destroy();
         assertTrue(s.waitFor(30, TimeUnit.SECONDS), () -> Processes.logs(serverLog));
         assertEquals(143, s.exitValue(), () -> "the app's exit code after SIGTERM\n" + Processes.logs(serverLog));
+    }
+
+    @Test
+    void theInjectorFromTheImageServesItsWebhookOverHttps() throws Exception {
+        TestCertificate cert = TestCertificate.create(home, "webhook");
+        int port = Processes.freePort();
+        Path log = home.resolve("injector.log");
+        Process p = processes.start(Map.of("H2SPLICE_JAVA_OPTS", "-Xmx96m -XX:+UseSerialGC"), log,
+                List.of(image.resolve("bin/entrypoint").toString(), "injector", "--port", Integer.toString(port),
+                        "--listen-address", "127.0.0.1", "--tls-cert-file", cert.certFile().toString(),
+                        "--tls-key-file", cert.keyFile().toString(), "--manage-services=false"));
+        HttpClient client = HttpClient.newBuilder().sslContext(cert.trustingClient())
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        HttpRequest healthz = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/healthz")).build();
+        int status = -1;
+        for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); status != 200 && System.nanoTime() < end; ) {
+            assertTrue(p.isAlive(), () -> "the injector exited\n" + Processes.logs(log));
+            try {
+                status = client.send(healthz, HttpResponse.BodyHandlers.discarding()).statusCode();
+            } catch (java.io.IOException notYet) {
+                Thread.sleep(200);
+            }
+        }
+        assertEquals(200, status, () -> "the jlinked runtime's HTTPS server (jdk.httpserver) answered\n"
+                + Processes.logs(log));
+        HttpResponse<String> notAReview = client.send(HttpRequest.newBuilder(
+                URI.create("https://127.0.0.1:" + port + "/mutate")).POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, notAReview.statusCode(), notAReview.body());
+        p.destroy(); // SIGTERM
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), () -> Processes.logs(log));
     }
 
     /** The MODULES line of the runtime's release file. */

@@ -25,9 +25,9 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * A self-signed ECDSA P-256 serving certificate for 127.0.0.1 and localhost, written as the PEM files the injector
  * reads, and a client {@link SSLContext} that trusts exactly it.
  */
-record TestCertificate(X509Certificate certificate, Path certFile, Path keyFile) {
+public record TestCertificate(X509Certificate certificate, Path certFile, Path keyFile) {
 
-    static TestCertificate create(Path dir, String name) throws Exception {
+    public static TestCertificate create(Path dir, String name) throws Exception {
         KeyPair pair = KeyAlgorithm.EC_P256.generate();
         Instant now = Instant.now();
         X500Name subject = new X500Name("CN=" + name);
@@ -45,7 +45,7 @@ record TestCertificate(X509Certificate certificate, Path certFile, Path keyFile)
         return new TestCertificate(cert, certFile, keyFile);
     }
 
-    SSLContext trustingClient() throws Exception {
+    public SSLContext trustingClient() throws Exception {
         KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
         ks.load(null, null);
         ks.setCertificateEntry("webhook", certificate);
