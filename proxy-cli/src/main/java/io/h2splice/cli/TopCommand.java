@@ -20,7 +20,7 @@ final class TopCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        env.err().println("h2splice: missing command: run, list or stop (try 'h2splice --help')");
+        env.err().println("h2splice: missing command: run, list, stop, ca, inject or injector (try 'h2splice --help')");
         return ExitCodes.USAGE;
     }
 }
