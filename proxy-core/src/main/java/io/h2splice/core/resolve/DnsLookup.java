@@ -93,39 +93,46 @@ final class DnsLookup implements AutoCloseable {
             }
         }
         String name = target.query();
-        Future<List<DnsRecord>> v4 = resolver.resolveAll(new DefaultDnsQuestion(name, DnsRecordType.A));
-        Future<List<DnsRecord>> v6 = resolver.resolveAll(new DefaultDnsQuestion(name, DnsRecordType.AAAA));
-        v4.addListener(f -> {
-            if (v6.isDone()) {
-                combine(target, v4, v6, promise);
-            }
-        });
-        v6.addListener(f -> {
-            if (v4.isDone()) {
-                combine(target, v4, v6, promise);
-            }
-        });
+        Pending pending = new Pending(target, promise);
+        // Each answer's records are read and released as soon as it comes, never kept waiting for the other one
+        // (a lookup cut short by close() would otherwise leave the first answer's buffers unreleased).
+        resolver.resolveAll(new DefaultDnsQuestion(name, DnsRecordType.A)).addListener(pending);
+        resolver.resolveAll(new DefaultDnsQuestion(name, DnsRecordType.AAAA)).addListener(pending);
         return promise;
     }
 
-    /** Runs once both are done (possibly called twice when both complete together: the promise takes one). */
-    private static void combine(KubernetesNaming.Target target, Future<List<DnsRecord>> v4,
-                                Future<List<DnsRecord>> v6, Promise<Answer> promise) {
-        if (promise.isDone()) {
-            return;
+    /** The A and the AAAA answer of one lookup: the promise is completed when both have come. */
+    private static final class Pending implements io.netty.util.concurrent.FutureListener<List<DnsRecord>> {
+        private final KubernetesNaming.Target target;
+        private final Promise<Answer> promise;
+        private final List<InetAddress> addresses = new ArrayList<>(4);
+        private final long[] ttl = {Long.MAX_VALUE};
+        private Throwable cause;
+        private int waiting = 2;
+
+        Pending(KubernetesNaming.Target target, Promise<Answer> promise) {
+            this.target = target;
+            this.promise = promise;
         }
-        List<InetAddress> addresses = new ArrayList<>();
-        long[] ttl = {Long.MAX_VALUE};
-        // The records are DnsRawRecords we now own: released by addresses() whether or not they decode.
-        addresses(target, v4, addresses, ttl);
-        addresses(target, v6, addresses, ttl);
-        if (!addresses.isEmpty()) {
-            addresses.sort(ORDER);
-            promise.trySuccess(new Answer(List.copyOf(addresses), ttl[0]));
-            return;
+
+        /** Runs on the resolver's loop, once per answer. */
+        @Override
+        public void operationComplete(Future<List<DnsRecord>> f) {
+            addresses(target, f, addresses, ttl); // releases the records
+            if (!f.isSuccess() && cause == null) {
+                cause = f.cause();
+            }
+            if (--waiting > 0) {
+                return;
+            }
+            if (!addresses.isEmpty()) {
+                addresses.sort(ORDER);
+                promise.trySuccess(new Answer(List.copyOf(addresses), ttl[0]));
+            } else {
+                Throwable why = cause != null ? cause : new UnknownHostException(); // answered, but no address
+                promise.tryFailure(new UnknownHostException("lookup " + target.host() + ": " + reason(why)));
+            }
         }
-        Throwable cause = !v4.isSuccess() ? v4.cause() : v6.cause();
-        promise.tryFailure(new UnknownHostException("lookup " + target.host() + ": " + reason(cause)));
     }
 
     private static void addresses(KubernetesNaming.Target target, Future<List<DnsRecord>> f, List<InetAddress> out,
