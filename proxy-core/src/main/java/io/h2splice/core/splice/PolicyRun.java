@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class PolicyRun implements Runnable {
 
-    private static final InternalLogger log = InternalLoggerFactory.getInstance(Splice.class);
+    private static final InternalLogger log = InternalLoggerFactory.getInstance(PolicyRun.class);
     private static final long NO_TOKEN = Long.MIN_VALUE;
 
     private final CallPolicy policy;

@@ -401,12 +401,8 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
             return;
         }
         int code = grpcStatus(headers);
-        if (policy != null) {
-            if (!responseStarted && policy.retryAfter(code, log, deadlineNanos, route)) {
-                abandonAttempt();
-                return;
-            }
-            policy.endAttempt(code);
+        if (retriedAfter(code)) {
+            return;
         }
         responseEnded = true;
         status = code;
@@ -487,12 +483,8 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
         }
         if (upResetCode >= 0) {
             int code = GrpcStatus.fromHttp2Error(upResetCode);
-            if (policy != null) {
-                if (!responseStarted && policy.retryAfter(code, log, deadlineNanos, route)) {
-                    abandonAttempt();
-                    return;
-                }
-                policy.endAttempt(code);
+            if (retriedAfter(code)) {
+                return;
             }
             if (down.isStreamOpen(downStream)) {
                 status = code;
@@ -505,13 +497,29 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
 
     // === resiliency: attempts, retries, timeouts ===
 
+    /**
+     * The attempt ended with {@code grpcStatus}: under a policy it is reported to the breaker, and retried (the old
+     * stream abandoned) when nothing of the response reached the client and the policy says so.
+     *
+     * @return true when a retry was scheduled: the caller stops there
+     */
+    private boolean retriedAfter(int grpcStatus) {
+        if (policy == null) {
+            return false;
+        }
+        if (!responseStarted && policy.retryAfter(grpcStatus, log, deadlineNanos, route)) {
+            abandonAttempt();
+            return true;
+        }
+        policy.endAttempt(grpcStatus);
+        return false;
+    }
+
     /** The attempt failed with a proxy-made error: retried when the policy says so, else the call fails with it. */
     private void attemptFailed(ProxyError error, Object... args) {
-        if (policy != null && !responseStarted && policy.retryAfter(error.code(), log, deadlineNanos, route)) {
-            abandonAttempt();
-            return;
+        if (!retriedAfter(error.code())) {
+            fail(error.code(), error.message(args));
         }
-        fail(error.code(), error.message(args));
     }
 
     /**
@@ -547,11 +555,9 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
         if (done || responseEnded) {
             return;
         }
-        if (!responseStarted && policy.retryAfter(GrpcStatus.DEADLINE_EXCEEDED, log, deadlineNanos, route)) {
-            abandonAttempt(); // resets the attempt's stream with CANCEL: the app sees its call cancelled
-            return;
+        if (!retriedAfter(GrpcStatus.DEADLINE_EXCEEDED)) { // a retry resets the attempt's stream with CANCEL too
+            fail(ProxyError.DEADLINE.code(), ProxyError.DEADLINE.message(), Http2Error.CANCEL);
         }
-        fail(ProxyError.DEADLINE.code(), ProxyError.DEADLINE.message(), Http2Error.CANCEL);
     }
 
     // === proxy-made errors ===
