@@ -31,7 +31,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     static final String HEALTHZ_OUTBOUND = "/v1.0/healthz/outbound";
     static final String METADATA = "/v1.0/metadata";
     private static final String METADATA_KEY_PREFIX = METADATA + "/";
-    private static final String GET_HEAD = "GET, HEAD";
+    static final String GET_HEAD = "GET, HEAD";
 
     private final SidecarStatus status;
 
@@ -46,8 +46,7 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         try {
             response = route(ctx, request, method);
         } catch (IllegalArgumentException badEncoding) {  // a bad %-escape in the path or the query
-            response = Responses.error(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, "ERR_MALFORMED_REQUEST",
-                    "malformed request target");
+            response = malformedTarget(ctx);
         }
         Responses.send(ctx, method, response);
     }
@@ -87,7 +86,14 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                         + " on its HTTP port; service invocation goes through the gRPC port");
     }
 
-    private static FullHttpResponse notAllowed(ChannelHandlerContext ctx, String allow) {
+    /** 400 for a request target that does not decode (a bad %-escape). */
+    static FullHttpResponse malformedTarget(ChannelHandlerContext ctx) {
+        return Responses.error(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, "ERR_MALFORMED_REQUEST",
+                "malformed request target");
+    }
+
+    /** 405 with the {@code Allow} header. */
+    static FullHttpResponse notAllowed(ChannelHandlerContext ctx, String allow) {
         FullHttpResponse response = Responses.error(ctx.alloc(), HttpResponseStatus.METHOD_NOT_ALLOWED,
                 "ERR_METHOD_NOT_ALLOWED", "method not allowed; allowed: " + allow);
         response.headers().set(HttpHeaderNames.ALLOW, allow);

@@ -5,7 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -22,8 +21,6 @@ import java.util.Objects;
  */
 @ChannelHandler.Sharable
 final class PublicHealthHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
-
-    private static final String GET_HEAD = "GET, HEAD";
 
     private final SidecarStatus status;
 
@@ -43,13 +40,10 @@ final class PublicHealthHandler extends SimpleChannelInboundHandler<FullHttpRequ
             } else if (HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method)) {
                 response = Healthz.healthz(ctx.alloc(), status, target.parameters());
             } else {
-                response = Responses.error(ctx.alloc(), HttpResponseStatus.METHOD_NOT_ALLOWED,
-                        "ERR_METHOD_NOT_ALLOWED", "method not allowed; allowed: " + GET_HEAD);
-                response.headers().set(HttpHeaderNames.ALLOW, GET_HEAD);
+                response = ApiHandler.notAllowed(ctx, ApiHandler.GET_HEAD);
             }
         } catch (IllegalArgumentException badEncoding) {  // a bad %-escape in the query
-            response = Responses.error(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, "ERR_MALFORMED_REQUEST",
-                    "malformed request target");
+            response = ApiHandler.malformedTarget(ctx);
         }
         Responses.send(ctx, method, response);
     }
