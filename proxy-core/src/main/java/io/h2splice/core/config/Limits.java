@@ -1,23 +1,31 @@
 package io.h2splice.core.config;
 
 /**
- * HTTP/2 limits applied to every connection the proxy accepts, and the per-message body limit.
+ * HTTP/2 limits applied to every connection the proxy accepts or dials, and the per-message body limit.
  *
  * @param maxHeaderListSize     SETTINGS_MAX_HEADER_LIST_SIZE advertised and enforced (Dapr: read-buffer-size &lt;&lt; 10 = 4 MiB)
  * @param maxConcurrentStreams  SETTINGS_MAX_CONCURRENT_STREAMS advertised on inbound connections
  * @param maxFrameSize          SETTINGS_MAX_FRAME_SIZE advertised (16 KiB .. 16 MiB - 1)
  * @param initialWindowSize     SETTINGS_INITIAL_WINDOW_SIZE for every stream, and the per-stream memory bound
- * @param connectionWindowSize  the connection-level receive window
- * @param maxRstFramesPerWindow RST_STREAM frames a peer may send per {@code rstWindowSeconds} (rapid-reset guard, CVE-2023-44487)
- * @param rstWindowSeconds      the window of the rapid-reset guard
+ * @param connectionWindowSize  the connection-level receive window advertised; it is refilled as DATA arrives, so it
+ *                              sets how much may be in flight, not what a stalled stream can take from the others
+ * @param connectionBufferLimit received bytes one connection may hold at once (not yet written on by the other side);
+ *                              past it, the stream holding the most is reset (see docs/flow-control.md)
+ * @param prematureResetMinStreams streams a client connection on the API port must have ended (in the window) before
+ *                              its share of streams reset before a response is judged (rapid reset, CVE-2023-44487)
+ * @param prematureResetWindowSeconds the window over which that share is counted
  * @param maxBodySize           largest gRPC message in bytes, or -1 for no proxy limit
  */
 public record Limits(long maxHeaderListSize, int maxConcurrentStreams, int maxFrameSize, int initialWindowSize,
-                     int connectionWindowSize, int maxRstFramesPerWindow, int rstWindowSeconds, long maxBodySize) {
+                     int connectionWindowSize, long connectionBufferLimit, int prematureResetMinStreams,
+                     int prematureResetWindowSeconds, long maxBodySize) {
 
-    /** Dapr's defaults: 4 MiB header list; no body limit (h2splice never buffers a message). */
+    /**
+     * Dapr's defaults: 4 MiB header list; no body limit (h2splice never buffers a message). Windows of 1 MiB per
+     * stream and 4 MiB per connection; 16 MiB held per connection; rapid reset judged after 200 streams over 10 s.
+     */
     public static Limits defaults() {
-        return new Limits(4L << 20, 2048, 16_384, 1 << 20, 4 << 20, 200, 30, -1);
+        return new Limits(4L << 20, 2048, 16_384, 1 << 20, 4 << 20, 16L << 20, 200, 10, -1);
     }
 
     public Limits {
@@ -36,8 +44,13 @@ public record Limits(long maxHeaderListSize, int maxConcurrentStreams, int maxFr
         if (connectionWindowSize < initialWindowSize) {
             throw new IllegalArgumentException("connection window must be at least the stream window");
         }
-        if (maxRstFramesPerWindow < 1 || rstWindowSeconds < 1) {
-            throw new IllegalArgumentException("rapid-reset guard needs a positive count and window");
+        if (connectionBufferLimit < initialWindowSize) {
+            throw new IllegalArgumentException("connection buffer limit must be at least the stream window ("
+                    + initialWindowSize + "), got " + connectionBufferLimit);
+        }
+        if (prematureResetMinStreams < 2 || prematureResetWindowSeconds < 1) {
+            throw new IllegalArgumentException("the rapid-reset guard needs at least 2 streams and a 1 s window, got "
+                    + prematureResetMinStreams + " streams and " + prematureResetWindowSeconds + " s");
         }
         if (maxBodySize == 0 || maxBodySize < -1) {
             throw new IllegalArgumentException("max body size must be positive or -1 (no limit), got " + maxBodySize);
@@ -46,21 +59,33 @@ public record Limits(long maxHeaderListSize, int maxConcurrentStreams, int maxFr
 
     public Limits withMaxHeaderListSize(long size) {
         return new Limits(size, maxConcurrentStreams, maxFrameSize, initialWindowSize, connectionWindowSize,
-                maxRstFramesPerWindow, rstWindowSeconds, maxBodySize);
+                connectionBufferLimit, prematureResetMinStreams, prematureResetWindowSeconds, maxBodySize);
     }
 
     public Limits withMaxBodySize(long size) {
         return new Limits(maxHeaderListSize, maxConcurrentStreams, maxFrameSize, initialWindowSize, connectionWindowSize,
-                maxRstFramesPerWindow, rstWindowSeconds, size);
+                connectionBufferLimit, prematureResetMinStreams, prematureResetWindowSeconds, size);
     }
 
     public Limits withMaxConcurrentStreams(int streams) {
         return new Limits(maxHeaderListSize, streams, maxFrameSize, initialWindowSize, connectionWindowSize,
-                maxRstFramesPerWindow, rstWindowSeconds, maxBodySize);
+                connectionBufferLimit, prematureResetMinStreams, prematureResetWindowSeconds, maxBodySize);
     }
 
+    /** Stream and connection windows; the buffer limit grows to the stream window if it was smaller. */
     public Limits withWindows(int stream, int connection) {
         return new Limits(maxHeaderListSize, maxConcurrentStreams, maxFrameSize, stream, connection,
-                maxRstFramesPerWindow, rstWindowSeconds, maxBodySize);
+                Math.max(connectionBufferLimit, stream), prematureResetMinStreams, prematureResetWindowSeconds,
+                maxBodySize);
+    }
+
+    public Limits withConnectionBufferLimit(long bytes) {
+        return new Limits(maxHeaderListSize, maxConcurrentStreams, maxFrameSize, initialWindowSize, connectionWindowSize,
+                bytes, prematureResetMinStreams, prematureResetWindowSeconds, maxBodySize);
+    }
+
+    public Limits withPrematureResetGuard(int minStreams, int windowSeconds) {
+        return new Limits(maxHeaderListSize, maxConcurrentStreams, maxFrameSize, initialWindowSize, connectionWindowSize,
+                connectionBufferLimit, minStreams, windowSeconds, maxBodySize);
     }
 }

@@ -12,26 +12,36 @@ import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
 
 /**
  * The server end of a splice: one connection accepted on the API or the internal listener. It reads each request's
  * HEADERS, asks its {@link Router} where the call goes, and starts a {@link Splice}; later frames of the stream go
  * to that splice. It also polices the peer's PINGs (GOAWAY ENHANCE_YOUR_CALM for a client pinging more often than
- * every {@code minPeerPingInterval}, after two strikes, as grpc-go does).
+ * every {@code minPeerPingInterval}, after two strikes, as grpc-go does; on the internal listener that GOAWAY lets
+ * the running calls finish) and, on the API listener, rapid reset ({@link PrematureResets}).
  */
 final class DownstreamHandler extends SpliceHandler {
 
+    private static final InternalLogger log = InternalLoggerFactory.getInstance(DownstreamHandler.class);
+
     private final Router router;
     private final PingStrikes pingStrikes;
+    /** Null on the internal listener: a peer sidecar carries its clients' cancellations and is never judged by them. */
+    private final PrematureResets resets;
 
     DownstreamHandler(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings,
-                      LoopState loop, ProxyMetrics.Side side, Router router, PingStrikes pingStrikes) {
+                      LoopState loop, ProxyMetrics.Side side, Router router, PingStrikes pingStrikes,
+                      PrematureResets resets) {
         super(decoder, encoder, settings, loop, side, true);
         this.router = router;
         this.pingStrikes = pingStrikes;
+        this.resets = resets;
         connection().addListener(new StreamEvents());
         decoder.frameListener(new Frames());
         gracefulShutdownTimeoutMillis(loop.config().gracefulShutdown().toMillis());
@@ -78,7 +88,8 @@ final class DownstreamHandler extends SpliceHandler {
         public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream) {
             Splice splice = splice(streamId);
             // data is released by the codec after this returns; the splice retains what it hands on.
-            return splice == null ? data.readableBytes() + padding : splice.onRequestData(data, padding, endOfStream);
+            return splice == null ? data.readableBytes() + padding
+                    : checkHeld(splice.onRequestData(data, padding, endOfStream));
         }
 
         @Override
@@ -89,7 +100,11 @@ final class DownstreamHandler extends SpliceHandler {
         @Override
         public void onPingRead(ChannelHandlerContext ctx, long data) {
             if (pingStrikes.onPeerPing(System.nanoTime())) {
-                goAwayAndClose(Http2Error.ENHANCE_YOUR_CALM, "too_many_pings");
+                if (side == ProxyMetrics.Side.API) {
+                    goAwayAndClose(Http2Error.ENHANCE_YOUR_CALM, "too_many_pings");
+                } else {
+                    drainWith(Http2Error.ENHANCE_YOUR_CALM, "too_many_pings");
+                }
             }
         }
 
@@ -114,6 +129,22 @@ final class DownstreamHandler extends SpliceHandler {
         }
     }
 
+    /** A stream error of the client's making (MadeYouReset: the codec resets a stream the client broke). */
+    @Override
+    protected void onStreamError(ChannelHandlerContext ctx, boolean outbound, Throwable cause,
+                                 Http2Exception.StreamException http2Ex) {
+        super.onStreamError(ctx, outbound, cause, http2Ex);
+        if (!outbound && resets != null && resets.onResetProvoked(System.nanoTime())) {
+            closeForRapidReset();
+        }
+    }
+
+    private void closeForRapidReset() {
+        log.warn("{} connection {} closed: {} were reset before a response (rapid reset)", side.label,
+                ctx.channel(), resets.describe());
+        goAwayAndClose(Http2Error.ENHANCE_YOUR_CALM, "too many streams reset before a response");
+    }
+
     /** Stream lifecycle, from Netty's connection state machine. */
     private final class StreamEvents extends Http2ConnectionAdapter {
         @Override
@@ -121,6 +152,14 @@ final class DownstreamHandler extends SpliceHandler {
             Splice splice = stream.getProperty(spliceKey);
             if (splice != null) {
                 splice.downstreamClosed();
+            }
+            if (resets != null && ctx.channel().isActive()) {
+                long now = System.nanoTime();
+                boolean premature = splice != null && !stream.isHeadersSent() && splice.resetByClientWithin(
+                        now, PrematureResets.PREMATURE_LIFETIME_NANOS);
+                if (resets.onStreamEnded(premature, now)) {
+                    closeForRapidReset();
+                }
             }
         }
     }

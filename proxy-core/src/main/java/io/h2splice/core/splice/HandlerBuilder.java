@@ -5,6 +5,7 @@ import io.h2splice.core.metrics.ProxyMetrics;
 import io.h2splice.core.pool.UpstreamPool;
 import io.h2splice.core.routing.Router;
 import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
+import io.netty.handler.codec.http2.DefaultHttp2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2FrameAdapter;
@@ -14,9 +15,14 @@ import io.netty.handler.logging.LogLevel;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
+import java.util.concurrent.TimeUnit;
+
 /**
  * Builds the two connection handlers with Netty's limits set deliberately (header list size, concurrent streams,
- * frame size, windows, the rapid-reset guard, queued control frames, empty DATA floods).
+ * frame size, windows, queued control frames, empty DATA floods). Netty's flat RST_STREAM rate limits (received and
+ * sent, on by default for servers) are off: a shared sidecar-to-sidecar connection carries the cancellations of many
+ * clients, and cancelling is normal. Rapid reset is judged per client connection on the API listener instead
+ * ({@link PrematureResets}). Every connection's receive side is a {@link HeldBytesFlowController}.
  */
 final class HandlerBuilder extends AbstractHttp2ConnectionHandlerBuilder<SpliceHandler, HandlerBuilder> {
 
@@ -53,15 +59,16 @@ final class HandlerBuilder extends AbstractHttp2ConnectionHandlerBuilder<SpliceH
         } else {
             settings.pushEnabled(false); // only a client may send ENABLE_PUSH
         }
-        server(server);
+        DefaultHttp2Connection connection = new DefaultHttp2Connection(server);
+        connection.local().flowController(new HeldBytesFlowController(connection));
+        connection(connection);
         initialSettings(settings);
         frameListener(new Http2FrameAdapter()); // replaced by each handler's own listener
         validateHeaders(true);
         encoderEnforceMaxQueuedControlFrames(MAX_QUEUED_CONTROL_FRAMES);
         decoderEnforceMaxConsecutiveEmptyDataFrames(MAX_EMPTY_DATA_FRAMES);
-        if (server) {
-            decoderEnforceMaxRstFramesPerWindow(limits.maxRstFramesPerWindow(), limits.rstWindowSeconds());
-        }
+        decoderEnforceMaxRstFramesPerWindow(0, 0);
+        encoderEnforceMaxRstFramesPerWindow(0, 0);
         gracefulShutdownTimeoutMillis(loop.config().gracefulShutdown().toMillis());
         if (server) {
             // Sees every frame written, to reset the PING strikes as grpc-go does; logs frames at TRACE too.
@@ -70,6 +77,16 @@ final class HandlerBuilder extends AbstractHttp2ConnectionHandlerBuilder<SpliceH
         } else if (FRAME_LOG.isTraceEnabled()) {
             frameLogger(new Http2FrameLogger(LogLevel.TRACE, FRAME_LOG.name()));
         }
+    }
+
+    /** The API listener judges rapid reset per client connection; the internal listener never does (see class doc). */
+    private PrematureResets resetGuard() {
+        if (side != ProxyMetrics.Side.API) {
+            return null;
+        }
+        Limits limits = loop.config().limits();
+        return new PrematureResets(limits.prematureResetMinStreams(),
+                TimeUnit.SECONDS.toNanos(limits.prematureResetWindowSeconds()), System.nanoTime());
     }
 
     /** A connection accepted on the API ({@code side} API) or internal listener. */
@@ -89,7 +106,7 @@ final class HandlerBuilder extends AbstractHttp2ConnectionHandlerBuilder<SpliceH
     protected SpliceHandler build(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
                                   Http2Settings initialSettings) {
         SpliceHandler h = router != null
-                ? new DownstreamHandler(decoder, encoder, initialSettings, loop, side, router, strikes)
+                ? new DownstreamHandler(decoder, encoder, initialSettings, loop, side, router, strikes, resetGuard())
                 : new UpstreamHandler(decoder, encoder, initialSettings, loop, side, pool, keepalive, awaitHop);
         // The connection window grows beyond the 64 KiB default so that many streams can be in flight at once.
         int extra = loop.config().limits().connectionWindowSize() - 65_535;

@@ -9,10 +9,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * Keepalive for one connection (Dapr's grpc-go settings): a PING after {@link Keepalive#pingInterval()} without
  * reading anything, the connection closed when the PING is not acknowledged within {@link Keepalive#pingTimeout()},
- * and a graceful close (GOAWAY) after {@link Keepalive#maxIdle()} without any open stream.
+ * and a graceful close (GOAWAY) after {@link Keepalive#maxIdle()} without any open stream, measured from the end of
+ * the last stream as grpc-go's {@code MaxConnectionIdle} (to one tick): a connection whose calls are short but
+ * frequent is never idle, however rarely a tick finds a stream open.
  *
  * <p>Threading: confined to the connection's event loop; one scheduled task per connection, no per-frame work beyond
- * one timestamp per socket read.
+ * a field write per socket read and per stream end. Time is the loop's ticker (a test's EmbeddedChannel can move it).
  */
 final class KeepaliveTimer implements Runnable {
 
@@ -31,7 +33,10 @@ final class KeepaliveTimer implements Runnable {
     private boolean readSinceTick;
     private long pingSentNanos;
     private boolean pingOutstanding;
-    private long idleSinceNanos;
+    /** The last tick that found a stream open, or a stream ended before it. */
+    private long busyNanos;
+    /** Set per stream end, cleared by the tick. */
+    private boolean streamEndedSinceTick;
 
     KeepaliveTimer(SpliceHandler handler, Keepalive config) {
         this.handler = handler;
@@ -43,7 +48,8 @@ final class KeepaliveTimer implements Runnable {
 
     void start(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        lastReadNanos = System.nanoTime();
+        lastReadNanos = ctx.executor().ticker().nanoTime();
+        busyNanos = lastReadNanos;
         task = ctx.executor().schedule(this, tickNanos, TimeUnit.NANOSECONDS);
     }
 
@@ -58,6 +64,10 @@ final class KeepaliveTimer implements Runnable {
         readSinceTick = true;
     }
 
+    void onStreamClosed() {
+        streamEndedSinceTick = true;
+    }
+
     void onPingAck(long data) {
         if (data == PING_DATA) {
             pingOutstanding = false;
@@ -69,7 +79,7 @@ final class KeepaliveTimer implements Runnable {
         if (task == null || !ctx.channel().isActive()) {
             return;
         }
-        long now = System.nanoTime();
+        long now = ctx.executor().ticker().nanoTime();
         if (readSinceTick) {
             readSinceTick = false;
             lastReadNanos = now; // accurate to one tick, which is at most half the ping interval or timeout
@@ -85,15 +95,12 @@ final class KeepaliveTimer implements Runnable {
             handler.encoder().writePing(ctx, false, PING_DATA, ctx.newPromise());
             handler.markDirty();
         }
-        if (handler.connection().numActiveStreams() == 0) {
-            if (idleSinceNanos == 0) {
-                idleSinceNanos = now;
-            } else if (now - idleSinceNanos >= maxIdleNanos) {
-                ctx.channel().close(); // through Http2ConnectionHandler.close: GOAWAY, then close
-                return;
-            }
-        } else {
-            idleSinceNanos = 0;
+        if (streamEndedSinceTick || handler.connection().numActiveStreams() > 0) {
+            streamEndedSinceTick = false;
+            busyNanos = now;
+        } else if (now - busyNanos >= maxIdleNanos) {
+            ctx.channel().close(); // through Http2ConnectionHandler.close: GOAWAY, then close
+            return;
         }
         task = ctx.executor().schedule(this, tickNanos, TimeUnit.NANOSECONDS);
     }

@@ -304,7 +304,7 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
     /** @return bytes to credit at once (only when the frame is dropped); 0 when credit waits for the write. */
     int onRequestData(ByteBuf data, int padding, boolean endStream) {
         int credit = data.readableBytes() + padding;
-        if (done || requestEnded) {
+        if (done || requestEnded || isEmptyMidStream(data, endStream)) {
             return credit;
         }
         if (requestSize != null && tooLarge(requestSize, data)) {
@@ -348,6 +348,19 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
 
     void onDownstreamReset(long errorCode) {
         downResetCode = errorCode;
+    }
+
+    /** The client reset this call within {@code lifetimeNanos} of its start (for {@link PrematureResets}). */
+    boolean resetByClientWithin(long nowNanos, long lifetimeNanos) {
+        return downResetCode >= 0 && nowNanos - startNanos < lifetimeNanos;
+    }
+
+    /**
+     * An empty DATA frame without END_STREAM carries nothing: it is credited and dropped, not forwarded, so frames
+     * that one peer may send a few of never add up on a shared connection to a flood the next hop refuses.
+     */
+    private static boolean isEmptyMidStream(ByteBuf data, boolean endStream) {
+        return !endStream && !data.isReadable();
     }
 
     /** The downstream stream closed, normally or not: the call is over. */
@@ -426,7 +439,7 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
 
     int onResponseData(ByteBuf data, int padding, boolean endStream) {
         int credit = data.readableBytes() + padding;
-        if (done || responseEnded) {
+        if (done || responseEnded || isEmptyMidStream(data, endStream)) {
             return credit;
         }
         if (responseSize != null && tooLarge(responseSize, data)) {
@@ -586,6 +599,32 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
         down.writeHeaders(downStream.id(), h, true);
         if (!requestEnded && down.isStreamOpen(downStream)) {
             down.writeReset(downStream.id(), clientReset.code());
+        }
+        if (up != null && up.isStreamOpen(upStream)) {
+            up.writeReset(upStream.id(), Http2Error.CANCEL.code());
+        }
+    }
+
+    /**
+     * This call holds the most of a connection that went over its buffer limit ({@link SpliceHandler#checkHeld}):
+     * it ends RESOURCE_EXHAUSTED, reset both ways (RST_STREAM ENHANCE_YOUR_CALM to the client, which gRPC reports as
+     * RESOURCE_EXHAUSTED, CANCEL upstream), so the frames queued for it on either side are released now.
+     */
+    void shed() {
+        if (done) {
+            return;
+        }
+        if (policy != null) {
+            policy.finish(GrpcStatus.RESOURCE_EXHAUSTED);
+        }
+        status = GrpcStatus.RESOURCE_EXHAUSTED;
+        statusMessage = "the call held more of a connection's buffer than any other when the connection was full";
+        heldHeaders = null;
+        responseStarted = true;
+        responseEnded = true;
+        log.releaseAll();
+        if (down.isStreamOpen(downStream)) { // first: the client's reset must carry this code, not a later NO_ERROR
+            down.writeReset(downStream.id(), Http2Error.ENHANCE_YOUR_CALM.code());
         }
         if (up != null && up.isStreamOpen(upStream)) {
             up.writeReset(upStream.id(), Http2Error.CANCEL.code());

@@ -2,12 +2,14 @@ package io.h2splice.core.splice;
 
 import io.h2splice.core.metrics.ProxyMetrics;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Connection;
+import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
@@ -21,6 +23,7 @@ import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * What both ends of a splice share: one HTTP/2 connection, the writes a splice makes to it, write coalescing through
@@ -42,6 +45,10 @@ abstract class SpliceHandler extends Http2ConnectionHandler {
     /** Connection-window bytes to grant once the preface is out (set by {@link HandlerBuilder}). */
     int pendingConnectionWindowIncrement;
     private final KeepaliveTimer keepalive;
+    /** The receive side's flow control: the connection window refilled on arrival, and the bytes held. */
+    private final HeldBytesFlowController flow;
+    private final long bufferLimit;
+    private boolean shedLogged;
 
     SpliceHandler(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings,
                   LoopState loop, ProxyMetrics.Side side, boolean pingPeer) {
@@ -50,6 +57,16 @@ abstract class SpliceHandler extends Http2ConnectionHandler {
         this.side = side;
         this.keepalive = pingPeer ? new KeepaliveTimer(this, loop.config().keepalive()) : null;
         this.spliceKey = connection().newKey();
+        this.flow = (HeldBytesFlowController) connection().local().flowController();
+        this.bufferLimit = loop.config().limits().connectionBufferLimit();
+        if (keepalive != null) {
+            connection().addListener(new Http2ConnectionAdapter() {
+                @Override
+                public void onStreamClosed(Http2Stream stream) {
+                    keepalive.onStreamClosed();
+                }
+            });
+        }
     }
 
     /** The splice of {@code streamId}, or null (unknown stream, or one the proxy answered itself). */
@@ -155,6 +172,53 @@ abstract class SpliceHandler extends Http2ConnectionHandler {
         }
     }
 
+    // === the connection's buffer limit ===
+
+    /**
+     * Called by each direction's {@code onDataRead} once the splice took the frame: when the bytes this connection
+     * holds (received, not yet written on) pass {@code connectionBufferLimit}, the call holding the most of them is
+     * reset both ways ({@link Splice#shed}), which frees its bytes. Below the limit this is one comparison.
+     *
+     * @param returned what the splice returned for the frame (credited by the codec right after this)
+     * @return {@code returned}
+     */
+    final int checkHeld(int returned) {
+        if (flow.heldBytes() - returned > bufferLimit) {
+            shedLargestHolder();
+        }
+        return returned;
+    }
+
+    private void shedLargestHolder() {
+        Http2Stream[] largest = new Http2Stream[1];
+        int[] most = {0};
+        try {
+            connection().forEachActiveStream(stream -> {
+                int held = flow.unconsumedBytes(stream);
+                if (held > most[0] && stream.getProperty(spliceKey) != null) {
+                    most[0] = held;
+                    largest[0] = stream;
+                }
+                return true;
+            });
+        } catch (Http2Exception impossible) {
+            throw new IllegalStateException(impossible); // the visitor above never throws
+        }
+        if (largest[0] == null) {
+            return;
+        }
+        Splice splice = largest[0].getProperty(spliceKey);
+        String line = "{} connection {} holds {} bytes, over its limit of {}: resetting the call holding the most "
+                + "({} bytes of stream {})";
+        if (!shedLogged) {
+            shedLogged = true;
+            log.warn(line, side.label, ctx.channel(), flow.heldBytes(), bufferLimit, most[0], largest[0].id());
+        } else {
+            log.debug(line, side.label, ctx.channel(), flow.heldBytes(), bufferLimit, most[0], largest[0].id());
+        }
+        splice.shed();
+    }
+
     // === writes made by a splice (the other end's event loop is this loop) ===
 
     /** Writes HEADERS; {@code headers} is encoded now by this connection's HPACK encoder. */
@@ -229,6 +293,19 @@ abstract class SpliceHandler extends Http2ConnectionHandler {
         if (ctx != null) {
             flush(ctx); // Http2ConnectionHandler.flush: lets the flow controller write queued DATA, then flushes
         }
+    }
+
+    /**
+     * Closes gracefully with {@code error}: GOAWAY naming the last stream the peer opened, so every call already
+     * running finishes (within the graceful-shutdown time) and the peer replays nothing; then close.
+     */
+    void drainWith(Http2Error error, String debug) {
+        if (!connection().goAwaySent()) {
+            goAway(ctx, connection().remote().lastStreamCreated(), error.code(),
+                    Unpooled.copiedBuffer(debug, StandardCharsets.US_ASCII),
+                    ctx.newPromise()); // debugData: owned by the encoder from here
+        }
+        ctx.close(); // Http2ConnectionHandler.close: waits for the running streams, then closes
     }
 
     /** Connection-level error made by us: GOAWAY with {@code error}, then close. */

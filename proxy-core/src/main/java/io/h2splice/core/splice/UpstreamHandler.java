@@ -131,7 +131,8 @@ final class UpstreamHandler extends SpliceHandler implements PooledConnection {
         public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream) {
             Splice splice = splice(streamId);
             // data is released by the codec after this returns; the splice retains what it hands on.
-            return splice == null ? data.readableBytes() + padding : splice.onResponseData(data, padding, endOfStream);
+            return splice == null ? data.readableBytes() + padding
+                    : checkHeld(splice.onResponseData(data, padding, endOfStream));
         }
 
         @Override

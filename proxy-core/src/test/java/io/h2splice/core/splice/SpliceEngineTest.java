@@ -1,26 +1,17 @@
 package io.h2splice.core.splice;
 
 import io.h2splice.core.config.Limits;
-import io.h2splice.core.config.ProxyConfig;
-import io.h2splice.core.metrics.ProxyMetrics;
-import io.h2splice.core.outbound.OutboundRouter;
-import io.h2splice.core.pool.Dialer;
-import io.h2splice.core.testing.H2Peer;
 import io.h2splice.core.status.GrpcStatus;
+import io.h2splice.core.testing.H2Peer;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 import static io.h2splice.core.testing.H2Peer.ofType;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -33,91 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The splice engine frame by frame, over {@link EmbeddedChannel}s: a client speaking to the API listener's handler,
  * and the app's side of each upstream connection the engine dials. Every buffer fed in must end with refCnt 0.
  */
-class SpliceEngineTest {
-
-    private final ProxyMetrics metrics = new ProxyMetrics();
-    private final List<EmbeddedChannel> upstreams = new ArrayList<>();
-    private final List<ByteBuf> fed = new ArrayList<>();
-    private final H2Peer client = new H2Peer(false);
-    private final List<H2Peer> apps = new ArrayList<>();
-    private EmbeddedChannel down;
-
-    private EmbeddedChannel start(Limits limits) throws Exception {
-        ProxyConfig config = ProxyConfig.loopback("app", 50051).withLimits(limits);
-        down = new EmbeddedChannel();
-        Dialer appDialer = pool -> {
-            EmbeddedChannel up = new EmbeddedChannel();
-            upstreams.add(up);
-            apps.add(new H2Peer(true));
-            up.pipeline().addLast(HandlerBuilder.upstream(loopState(config, null), ProxyMetrics.Side.UPSTREAM_APP,
-                    pool, false, false));
-            up.pipeline().fireChannelActive(); // added after the channel went active: replay what a socket would do
-            return up.newSucceededFuture();
-        };
-        state = loopState(config, appDialer);
-        down.pipeline().addLast(HandlerBuilder.downstream(state, ProxyMetrics.Side.API,
-                new OutboundRouter("app", "default")));
-        feed(down, client.clientPreface());
-        client.read(down);
-        return down;
-    }
-
-    private LoopState state;
-
-    private LoopState loopState(ProxyConfig config, Dialer appDialer) {
-        if (state != null) {
-            return state;
-        }
-        return new LoopState(down.eventLoop(), config, metrics,
-                (id, ns) -> CompletableFuture.completedFuture(List.of()), null, appDialer,
-                new InetSocketAddress("127.0.0.1", 50051), c -> { });
-    }
-
-    private void feed(EmbeddedChannel ch, ByteBuf bytes) {
-        fed.add(bytes.retain()); // one extra reference, dropped in tearDown, to check the engine released its own
-        ch.writeInbound(bytes);
-        ch.runPendingTasks();
-        down.runPendingTasks();
-    }
-
-    @AfterEach
-    void tearDown() {
-        down.finishAndReleaseAll();
-        for (EmbeddedChannel up : upstreams) {
-            up.finishAndReleaseAll();
-        }
-        client.close();
-        apps.forEach(H2Peer::close);
-        for (ByteBuf b : fed) {
-            assertEquals(1, b.refCnt(), "the engine kept or over-released a buffer fed to it");
-            b.release();
-        }
-    }
-
-    /** The app reads the request HEADERS the engine sent and answers with its SETTINGS; returns the stream id. */
-    private int answerPreface(EmbeddedChannel up, H2Peer app) throws Exception {
-        int streamId = ofType(app.read(up), "HEADERS").get(0).streamId();
-        feed(up, app.settings(new Http2Settings()));
-        return streamId;
-    }
-
-    private static Http2Headers request(String appId) {
-        Http2Headers h = new DefaultHttp2Headers().method("POST").scheme("http").authority("localhost")
-                .path("/pkg.Svc/Method").set("content-type", "application/grpc").set("te", "trailers")
-                .set("x-custom", "v1").set("x-bin-bin", "AAEC");
-        if (appId != null) {
-            h.set("dapr-app-id", appId);
-        }
-        return h;
-    }
-
-    private static byte[] grpcMessage(String text) {
-        byte[] body = text.getBytes(StandardCharsets.UTF_8);
-        byte[] msg = new byte[5 + body.length];
-        msg[4] = (byte) body.length;
-        System.arraycopy(body, 0, msg, 5, body.length);
-        return msg;
-    }
+class SpliceEngineTest extends EngineFixture {
 
     @Test
     void unaryCallIsSplicedWithoutCopyAndEveryBufferReleased() throws Exception {
@@ -275,23 +182,5 @@ class SpliceEngineTest {
         H2Peer.Frame h = ofType(client.read(down), "HEADERS").get(0);
         assertEquals("8", h.headers().get("grpc-status").toString());
         assertEquals("grpc: received message larger than max (10 vs. 8)", h.headers().get("grpc-message").toString());
-    }
-
-    @Test
-    void rapidResetFloodClosesOnlyThatConnectionWithGoAway() throws Exception {
-        Limits l = Limits.defaults();
-        start(new Limits(l.maxHeaderListSize(), l.maxConcurrentStreams(), l.maxFrameSize(), l.initialWindowSize(),
-                l.connectionWindowSize(), 10, 30, -1));
-        for (int id = 1; id < 2 * 30; id += 2) {
-            if (!down.isActive()) {
-                break;
-            }
-            feed(down, client.headers(id, request("app"), false));
-            feed(down, client.rst(id, Http2Error.CANCEL.code()));
-        }
-        List<H2Peer.Frame> goAway = ofType(client.read(down), "GOAWAY");
-        assertEquals(1, goAway.size());
-        assertEquals(Http2Error.ENHANCE_YOUR_CALM.code(), goAway.get(0).code());
-        assertFalse(down.isActive(), "the flooding connection is closed");
     }
 }

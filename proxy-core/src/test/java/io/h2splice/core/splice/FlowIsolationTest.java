@@ -1,0 +1,317 @@
+package io.h2splice.core.splice;
+
+import io.h2splice.core.config.Keepalive;
+import io.h2splice.core.config.Limits;
+import io.h2splice.core.config.ProxyConfig;
+import io.h2splice.core.metrics.ProxyMetrics;
+import io.h2splice.core.status.GrpcStatus;
+import io.h2splice.core.testing.H2Peer;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Settings;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static io.h2splice.core.testing.H2Peer.ofType;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * One client, stream or peer cannot hurt the others, frame by frame: the connection window is refilled on arrival
+ * while stream windows wait for the other side's write (no head-of-line blocking), a connection over its buffer
+ * limit sheds the call holding the most, rapid reset is judged by the share of premature resets on the API listener
+ * only, and idleness is counted from the last stream's end. Every buffer fed in ends with refCnt 1 (checked by
+ * {@link EngineFixture}).
+ */
+class FlowIsolationTest extends EngineFixture {
+
+    private static final int FRAME = 16_384;
+    private static final int MIB = 1 << 20;
+
+    // === connection window: refilled on arrival, stream windows credited on write ===
+
+    @Test
+    void stalledStreamsHoldOnlyTheirOwnWindowAndNeverStopTheConnection() throws Exception {
+        start(Limits.defaults());
+        feed(down, client.windowUpdate(0, 64 * MIB)); // the client's connection window is open; its streams' are not
+        feed(down, client.settingsAck());
+        int stalled = 5;
+        List<Integer> upIds = openCalls(stalled + 1);
+        EmbeddedChannel up = upstreams.get(0);
+        H2Peer app = apps.get(0);
+        app.read(up);
+
+        // Each stalled stream gets a whole stream window (1 MiB) that the client, never reading, takes 64 KiB of.
+        for (int i = 0; i < stalled; i++) {
+            answerWith(up, app, upIds.get(i), MIB);
+        }
+        List<H2Peer.Frame> atApp = app.read(up);
+        assertTrue(ofType(atApp, "GOAWAY").isEmpty(), "5 MiB on a 4 MiB connection window is no error: " + atApp);
+        long connectionCredit = 0;
+        for (H2Peer.Frame f : ofType(atApp, "WINDOW_UPDATE")) {
+            assertEquals(0, f.streamId(), "a stalled stream got stream credit for bytes the client never read: " + f);
+            connectionCredit += f.code();
+        }
+        long sent = (long) stalled * MIB;
+        long appMaySend = 4L * MIB + connectionCredit - sent; // the app's connection window now
+        assertTrue(appMaySend >= MIB, "the app may still send a whole stream window to the next call, not "
+                + appMaySend + " bytes");
+        UpstreamHandler upHandler = up.pipeline().get(UpstreamHandler.class);
+        // The client's 64 KiB stream window took three whole frames; the fourth is only partly written, so it is
+        // still held: a frame's credit returns when all of it has gone.
+        long perStream = MIB - 3 * FRAME;
+        assertEquals(stalled * perStream, flow(upHandler).heldBytes(), "held: stream window minus what was written");
+
+        // The sixth call, on the same connection, is answered in full.
+        int victim = upIds.get(stalled);
+        feed(up, app.headers(victim, new DefaultHttp2Headers().status("200").set("content-type", "application/grpc"),
+                false));
+        feed(up, H2Peer.data(victim, grpcMessage("pong"), false));
+        feed(up, app.headers(victim, new DefaultHttp2Headers().set("grpc-status", "0"), true));
+        List<H2Peer.Frame> atClient = client.read(down);
+        int victimDown = 2 * stalled + 1;
+        assertEquals(2, ofType(atClient, "HEADERS").stream().filter(f -> f.streamId() == victimDown).count(),
+                "the sixth call's response and trailers reached the client");
+
+        // A stalled call that ends gives its held bytes back at once.
+        feed(down, client.rst(1, Http2Error.CANCEL.code()));
+        assertEquals((stalled - 1) * perStream, flow(upHandler).heldBytes());
+    }
+
+    @Test
+    void aConnectionOverItsBufferLimitShedsTheCallHoldingTheMost() throws Exception {
+        start(Limits.defaults().withConnectionBufferLimit(2L * MIB));
+        feed(down, client.windowUpdate(0, 64 * MIB));
+        feed(down, client.settingsAck());
+        List<Integer> upIds = openCalls(3);
+        EmbeddedChannel up = upstreams.get(0);
+        H2Peer app = apps.get(0);
+        app.read(up);
+        List<H2Peer.Frame> atClient = new ArrayList<>(answerWith(up, app, upIds.get(0), MIB));
+        atClient.addAll(answerWith(up, app, upIds.get(1), MIB / 2));
+        assertTrue(ofType(atClient, "RST_STREAM").isEmpty(), "under the limit nothing is shed");
+
+        List<H2Peer.Frame> resets = ofType(answerWith(up, app, upIds.get(2), MIB), "RST_STREAM"); // passes 2 MiB
+        assertEquals(1, resets.size(), resets.toString());
+        assertEquals(1, resets.get(0).streamId(), "the call holding the most (1 MiB) is shed, not the newest");
+        assertEquals(Http2Error.ENHANCE_YOUR_CALM.code(), resets.get(0).code());
+        List<H2Peer.Frame> atApp = ofType(app.read(up), "RST_STREAM");
+        assertEquals(1, atApp.size());
+        assertEquals(upIds.get(0), atApp.get(0).streamId());
+        assertEquals(Http2Error.CANCEL.code(), atApp.get(0).code());
+        UpstreamHandler upHandler = up.pipeline().get(UpstreamHandler.class);
+        assertTrue(flow(upHandler).heldBytes() <= 2L * MIB, "held after shedding: " + flow(upHandler).heldBytes());
+        assertEquals(1, metrics.calls(GrpcStatus.RESOURCE_EXHAUSTED));
+        assertTrue(down.isActive());
+    }
+
+    // === rapid reset: the share of premature resets, API listener only ===
+
+    @Test
+    void cancellingEveryCallAfterItsFirstResponseMessageIsNeverPunished() throws Exception {
+        start(Limits.defaults());
+        EmbeddedChannel up = null;
+        H2Peer app = null;
+        for (int i = 0; i < 1_000; i++) {
+            int id = 2 * i + 1;
+            feed(down, client.headers(id, request("app"), false));
+            if (up == null) {
+                up = upstreams.get(0);
+                app = apps.get(0);
+            }
+            int upId = ofType(app.read(up), "HEADERS").get(0).streamId();
+            if (i == 0) {
+                feed(up, app.settings(new Http2Settings()));
+            }
+            feed(up, app.headers(upId, new DefaultHttp2Headers().status("200"), false));
+            feed(up, H2Peer.data(upId, grpcMessage("first"), false));
+            feed(down, client.rst(id, Http2Error.CANCEL.code()));
+            app.read(up);
+            assertTrue(down.isActive(), "closed after " + (i + 1) + " calls cancelled after their response began");
+        }
+        assertTrue(ofType(client.read(down), "GOAWAY").isEmpty());
+    }
+
+    @Test
+    void cancellingAMinorityBeforeAnyResponseIsNeverPunished() throws Exception {
+        start(Limits.defaults());
+        EmbeddedChannel up = null;
+        H2Peer app = null;
+        for (int i = 0; i < 1_000; i++) {
+            int id = 2 * i + 1;
+            feed(down, client.headers(id, request("app"), false));
+            if (up == null) {
+                up = upstreams.get(0);
+                app = apps.get(0);
+            }
+            int upId = ofType(app.read(up), "HEADERS").get(0).streamId();
+            if (i == 0) {
+                feed(up, app.settings(new Http2Settings()));
+            }
+            if (i % 10 < 3) { // 30 % cancelled at once
+                feed(down, client.rst(id, Http2Error.CANCEL.code()));
+            } else {
+                feed(down, H2Peer.data(id, grpcMessage("ping"), true));
+                feed(up, app.headers(upId, new DefaultHttp2Headers().status("200").set("grpc-status", "0"), true));
+            }
+            app.read(up);
+            assertTrue(down.isActive(), "closed after " + (i + 1) + " calls, 30 % of them cancelled early");
+        }
+        assertTrue(ofType(client.read(down), "GOAWAY").isEmpty());
+    }
+
+    @Test
+    void rapidResetIsClosedOnTheApiListenerAfterHalfTheMinimum() throws Exception {
+        start(Limits.defaults());
+        int streams = resetUntilClosed(2_000, id -> client.rst(id, Http2Error.CANCEL.code()));
+        assertEquals(Limits.defaults().prematureResetMinStreams() / 2, streams);
+        List<H2Peer.Frame> goAway = ofType(client.read(down), "GOAWAY");
+        assertEquals(1, goAway.size());
+        assertEquals(Http2Error.ENHANCE_YOUR_CALM.code(), goAway.get(0).code());
+    }
+
+    @Test
+    void madeYouResetIsCountedAsPremature() throws Exception {
+        start(Limits.defaults());
+        int streams = resetUntilClosed(2_000, FlowIsolationTest::zeroWindowUpdate);
+        assertEquals(Limits.defaults().prematureResetMinStreams() / 2, streams);
+        List<H2Peer.Frame> atClient = client.read(down);
+        assertEquals(Http2Error.ENHANCE_YOUR_CALM.code(), ofType(atClient, "GOAWAY").get(0).code());
+        assertEquals(Http2Error.PROTOCOL_ERROR.code(), ofType(atClient, "RST_STREAM").get(0).code(),
+                "each zero WINDOW_UPDATE made us reset its stream");
+    }
+
+    @Test
+    void theInternalListenerNeverClosesAPeerForItsClientsResets() throws Exception {
+        start(ProxyConfig.loopback("app", 50051), ProxyMetrics.Side.INTERNAL);
+        int streams = resetUntilClosed(4_096, id -> client.rst(id, Http2Error.CANCEL.code()));
+        assertEquals(4_096, streams, "a peer sidecar forwarding 4,096 early cancels was closed");
+        assertTrue(ofType(client.read(down), "GOAWAY").isEmpty());
+    }
+
+    // === idleness from the last stream's end ===
+
+    @Test
+    void aConnectionWithACallEverySecondIsNeverIdleAndAQuietOneIsClosedAfterMaxIdle() throws Exception {
+        Keepalive k = Keepalive.defaults(); // 3 min idle, ticks every 2.5 s
+        start(ProxyConfig.loopback("app", 50051).withKeepalive(k), ProxyMetrics.Side.API);
+        down.freezeTime();
+        down.pipeline().fireChannelActive(); // the handler was added after activation: start its timers
+        EmbeddedChannel up = null;
+        H2Peer app = null;
+        for (int second = 0; second < 240; second++) {
+            int id = 2 * second + 1;
+            feed(down, client.headers(id, request("app"), false));
+            feed(down, H2Peer.data(id, grpcMessage("ping"), true));
+            if (up == null) {
+                up = upstreams.get(0);
+                app = apps.get(0);
+            }
+            int upId = ofType(app.read(up), "HEADERS").get(0).streamId();
+            if (second == 0) {
+                feed(up, app.settings(new Http2Settings()));
+            }
+            feed(up, app.headers(upId, new DefaultHttp2Headers().status("200").set("grpc-status", "0"), true));
+            app.read(up);
+            advance(Duration.ofSeconds(1));
+            assertTrue(down.isActive(), "closed as idle after " + (second + 1) + " s of a call every second");
+        }
+        assertTrue(ofType(client.read(down), "GOAWAY").isEmpty());
+
+        // Quiet from now: answered keepalive PINGs, no streams. Closed 3 min after the last stream, not before.
+        long quiet = 0;
+        while (down.isActive() && quiet < k.maxIdle().plusSeconds(10).toMillis()) {
+            feed(down, pingAck());
+            advance(Duration.ofMillis(500));
+            quiet += 500;
+        }
+        assertFalse(down.isActive(), "a quiet connection must be closed after max idle");
+        assertTrue(quiet >= k.maxIdle().toMillis(), "closed after only " + quiet + " ms without streams");
+        List<H2Peer.Frame> goAway = ofType(client.read(down), "GOAWAY");
+        assertEquals(1, goAway.size());
+        assertEquals(Http2Error.NO_ERROR.code(), goAway.get(0).code());
+    }
+
+    // === helpers ===
+
+    /** Opens {@code n} calls (client stream ids 1, 3, …) whose requests end; returns their upstream stream ids. */
+    private List<Integer> openCalls(int n) throws Exception {
+        List<Integer> upIds = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int id = 2 * i + 1;
+            feed(down, client.headers(id, request("app"), false));
+            feed(down, H2Peer.data(id, grpcMessage("ping"), true));
+            H2Peer app = apps.get(0);
+            upIds.add(ofType(app.read(upstreams.get(0)), "HEADERS").get(0).streamId());
+            if (i == 0) { // the app's SETTINGS, and its ACK of ours: only then does our 1 MiB stream window apply
+                feed(upstreams.get(0), H2Peer.concat(app.settings(new Http2Settings()), app.settingsAck()));
+            }
+        }
+        assertEquals(1, upstreams.size(), "all calls share one upstream connection");
+        return upIds;
+    }
+
+    /**
+     * The app answers {@code upId} with response HEADERS and {@code bytes} of DATA in 16 KiB frames.
+     *
+     * @return what the client received meanwhile (it sends no WINDOW_UPDATE for its streams)
+     */
+    private List<H2Peer.Frame> answerWith(EmbeddedChannel up, H2Peer app, int upId, int bytes) throws Exception {
+        feed(up, app.headers(upId, new DefaultHttp2Headers().status("200").set("content-type", "application/grpc"),
+                false));
+        byte[] chunk = new byte[FRAME];
+        for (int sent = 0; sent < bytes; sent += FRAME) {
+            feed(up, H2Peer.data(upId, chunk, false));
+        }
+        return client.read(down);
+    }
+
+    /** Opens calls and provokes a premature reset on each until the connection closes; returns how many. */
+    private int resetUntilClosed(int max, java.util.function.IntFunction<ByteBuf> reset) throws Exception {
+        boolean appReady = false;
+        for (int i = 0; i < max; i++) {
+            if (!down.isActive()) {
+                return i;
+            }
+            int id = 2 * i + 1;
+            feed(down, client.headers(id, request("app"), false));
+            if (!appReady) {
+                appReady = true;
+                H2Peer app = apps.get(0);
+                app.read(upstreams.get(0));
+                feed(upstreams.get(0), app.settings(new Http2Settings()));
+            }
+            feed(down, reset.apply(id));
+            H2Peer.drain(upstreams.get(0));
+        }
+        return max;
+    }
+
+    private void advance(Duration d) {
+        down.advanceTimeBy(d.toNanos(), TimeUnit.NANOSECONDS);
+        down.runPendingTasks();
+    }
+
+    private static HeldBytesFlowController flow(SpliceHandler h) {
+        return (HeldBytesFlowController) h.connection().local().flowController();
+    }
+
+    /** WINDOW_UPDATE with increment 0 on a stream: a stream error the server must answer with RST_STREAM. */
+    private static ByteBuf zeroWindowUpdate(int streamId) {
+        return Unpooled.buffer(13).writeMedium(4).writeByte(0x8).writeByte(0).writeInt(streamId).writeInt(0);
+    }
+
+    /** The ACK of our keepalive PING. */
+    private static ByteBuf pingAck() {
+        return Unpooled.buffer(17).writeMedium(8).writeByte(0x6).writeByte(0x1).writeInt(0)
+                .writeLong(KeepaliveTimer.PING_DATA);
+    }
+}
