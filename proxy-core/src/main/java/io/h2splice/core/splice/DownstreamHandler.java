@@ -23,8 +23,8 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
  * The server end of a splice: one connection accepted on the API or the internal listener. It reads each request's
  * HEADERS, asks its {@link Router} where the call goes, and starts a {@link Splice}; later frames of the stream go
  * to that splice. It also polices the peer's PINGs (GOAWAY ENHANCE_YOUR_CALM for a client pinging more often than
- * every {@code minPeerPingInterval}, after two strikes, as grpc-go does; on the internal listener that GOAWAY lets
- * the running calls finish) and, on the API listener, rapid reset ({@link PrematureResets}).
+ * every {@code minPeerPingInterval}, after two strikes, as grpc-go does; on the internal listener a graceful GOAWAY
+ * instead, so the calls a peer sidecar carries finish) and, on the API listener, rapid reset ({@link PrematureResets}).
  */
 final class DownstreamHandler extends SpliceHandler {
 
@@ -103,7 +103,7 @@ final class DownstreamHandler extends SpliceHandler {
                 if (side == ProxyMetrics.Side.API) {
                     goAwayAndClose(Http2Error.ENHANCE_YOUR_CALM, "too_many_pings");
                 } else {
-                    drainWith(Http2Error.ENHANCE_YOUR_CALM, "too_many_pings");
+                    drainWith("too_many_pings");
                 }
             }
         }
@@ -129,12 +129,18 @@ final class DownstreamHandler extends SpliceHandler {
         }
     }
 
-    /** A stream error of the client's making (MadeYouReset: the codec resets a stream the client broke). */
+    /**
+     * A stream error of the client's making on a stream still open (MadeYouReset: the client breaks a live stream so
+     * that we reset it). A frame for a stream already closed or unknown is not counted: Netty's own client, say, can
+     * send a queued DATA frame just after its RST_STREAM, and such a frame cost no stream.
+     */
     @Override
     protected void onStreamError(ChannelHandlerContext ctx, boolean outbound, Throwable cause,
                                  Http2Exception.StreamException http2Ex) {
+        Http2Stream stream = connection().stream(http2Ex.streamId());
+        boolean live = !outbound && stream != null && stream.state() != Http2Stream.State.CLOSED;
         super.onStreamError(ctx, outbound, cause, http2Ex);
-        if (!outbound && resets != null && resets.onResetProvoked(System.nanoTime())) {
+        if (live && resets != null && resets.onResetProvoked(System.nanoTime())) {
             closeForRapidReset();
         }
     }

@@ -27,6 +27,8 @@ final class PrematureResets {
     private int endedBefore;
     private int prematureBefore;
     private boolean tripped;
+    /** Of the premature ones since the connection began, how many were resets we made (for the log line). */
+    private int provokedTotal;
 
     PrematureResets(int minStreams, long windowNanos, long nowNanos) {
         this.minStreams = minStreams;
@@ -53,13 +55,14 @@ final class PrematureResets {
     boolean onResetProvoked(long nowNanos) {
         roll(nowNanos);
         premature++;
+        provokedTotal++;
         return judge();
     }
 
     /** Streams ended and premature ones in the window, for the log line. */
     String describe() {
         return (premature + prematureBefore) + " of the last " + Math.max(ended + endedBefore, premature + prematureBefore)
-                + " streams";
+                + " streams (" + provokedTotal + " of them reset by us for a protocol error of the client's)";
     }
 
     private void roll(long nowNanos) {

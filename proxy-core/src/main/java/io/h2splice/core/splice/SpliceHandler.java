@@ -296,16 +296,16 @@ abstract class SpliceHandler extends Http2ConnectionHandler {
     }
 
     /**
-     * Closes gracefully with {@code error}: GOAWAY naming the last stream the peer opened, so every call already
-     * running finishes (within the graceful-shutdown time) and the peer replays nothing; then close.
+     * Closes gracefully: GOAWAY NO_ERROR (with {@code debug} as its debug data) naming the last stream the peer opened,
+     * so every call already running finishes (within the graceful-shutdown time) and the peer replays nothing; then
+     * close. NO_ERROR because Netty closes at once after a GOAWAY with any other code.
      */
-    void drainWith(Http2Error error, String debug) {
+    void drainWith(String debug) {
         if (!connection().goAwaySent()) {
-            goAway(ctx, connection().remote().lastStreamCreated(), error.code(),
-                    Unpooled.copiedBuffer(debug, StandardCharsets.US_ASCII),
-                    ctx.newPromise()); // debugData: owned by the encoder from here
+            goAway(ctx, connection().remote().lastStreamCreated(), Http2Error.NO_ERROR.code(),
+                    Unpooled.copiedBuffer(debug, StandardCharsets.US_ASCII), ctx.newPromise()); // debugData: the encoder's
         }
-        ctx.close(); // Http2ConnectionHandler.close: waits for the running streams, then closes
+        ctx.channel().close(); // through Http2ConnectionHandler.close: waits for the running streams, then closes
     }
 
     /** Connection-level error made by us: GOAWAY with {@code error}, then close. */

@@ -197,6 +197,33 @@ class FlowIsolationTest extends EngineFixture {
         assertTrue(ofType(client.read(down), "GOAWAY").isEmpty());
     }
 
+    @Test
+    void aPeerSidecarPingingTooOftenIsDrainedAndItsRunningCallsFinish() throws Exception {
+        start(ProxyConfig.loopback("app", 50051), ProxyMetrics.Side.INTERNAL);
+        List<Integer> upIds = openCalls(1);
+        EmbeddedChannel up = upstreams.get(0);
+        H2Peer app = apps.get(0);
+        for (int i = 0; i < 4; i++) { // the fourth PING inside 8 s is the third strike
+            feed(down, ping());
+        }
+        List<H2Peer.Frame> afterPings = client.read(down);
+        List<H2Peer.Frame> goAway = ofType(afterPings, "GOAWAY");
+        assertEquals(1, goAway.size(), afterPings.toString());
+        assertEquals(Http2Error.NO_ERROR.code(), goAway.get(0).code(), "a drain, not an error (Netty would close)");
+        assertEquals(1, goAway.get(0).streamId(), "GOAWAY names the running call: it is not to be replayed");
+        assertTrue(down.isActive(), "the running call keeps its connection");
+
+        int upId = upIds.get(0);
+        feed(up, app.headers(upId, new DefaultHttp2Headers().status("200").set("content-type", "application/grpc"),
+                false));
+        feed(up, H2Peer.data(upId, grpcMessage("pong"), false));
+        feed(up, app.headers(upId, new DefaultHttp2Headers().set("grpc-status", "0"), true));
+        List<H2Peer.Frame> atClient = client.read(down);
+        assertEquals("0", ofType(atClient, "HEADERS").get(1).headers().get("grpc-status").toString(),
+                "the call running when the GOAWAY went out finished: " + atClient);
+        assertFalse(down.isActive(), "then the connection closes");
+    }
+
     // === idleness from the last stream's end ===
 
     @Test
@@ -307,6 +334,11 @@ class FlowIsolationTest extends EngineFixture {
     /** WINDOW_UPDATE with increment 0 on a stream: a stream error the server must answer with RST_STREAM. */
     private static ByteBuf zeroWindowUpdate(int streamId) {
         return Unpooled.buffer(13).writeMedium(4).writeByte(0x8).writeByte(0).writeInt(streamId).writeInt(0);
+    }
+
+    /** A PING from the peer. */
+    private static ByteBuf ping() {
+        return Unpooled.buffer(17).writeMedium(8).writeByte(0x6).writeByte(0).writeInt(0).writeLong(42);
     }
 
     /** The ACK of our keepalive PING. */

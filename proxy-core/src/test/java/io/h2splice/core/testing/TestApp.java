@@ -71,7 +71,7 @@ public final class TestApp implements AutoCloseable {
     private final Map<String, Script> scripts = new ConcurrentHashMap<>();
     private final Faults faults;
 
-    private TestApp(String name) throws IOException {
+    private TestApp(String name, int port) throws IOException {
         this.name = name;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "test-app-" + name + "-timer");
@@ -79,7 +79,7 @@ public final class TestApp implements AutoCloseable {
             return t;
         });
         this.faults = new Faults(name, timer);
-        this.server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+        this.server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
                 .maxInboundMessageSize(MAX_MESSAGE)
                 .maxInboundMetadataSize(4 << 20)
                 .addService(testService())
@@ -98,7 +98,18 @@ public final class TestApp implements AutoCloseable {
 
     /** Starts an app named {@code name} on a free port of 127.0.0.1. */
     public static TestApp start(String name) throws IOException {
-        return new TestApp(name);
+        return new TestApp(name, 0);
+    }
+
+    /**
+     * The app as a process of its own, as {@code h2splice run -- java … TestApp} starts it: named by {@code APP_ID},
+     * listening on {@code APP_PORT} of 127.0.0.1, until killed.
+     */
+    public static void main(String[] args) throws Exception {
+        TestApp app = new TestApp(System.getenv().getOrDefault("APP_ID", "app"),
+                Integer.parseInt(System.getenv("APP_PORT")));
+        System.out.println("test app " + app.name() + " listening on " + app.port());
+        Thread.currentThread().join();
     }
 
     public String name() {

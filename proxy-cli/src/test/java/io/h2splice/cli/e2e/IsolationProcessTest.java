@@ -1,0 +1,379 @@
+package io.h2splice.cli.e2e;
+
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptors;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import io.h2splice.core.resolve.LocalRegistry;
+import io.h2splice.core.testing.GrpcCalls;
+import io.h2splice.core.testing.RawH2Client;
+import io.h2splice.core.testing.TestApp;
+import io.h2splice.core.testing.TestService;
+import io.h2splice.core.testing.TwoSidecars;
+import io.h2splice.core.testing.VictimLoad;
+import io.netty.util.ResourceLeakDetector;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * One client cannot hurt another, with real processes as users run them: {@code h2splice run --app-id server
+ * --app-port P -- <TestApp>} and {@code h2splice run --app-id client}, mTLS between them (the built-in CA). A
+ * well-behaved victim load of 200 unary calls a second over four client connections of its own calls {@code server}
+ * through the client's sidecar; beside it, one client misbehaves in each test. The victim must see no error at all,
+ * and its p99 must stay within twice its own baseline (measured alone first) or 100 ms above it, whichever is larger:
+ * the floor absorbs the CPU the attacker itself takes on a 2-core machine, while the failures this guards against (a
+ * shared connection closed or stalled) cost the victim errors and seconds.
+ *
+ * <p>This JVM only holds the clients, so it runs with Netty's default leak detection for this class (PARANOID would
+ * make the clients, not the sidecars, the bottleneck); the sidecars' own logs are checked for leak reports instead.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class IsolationProcessTest {
+
+    private static final String SERVER = "server";
+    private static final int VICTIM_RATE = 200;
+    private static final Duration VICTIM_RUN = Duration.ofSeconds(4);
+    private static final long ENHANCE_YOUR_CALM = 0xb;
+    /**
+     * Calls a second of the clients that cancel in the two legitimate patterns: 1,000 unary calls (30 % cancelled
+     * before any response), 500 streaming calls (each cancelled after its first message: twice the frames).
+     */
+    private static final int ATTACK_CALL_RATE = 1_000;
+    private static final int FETCH_CANCEL_RATE = 500;
+    /** Raw attacks open and reset 2,000 streams a second: ten times the victim's rate, one attacker thread. */
+    private static final long ATTACK_INTERVAL_NANOS = 500_000;
+
+    @TempDir
+    static Path home;
+
+    private Processes processes;
+    private Path serverLog;
+    private Path clientLog;
+    private int apiPort;
+    private VictimLoad victim;
+    private VictimLoad.Result baseline;
+    private ResourceLeakDetector.Level leakLevel;
+    private final List<ManagedChannel> attackers = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    void start() throws Exception {
+        leakLevel = ResourceLeakDetector.getLevel();
+        ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.SIMPLE);
+        processes = new Processes(home);
+        serverLog = home.resolve("server.log");
+        clientLog = home.resolve("client.log");
+        int appPort = Processes.freePort();
+        Process server = processes.h2splice(serverLog, "run", "--app-id", SERVER, "--app-port",
+                Integer.toString(appPort), "--", Processes.java(), "-Xmx256m", "-XX:+UseSerialGC", "-cp",
+                Processes.classpath(), TestApp.class.getName());
+        Process client = processes.h2splice(clientLog, "run", "--app-id", "client");
+        LocalRegistry registry = new LocalRegistry(home);
+        Processes.awaitRegistered(registry, SERVER, server, serverLog, 60);
+        apiPort = Processes.awaitRegistered(registry, "client", client, clientLog, 60).grpcPort();
+        victim = new VictimLoad(apiPort, SERVER);
+        VictimLoad.Result warm = null;
+        for (int i = 0; i < 10 && (i < 3 || !warm.errors().isEmpty()); i++) { // JIT, handshakes, the app
+            warm = victim.run(VICTIM_RATE, Duration.ofSeconds(2));
+        }
+        baseline = victim.run(VICTIM_RATE, VICTIM_RUN);
+        assertTrue(baseline.errors().isEmpty(), "the victim fails alone: " + baseline + "\n"
+                + Processes.logs(serverLog, clientLog));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        try {
+            for (ManagedChannel ch : attackers) {
+                ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+            if (victim != null) {
+                victim.close();
+            }
+            if (processes != null) {
+                processes.close();
+                for (Path log : List.of(serverLog, clientLog)) {
+                    assertFalse(Files.readString(log).contains("LEAK:"), "a sidecar leaked\n" + Processes.logs(log));
+                }
+            }
+        } finally {
+            ResourceLeakDetector.setLevel(leakLevel);
+        }
+    }
+
+    // === (a) cancellation is normal ===
+
+    @Test
+    void aClientCancellingEveryCallAfterItsFirstMessageIsNeverClosed() throws Exception {
+        Channel ch = attackerChannel();
+        Map<Status.Code, AtomicInteger> ends = new ConcurrentHashMap<>();
+        underAttack(stop -> pace(FETCH_CANCEL_RATE, stop, () -> {
+            ClientCall<byte[], byte[]> call = ch.newCall(TestService.FETCH, CallOptions.DEFAULT);
+            call.start(new ClientCall.Listener<>() {
+                @Override
+                public void onMessage(byte[] message) {
+                    call.cancel("enough", null); // after the response began: an ordinary cancellation
+                }
+
+                @Override
+                public void onClose(Status status, Metadata trailers) {
+                    ends.computeIfAbsent(status.getCode(), c -> new AtomicInteger()).incrementAndGet();
+                }
+            }, new Metadata());
+            call.request(1);
+            call.sendMessage(ByteBuffer.allocate(8).putInt(4).putInt(256).array());
+            call.halfClose();
+        }));
+        assertTrue(ends.getOrDefault(Status.Code.CANCELLED, new AtomicInteger()).get() > FETCH_CANCEL_RATE * 3,
+                "cancelled: " + ends);
+        assertEquals(Map.of(Status.Code.CANCELLED, ends.get(Status.Code.CANCELLED)), ends,
+                "the cancelling client's own calls all ended as it chose, none by a closed connection");
+    }
+
+    @Test
+    void aClientCancellingAThirdOfItsCallsBeforeAnyResponseIsNeverClosed() throws Exception {
+        Channel ch = attackerChannel();
+        AtomicInteger n = new AtomicInteger();
+        Map<String, AtomicInteger> echoes = new ConcurrentHashMap<>();
+        underAttack(stop -> pace(ATTACK_CALL_RATE, stop, () -> {
+            if (n.getAndIncrement() % 10 < 3) {
+                ClientCall<byte[], byte[]> call = ch.newCall(TestService.HANG, CallOptions.DEFAULT);
+                call.start(new ClientCall.Listener<>() { }, new Metadata());
+                call.sendMessage(new byte[] {1});
+                call.cancel("changed my mind", null); // before any response
+            } else {
+                ClientCall<byte[], byte[]> call = ch.newCall(TestService.ECHO,
+                        CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS));
+                call.start(new ClientCall.Listener<>() {
+                    @Override
+                    public void onClose(Status status, Metadata trailers) {
+                        String end = status.isOk() ? "OK" : status.toString();
+                        echoes.computeIfAbsent(end, c -> new AtomicInteger()).incrementAndGet();
+                    }
+                }, new Metadata());
+                call.request(1);
+                call.sendMessage(new byte[] {2});
+                call.halfClose();
+            }
+        }));
+        assertEquals(java.util.Set.of("OK"), echoes.keySet(), "the client's other calls: " + echoes + "\n"
+                + tail(serverLog) + tail(clientLog));
+    }
+
+    // === (b), (c) attacks are closed at the API listener, and only there ===
+
+    @Test
+    void rapidResetIsClosedWithinASecondAndTheSharedConnectionKeepsServing() throws Exception {
+        List<Long> closeMillis = rawAttack(c -> {
+            int id = c.openCall(SERVER);
+            return id > 0 && c.reset(id);
+        });
+        assertTrue(closeMillis.stream().allMatch(ms -> ms < 1_000), "attack connections closed after " + closeMillis);
+    }
+
+    @Test
+    void madeYouResetIsClosedWithinASecondAndTheSharedConnectionKeepsServing() throws Exception {
+        List<Long> closeMillis = rawAttack(c -> {
+            int id = c.openCall(SERVER);
+            return id > 0 && c.zeroWindowUpdate(id);
+        });
+        assertTrue(closeMillis.stream().allMatch(ms -> ms < 1_000), "attack connections closed after " + closeMillis);
+    }
+
+    // === (d) many streams abandoned at once ===
+
+    @Test
+    void twoThousandStreamsAbandonedAtOnceHurtNobody() throws Exception {
+        Channel ch = attackerChannel();
+        underAttack(stop -> {
+            List<ClientCall<byte[], byte[]>> calls = new ArrayList<>();
+            for (int i = 0; i < 2_048; i++) {
+                ClientCall<byte[], byte[]> call = ch.newCall(TestService.HANG, CallOptions.DEFAULT);
+                call.start(new ClientCall.Listener<>() { }, new Metadata());
+                call.sendMessage(new byte[] {1});
+                calls.add(call);
+            }
+            sleep(1_500);
+            calls.forEach(c -> c.cancel("abandoned", null));
+        });
+    }
+
+    // === (e), (f) slow and stalled readers ===
+
+    @Test
+    void fiveStalledLargeResponsesStallOnlyThemselves() throws Exception {
+        Channel ch = attackerChannel();
+        List<ClientCall<byte[], byte[]>> calls = new ArrayList<>();
+        underAttack(stop -> {
+            for (int i = 0; i < 5; i++) {
+                calls.add(fetch(ch, 16, 64 << 10)); // 1 MiB each, never read
+            }
+            awaitStopped(stop);
+        });
+        calls.forEach(c -> c.cancel("done", null));
+    }
+
+    @Test
+    void fiveSlowReadersSlowOnlyThemselves() throws Exception {
+        Channel ch = attackerChannel();
+        List<ClientCall<byte[], byte[]>> calls = new ArrayList<>();
+        underAttack(stop -> {
+            for (int i = 0; i < 5; i++) {
+                calls.add(fetch(ch, 64, 64 << 10));
+            }
+            while (!stop.get()) { // 64 KiB a second per stream
+                calls.forEach(c -> c.request(1));
+                sleep(1_000);
+            }
+        });
+        calls.forEach(c -> c.cancel("done", null));
+    }
+
+    // === harness ===
+
+    /** Runs {@code attack} on its own thread while the victim runs, then asserts on the victim. */
+    private void underAttack(Attack attack) throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicBoolean failed = new AtomicBoolean();
+        Thread t = new Thread(() -> {
+            try {
+                attack.run(stop);
+            } catch (Throwable e) {
+                failed.set(true);
+                e.printStackTrace();
+            }
+        }, "attacker");
+        t.start();
+        sleep(300);
+        VictimLoad.Result r = victim.run(VICTIM_RATE, VICTIM_RUN);
+        stop.set(true);
+        t.join(20_000);
+        System.out.println(getClass().getSimpleName() + ": baseline " + baseline + "; under attack " + r);
+        assertTrue(r.errors().isEmpty(), "the victim saw errors: " + r + "\n" + tail(serverLog) + tail(clientLog));
+        long limit = Math.max(2 * baseline.p99Micros(), baseline.p99Micros() + 100_000);
+        assertTrue(r.p99Micros() <= limit, "victim p99 " + r.p99Micros() + " µs, baseline " + baseline.p99Micros()
+                + " µs: " + r);
+        assertTrue(!failed.get(), "the attacker thread failed (stack trace above)");
+    }
+
+    /**
+     * Raw attack connections to the client sidecar's API port, each doing {@code step} until the sidecar closes it, replaced
+     * by a new one, for as long as the victim runs. Every connection must end with GOAWAY ENHANCE_YOUR_CALM.
+     *
+     * @return how long each closed connection lived, in ms
+     */
+    private List<Long> rawAttack(Predicate<RawH2Client> step) throws Exception {
+        List<Long> lived = new CopyOnWriteArrayList<>();
+        List<Long> codes = new CopyOnWriteArrayList<>();
+        underAttack(stop -> {
+            while (!stop.get()) {
+                long opened = System.nanoTime();
+                try (RawH2Client c = RawH2Client.connect(apiPort)) {
+                    long next = System.nanoTime();
+                    while (!stop.get() && step.test(c) && !c.isClosed()) {
+                        next += ATTACK_INTERVAL_NANOS;
+                        long wait = next - System.nanoTime();
+                        if (wait > 0) {
+                            TimeUnit.NANOSECONDS.sleep(wait);
+                        }
+                    }
+                    if (c.awaitClosed(2_000)) {
+                        lived.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - opened));
+                        codes.add(c.goAwayCode());
+                    }
+                }
+            }
+        });
+        assertTrue(lived.size() >= 2, "the attack connections were not closed: " + lived);
+        assertTrue(codes.stream().allMatch(c -> c == ENHANCE_YOUR_CALM), "GOAWAY codes " + codes);
+        return lived;
+    }
+
+    /** A Fetch of {@code count} messages of {@code size} bytes that reads nothing until the test asks. */
+    private static ClientCall<byte[], byte[]> fetch(Channel ch, int count, int size) {
+        ClientCall<byte[], byte[]> call = ch.newCall(TestService.FETCH, CallOptions.DEFAULT);
+        call.start(new ClientCall.Listener<>() { }, new Metadata());
+        call.sendMessage(ByteBuffer.allocate(8).putInt(count).putInt(size).array());
+        call.halfClose();
+        return call;
+    }
+
+    /** The attacker's own client connection to sidecar A, routed to the same app as the victim. */
+    private Channel attackerChannel() {
+        ManagedChannel ch = NettyChannelBuilder.forAddress(TwoSidecars.loopback(apiPort)).usePlaintext().build();
+        attackers.add(ch);
+        return ClientInterceptors.intercept(ch,
+                MetadataUtils.newAttachHeadersInterceptor(GrpcCalls.routedTo(SERVER)));
+    }
+
+    /** The last lines of a sidecar's log, for a failure message. */
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return "---- " + log.getFileName() + "\n"
+                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size())) + "\n";
+        } catch (java.io.IOException e) {
+            return "(cannot read " + log + ")\n";
+        }
+    }
+
+    private static void pace(int perSecond, AtomicBoolean stop, Runnable call) {
+        long interval = 1_000_000_000L / perSecond;
+        long next = System.nanoTime();
+        while (!stop.get()) {
+            call.run();
+            next += interval;
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                sleep(TimeUnit.NANOSECONDS.toMillis(wait));
+            }
+        }
+    }
+
+    private static void awaitStopped(AtomicBoolean stop) {
+        while (!stop.get()) {
+            sleep(50);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Attack {
+        void run(AtomicBoolean stop) throws Exception;
+    }
+}
