@@ -36,6 +36,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -64,12 +66,12 @@ class IsolationProcessTest {
     private static final long ENHANCE_YOUR_CALM = 0xb;
     /**
      * Calls a second of the clients that cancel in the two legitimate patterns: 1,000 unary calls (30 % cancelled
-     * before any response), 500 streaming calls (each cancelled after its first message: twice the frames).
+     * before any response), 300 streaming calls (each cancelled after its first message: twice the frames).
      */
     private static final int ATTACK_CALL_RATE = 1_000;
-    private static final int FETCH_CANCEL_RATE = 500;
+    private static final int FETCH_CANCEL_RATE = 300;
     /** Raw attacks open and reset 2,000 streams a second: ten times the victim's rate, one attacker thread. */
-    private static final long ATTACK_INTERVAL_NANOS = 500_000;
+    private static final int RAW_ATTACK_RATE = 2_000;
 
     @TempDir
     static Path home;
@@ -150,6 +152,7 @@ class IsolationProcessTest {
             call.request(1);
             call.sendMessage(ByteBuffer.allocate(8).putInt(4).putInt(256).array());
             call.halfClose();
+            return true;
         }));
         assertTrue(ends.getOrDefault(Status.Code.CANCELLED, new AtomicInteger()).get() > FETCH_CANCEL_RATE * 3,
                 "cancelled: " + ends);
@@ -182,9 +185,34 @@ class IsolationProcessTest {
                 call.sendMessage(new byte[] {2});
                 call.halfClose();
             }
+            return true;
         }));
         assertEquals(java.util.Set.of("OK"), echoes.keySet(), "the client's other calls: " + echoes + "\n"
                 + tail(serverLog) + tail(clientLog));
+    }
+
+    /**
+     * A Python grpcio client (Debian's python3-grpcio; grpc core cancels differently from grpc-java) that, besides
+     * its successful calls, lets 10 calls a second run into a 50 ms deadline before any response and cancels 10
+     * streams a second after their first message: none of its calls may end otherwise (no UNAVAILABLE from a closed
+     * connection), and the victim sees nothing of it.
+     */
+    @Test
+    void aPythonGrpcioClientWithDeadlinesAndCancelsIsNeverClosed() throws Exception {
+        String python = GrpcioPython.find();
+        Path out = home.resolve("grpcio.out");
+        underAttack(stop -> {
+            Process p = new ProcessBuilder(python, Path.of("src/test/python/grpcio_canceller.py").toString(),
+                    Integer.toString(apiPort), Long.toString(VICTIM_RUN.toSeconds() + 1))
+                    .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the grpcio client did not finish");
+        });
+        List<String> lines = Files.readAllLines(out);
+        String all = String.join("\n", lines);
+        assertTrue(lines.stream().anyMatch(l -> l.matches("echo OK=\\d+")), all);
+        assertTrue(lines.stream().anyMatch(l -> l.matches("fetch CANCELLED=\\d+")), all);
+        assertTrue(lines.stream().anyMatch(l -> l.matches("hang DEADLINE_EXCEEDED=\\d+")), all);
+        assertEquals(3, lines.size(), "each kind of call ended one way only: " + all);
     }
 
     // === (b), (c) attacks are closed at the API listener, and only there ===
@@ -284,8 +312,8 @@ class IsolationProcessTest {
     }
 
     /**
-     * Raw attack connections to the client sidecar's API port, each doing {@code step} until the sidecar closes it, replaced
-     * by a new one, for as long as the victim runs. Every connection must end with GOAWAY ENHANCE_YOUR_CALM.
+     * Raw attack connections to the client sidecar's API port, each doing {@code step} until the sidecar closes it,
+     * replaced by a new one, for as long as the victim runs. Every connection must end with GOAWAY ENHANCE_YOUR_CALM.
      *
      * @return how long each closed connection lived, in ms
      */
@@ -296,14 +324,7 @@ class IsolationProcessTest {
             while (!stop.get()) {
                 long opened = System.nanoTime();
                 try (RawH2Client c = RawH2Client.connect(apiPort)) {
-                    long next = System.nanoTime();
-                    while (!stop.get() && step.test(c) && !c.isClosed()) {
-                        next += ATTACK_INTERVAL_NANOS;
-                        long wait = next - System.nanoTime();
-                        if (wait > 0) {
-                            TimeUnit.NANOSECONDS.sleep(wait);
-                        }
-                    }
+                    pace(RAW_ATTACK_RATE, stop, () -> step.test(c) && !c.isClosed());
                     if (c.awaitClosed(2_000)) {
                         lived.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - opened));
                         codes.add(c.goAwayCode());
@@ -344,15 +365,15 @@ class IsolationProcessTest {
         }
     }
 
-    private static void pace(int perSecond, AtomicBoolean stop, Runnable call) {
+    /** Runs {@code step} {@code perSecond} times a second until it returns false or {@code stop} is set. */
+    private static void pace(int perSecond, AtomicBoolean stop, BooleanSupplier step) {
         long interval = 1_000_000_000L / perSecond;
         long next = System.nanoTime();
-        while (!stop.get()) {
-            call.run();
+        while (!stop.get() && step.getAsBoolean()) {
             next += interval;
             long wait = next - System.nanoTime();
             if (wait > 0) {
-                sleep(TimeUnit.NANOSECONDS.toMillis(wait));
+                LockSupport.parkNanos(wait);
             }
         }
     }

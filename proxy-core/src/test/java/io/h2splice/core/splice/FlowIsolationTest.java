@@ -118,19 +118,11 @@ class FlowIsolationTest extends EngineFixture {
     @Test
     void cancellingEveryCallAfterItsFirstResponseMessageIsNeverPunished() throws Exception {
         start(Limits.defaults());
-        EmbeddedChannel up = null;
-        H2Peer app = null;
         for (int i = 0; i < 1_000; i++) {
             int id = 2 * i + 1;
-            feed(down, client.headers(id, request("app"), false));
-            if (up == null) {
-                up = upstreams.get(0);
-                app = apps.get(0);
-            }
-            int upId = ofType(app.read(up), "HEADERS").get(0).streamId();
-            if (i == 0) {
-                feed(up, app.settings(new Http2Settings()));
-            }
+            int upId = open(id);
+            EmbeddedChannel up = upstreams.get(0);
+            H2Peer app = apps.get(0);
             feed(up, app.headers(upId, new DefaultHttp2Headers().status("200"), false));
             feed(up, H2Peer.data(upId, grpcMessage("first"), false));
             feed(down, client.rst(id, Http2Error.CANCEL.code()));
@@ -143,19 +135,11 @@ class FlowIsolationTest extends EngineFixture {
     @Test
     void cancellingAMinorityBeforeAnyResponseIsNeverPunished() throws Exception {
         start(Limits.defaults());
-        EmbeddedChannel up = null;
-        H2Peer app = null;
         for (int i = 0; i < 1_000; i++) {
             int id = 2 * i + 1;
-            feed(down, client.headers(id, request("app"), false));
-            if (up == null) {
-                up = upstreams.get(0);
-                app = apps.get(0);
-            }
-            int upId = ofType(app.read(up), "HEADERS").get(0).streamId();
-            if (i == 0) {
-                feed(up, app.settings(new Http2Settings()));
-            }
+            int upId = open(id);
+            EmbeddedChannel up = upstreams.get(0);
+            H2Peer app = apps.get(0);
             if (i % 10 < 3) { // 30 % cancelled at once
                 feed(down, client.rst(id, Http2Error.CANCEL.code()));
             } else {
@@ -232,20 +216,12 @@ class FlowIsolationTest extends EngineFixture {
         start(ProxyConfig.loopback("app", 50051).withKeepalive(k), ProxyMetrics.Side.API);
         down.freezeTime();
         down.pipeline().fireChannelActive(); // the handler was added after activation: start its timers
-        EmbeddedChannel up = null;
-        H2Peer app = null;
         for (int second = 0; second < 240; second++) {
             int id = 2 * second + 1;
-            feed(down, client.headers(id, request("app"), false));
+            int upId = open(id);
             feed(down, H2Peer.data(id, grpcMessage("ping"), true));
-            if (up == null) {
-                up = upstreams.get(0);
-                app = apps.get(0);
-            }
-            int upId = ofType(app.read(up), "HEADERS").get(0).streamId();
-            if (second == 0) {
-                feed(up, app.settings(new Http2Settings()));
-            }
+            EmbeddedChannel up = upstreams.get(0);
+            H2Peer app = apps.get(0);
             feed(up, app.headers(upId, new DefaultHttp2Headers().status("200").set("grpc-status", "0"), true));
             app.read(up);
             advance(Duration.ofSeconds(1));
@@ -274,16 +250,26 @@ class FlowIsolationTest extends EngineFixture {
         List<Integer> upIds = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             int id = 2 * i + 1;
-            feed(down, client.headers(id, request("app"), false));
+            upIds.add(open(id));
             feed(down, H2Peer.data(id, grpcMessage("ping"), true));
-            H2Peer app = apps.get(0);
-            upIds.add(ofType(app.read(upstreams.get(0)), "HEADERS").get(0).streamId());
-            if (i == 0) { // the app's SETTINGS, and its ACK of ours: only then does our 1 MiB stream window apply
-                feed(upstreams.get(0), H2Peer.concat(app.settings(new Http2Settings()), app.settingsAck()));
-            }
         }
         assertEquals(1, upstreams.size(), "all calls share one upstream connection");
         return upIds;
+    }
+
+    /**
+     * Opens call {@code id} (its request not ended) on the client's connection; returns the stream the engine opened
+     * for it upstream. On the first call the app sends its SETTINGS and acknowledges ours: only then does our 1 MiB
+     * stream window apply.
+     */
+    private int open(int id) throws Exception {
+        feed(down, client.headers(id, request("app"), false));
+        H2Peer app = apps.get(0);
+        int upId = ofType(app.read(upstreams.get(0)), "HEADERS").get(0).streamId();
+        if (id == 1) {
+            feed(upstreams.get(0), H2Peer.concat(app.settings(new Http2Settings()), app.settingsAck()));
+        }
+        return upId;
     }
 
     /**
@@ -303,19 +289,12 @@ class FlowIsolationTest extends EngineFixture {
 
     /** Opens calls and provokes a premature reset on each until the connection closes; returns how many. */
     private int resetUntilClosed(int max, java.util.function.IntFunction<ByteBuf> reset) throws Exception {
-        boolean appReady = false;
         for (int i = 0; i < max; i++) {
             if (!down.isActive()) {
                 return i;
             }
             int id = 2 * i + 1;
-            feed(down, client.headers(id, request("app"), false));
-            if (!appReady) {
-                appReady = true;
-                H2Peer app = apps.get(0);
-                app.read(upstreams.get(0));
-                feed(upstreams.get(0), app.settings(new Http2Settings()));
-            }
+            open(id);
             feed(down, reset.apply(id));
             H2Peer.drain(upstreams.get(0));
         }
