@@ -257,27 +257,26 @@ class IsolationProcessTest {
 
     @Test
     void fiveStalledLargeResponsesStallOnlyThemselves() throws Exception {
-        Channel ch = attackerChannel();
-        List<ClientCall<byte[], byte[]>> calls = new ArrayList<>();
-        underAttack(stop -> {
-            for (int i = 0; i < 5; i++) {
-                calls.add(fetch(ch, 16, 64 << 10)); // 1 MiB each, never read
-            }
-            awaitStopped(stop);
-        });
-        calls.forEach(c -> c.cancel("done", null));
+        fiveReaders(16, false); // 1 MiB each, never read
     }
 
     @Test
     void fiveSlowReadersSlowOnlyThemselves() throws Exception {
+        fiveReaders(64, true); // 4 MiB each, read at 64 KiB a second
+    }
+
+    /** Five Fetch calls of {@code messages} × 64 KiB on one connection, read one message a second or never. */
+    private void fiveReaders(int messages, boolean readOnePerSecond) throws Exception {
         Channel ch = attackerChannel();
         List<ClientCall<byte[], byte[]>> calls = new ArrayList<>();
         underAttack(stop -> {
             for (int i = 0; i < 5; i++) {
-                calls.add(fetch(ch, 64, 64 << 10));
+                calls.add(fetch(ch, messages, 64 << 10));
             }
-            while (!stop.get()) { // 64 KiB a second per stream
-                calls.forEach(c -> c.request(1));
+            while (!stop.get()) {
+                if (readOnePerSecond) {
+                    calls.forEach(c -> c.request(1));
+                }
                 sleep(1_000);
             }
         });
@@ -375,12 +374,6 @@ class IsolationProcessTest {
             if (wait > 0) {
                 LockSupport.parkNanos(wait);
             }
-        }
-    }
-
-    private static void awaitStopped(AtomicBoolean stop) {
-        while (!stop.get()) {
-            sleep(50);
         }
     }
 

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static io.h2splice.core.testing.H2Peer.ofType;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -71,11 +72,7 @@ class FlowIsolationTest extends EngineFixture {
         assertEquals(stalled * perStream, flow(upHandler).heldBytes(), "held: stream window minus what was written");
 
         // The sixth call, on the same connection, is answered in full.
-        int victim = upIds.get(stalled);
-        feed(up, app.headers(victim, new DefaultHttp2Headers().status("200").set("content-type", "application/grpc"),
-                false));
-        feed(up, H2Peer.data(victim, grpcMessage("pong"), false));
-        feed(up, app.headers(victim, new DefaultHttp2Headers().set("grpc-status", "0"), true));
+        answer(up, app, upIds.get(stalled), "pong");
         List<H2Peer.Frame> atClient = client.read(down);
         int victimDown = 2 * stalled + 1;
         assertEquals(2, ofType(atClient, "HEADERS").stream().filter(f -> f.streamId() == victimDown).count(),
@@ -197,15 +194,40 @@ class FlowIsolationTest extends EngineFixture {
         assertEquals(1, goAway.get(0).streamId(), "GOAWAY names the running call: it is not to be replayed");
         assertTrue(down.isActive(), "the running call keeps its connection");
 
-        int upId = upIds.get(0);
-        feed(up, app.headers(upId, new DefaultHttp2Headers().status("200").set("content-type", "application/grpc"),
-                false));
-        feed(up, H2Peer.data(upId, grpcMessage("pong"), false));
-        feed(up, app.headers(upId, new DefaultHttp2Headers().set("grpc-status", "0"), true));
+        answer(up, app, upIds.get(0), "pong");
         List<H2Peer.Frame> atClient = client.read(down);
         assertEquals("0", ofType(atClient, "HEADERS").get(1).headers().get("grpc-status").toString(),
                 "the call running when the GOAWAY went out finished: " + atClient);
         assertFalse(down.isActive(), "then the connection closes");
+    }
+
+    @Test
+    void aGoAwayFromUpstreamLetsRunningCallsFinishAndReplaysOnlyTheOnesItNeverSaw() throws Exception {
+        start(Limits.defaults());
+        List<Integer> upIds = openCalls(2); // client streams 1 and 3, requests complete
+        EmbeddedChannel first = upstreams.get(0);
+        H2Peer app = apps.get(0);
+        feed(first, app.goAway(upIds.get(0), Http2Error.NO_ERROR.code())); // saw the first call, not the second
+
+        assertEquals(2, upstreams.size(), "the call above the GOAWAY's last stream goes to a fresh connection");
+        EmbeddedChannel second = upstreams.get(1);
+        H2Peer app2 = apps.get(1);
+        List<H2Peer.Frame> replayed = app2.read(second);
+        assertArrayEquals(grpcMessage("ping"), ofType(replayed, "DATA").get(0).data(), "replayed byte for byte");
+        int replayedId = ofType(replayed, "HEADERS").get(0).streamId();
+        feed(second, H2Peer.concat(app2.settings(new Http2Settings()), app2.settingsAck()));
+
+        answer(first, app, upIds.get(0), "one"); // the call the old connection had: it finishes there
+        answer(second, app2, replayedId, "three");
+        List<H2Peer.Frame> atClient = client.read(down);
+        for (int id : new int[] {1, 3}) {
+            List<H2Peer.Frame> trailers = ofType(atClient, "HEADERS").stream()
+                    .filter(f -> f.streamId() == id && f.endStream()).toList();
+            assertEquals(1, trailers.size(), "call " + id + ": " + atClient);
+            assertEquals("0", trailers.get(0).headers().get("grpc-status").toString());
+        }
+        assertTrue(ofType(atClient, "RST_STREAM").isEmpty(), "no call failed: " + atClient);
+        assertFalse(first.isActive(), "the old connection closes once its last call ended");
     }
 
     // === idleness from the last stream's end ===
@@ -313,6 +335,14 @@ class FlowIsolationTest extends EngineFixture {
     /** WINDOW_UPDATE with increment 0 on a stream: a stream error the server must answer with RST_STREAM. */
     private static ByteBuf zeroWindowUpdate(int streamId) {
         return Unpooled.buffer(13).writeMedium(4).writeByte(0x8).writeByte(0).writeInt(streamId).writeInt(0);
+    }
+
+    /** The app answers {@code upId}: response HEADERS, one message, OK trailers. */
+    private void answer(EmbeddedChannel up, H2Peer app, int upId, String message) throws Exception {
+        feed(up, app.headers(upId, new DefaultHttp2Headers().status("200").set("content-type", "application/grpc"),
+                false));
+        feed(up, H2Peer.data(upId, grpcMessage(message), false));
+        feed(up, app.headers(upId, new DefaultHttp2Headers().set("grpc-status", "0"), true));
     }
 
     /** A PING from the peer. */
