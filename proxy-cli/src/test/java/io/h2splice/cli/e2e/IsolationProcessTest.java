@@ -10,6 +10,7 @@ import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.h2splice.core.resolve.LocalRegistry;
+import io.h2splice.core.resolve.RegistryEntry;
 import io.h2splice.core.testing.GrpcCalls;
 import io.h2splice.core.testing.RawH2Client;
 import io.h2splice.core.testing.TestApp;
@@ -80,6 +81,7 @@ class IsolationProcessTest {
     private Path serverLog;
     private Path clientLog;
     private int apiPort;
+    private int metricsPort;
     private VictimLoad victim;
     private VictimLoad.Result baseline;
     private ResourceLeakDetector.Level leakLevel;
@@ -99,7 +101,9 @@ class IsolationProcessTest {
         Process client = processes.h2splice(clientLog, "run", "--app-id", "client");
         LocalRegistry registry = new LocalRegistry(home);
         Processes.awaitRegistered(registry, SERVER, server, serverLog, 60);
-        apiPort = Processes.awaitRegistered(registry, "client", client, clientLog, 60).grpcPort();
+        RegistryEntry clientEntry = Processes.awaitRegistered(registry, "client", client, clientLog, 60);
+        apiPort = clientEntry.grpcPort();
+        metricsPort = clientEntry.metricsPort();
         victim = new VictimLoad(apiPort, SERVER);
         VictimLoad.Result warm = null;
         for (int i = 0; i < 10 && (i < 3 || !warm.errors().isEmpty()); i++) { // JIT, handshakes, the app
@@ -283,6 +287,83 @@ class IsolationProcessTest {
         calls.forEach(c -> c.cancel("done", null));
     }
 
+    // === values too large to keep: refused or counted as 'other', the sidecar (-Xmx128m) lives ===
+
+    @Test
+    void threeHundredDifferentMebibyteAppIdsAreRefusedAndKeptNowhere() throws Exception {
+        ManagedChannel ch = NettyChannelBuilder.forAddress(TwoSidecars.loopback(apiPort)).usePlaintext().build();
+        attackers.add(ch);
+        Map<String, AtomicInteger> ends = new ConcurrentHashMap<>();
+        underAttack(stop -> {
+            for (int i = 0; i < 300 && !stop.get(); i++) {
+                Metadata md = new Metadata();
+                md.put(GrpcCalls.DAPR_APP_ID, i + "s".repeat(1 << 20)); // 300 MiB of app ids in all
+                Status s = unary(ch, TestService.ECHO, md);
+                String d = String.valueOf(s.getDescription());
+                String end = s.getCode() + (d.startsWith("invalid app id " + i + "sss") && d.endsWith(
+                        "characters, more than an app id (64) and a namespace (63) can have") && d.length() < 200
+                        ? " (the app id's first characters and its length)" : ": " + prefix(d));
+                ends.computeIfAbsent(end, k -> new AtomicInteger()).incrementAndGet();
+            }
+        });
+        assertEquals(Map.of("INVALID_ARGUMENT (the app id's first characters and its length)", 300),
+                Map.of(ends.keySet().iterator().next(), ends.values().iterator().next().get()),
+                "every call ends the same way: " + ends);
+    }
+
+    /**
+     * Not beside the victim but before it: forwarding 1 MiB header blocks through two sidecars is CPU-bound work that
+     * a governor of decoded header bytes is to ration (issue #14), not yet here. What is checked: the sidecar keeps
+     * no long label, lives, and serves the victim as before once it is over.
+     */
+    @Test
+    void mebibyteAndThousandsOfLongMethodNamesLeaveTheMetricsPageSmall() throws Exception {
+        Channel ch = attackerChannel();
+        for (int i = 0; i < 300; i++) { // 1 MiB :path values, each a different one (300 MiB for a 128 MiB heap)
+            unary(ch, longMethod(i, 1 << 20), new Metadata());
+        }
+        for (int i = 0; i < 1_000; i++) { // 1,000 different 4 KiB ones
+            unary(ch, longMethod(i, 4 << 10), new Metadata());
+        }
+        assertUnharmed(victim.run(VICTIM_RATE, VICTIM_RUN));
+        java.net.http.HttpResponse<String> page = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + metricsPort + "/"))
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().length() < 1 << 20, "the metrics page is " + page.body().length() + " characters");
+        assertTrue(page.body().contains("grpc_server_method=\"other\""), "long methods are counted as other");
+    }
+
+    /** One unary call with {@code md}, waited for; its status. */
+    private static Status unary(Channel ch, io.grpc.MethodDescriptor<byte[], byte[]> method, Metadata md)
+            throws InterruptedException {
+        java.util.concurrent.CompletableFuture<Status> done = new java.util.concurrent.CompletableFuture<>();
+        ClientCall<byte[], byte[]> call = ch.newCall(method, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS));
+        call.start(new ClientCall.Listener<>() {
+            @Override
+            public void onClose(Status status, Metadata trailers) {
+                done.complete(status);
+            }
+        }, md);
+        call.request(1);
+        call.sendMessage(new byte[] {1});
+        call.halfClose();
+        try {
+            return done.get(20, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("a call did not end", e);
+        }
+    }
+
+    private static io.grpc.MethodDescriptor<byte[], byte[]> longMethod(int i, int length) {
+        return TestService.method(TestService.SERVICE + "/" + i + "m".repeat(length),
+                io.grpc.MethodDescriptor.MethodType.UNARY);
+    }
+
+    private static String prefix(String s) {
+        return s == null ? "" : s.substring(0, Math.min(40, s.length()));
+    }
+
     // === harness ===
 
     /** Runs {@code attack} on its own thread while the victim runs, then asserts on the victim. */
@@ -302,12 +383,17 @@ class IsolationProcessTest {
         VictimLoad.Result r = victim.run(VICTIM_RATE, VICTIM_RUN);
         stop.set(true);
         t.join(20_000);
-        System.out.println(getClass().getSimpleName() + ": baseline " + baseline + "; under attack " + r);
+        assertUnharmed(r);
+        assertTrue(!failed.get(), "the attacker thread failed (stack trace above)");
+    }
+
+    /** No error, and a p99 within twice the baseline's or 100 ms above it. */
+    private void assertUnharmed(VictimLoad.Result r) {
+        System.out.println(getClass().getSimpleName() + ": baseline " + baseline + "; now " + r);
         assertTrue(r.errors().isEmpty(), "the victim saw errors: " + r + "\n" + tail(serverLog) + tail(clientLog));
         long limit = Math.max(2 * baseline.p99Micros(), baseline.p99Micros() + 100_000);
         assertTrue(r.p99Micros() <= limit, "victim p99 " + r.p99Micros() + " µs, baseline " + baseline.p99Micros()
                 + " µs: " + r);
-        assertTrue(!failed.get(), "the attacker thread failed (stack trace above)");
     }
 
     /**

@@ -15,6 +15,11 @@ public final class LoopMetrics {
 
     /** Caches are dropped when they grow past this (only possible while the shared tables overflow). */
     private static final int MAX_CACHED = 4096;
+    /**
+     * The longest label value kept (a method path, an app id with its namespace): a longer one is counted under
+     * {@code other} and never stored, so 1,000 label values cost at most 1,000 × this.
+     */
+    static final int MAX_LABEL_LENGTH = 256;
 
     private final CallMetrics all;
     private final int loop;
@@ -47,6 +52,9 @@ public final class LoopMetrics {
             return s;
         }
         SeriesTable table = streaming ? all.targetsStreaming : all.targetsUnary;
+        if (appId.length() + namespace.length() >= MAX_LABEL_LENGTH) {
+            return table.other();
+        }
         String label = namespace.equals(ownNamespace) ? appId : appId + "." + namespace;
         s = table.get(label, k -> (String) k);
         if (!table.isOther(s)) {
@@ -76,6 +84,9 @@ public final class LoopMetrics {
     }
 
     private static CallSeries cached(Map<AsciiString, CallSeries> cache, SeriesTable table, CharSequence value) {
+        if (value.length() > MAX_LABEL_LENGTH) {
+            return table.other();
+        }
         AsciiString key = value instanceof AsciiString a ? a : new AsciiString(value);
         CallSeries s = cache.get(key);
         if (s != null) {

@@ -9,7 +9,8 @@ import java.util.function.Function;
 
 /**
  * The label sets of one metric family, shared by every event loop and bounded: once {@code max} label values exist,
- * new ones are all counted under the single {@code other} series. Lookups of known keys take no lock and allocate
+ * new ones are all counted under the single {@code other} series, as is a value longer than {@link
+ * LoopMetrics#MAX_LABEL_LENGTH}. Lookups of known keys take no lock and allocate
  * nothing ({@link ConcurrentHashMap#get}); a new key is added once.
  */
 final class SeriesTable {
@@ -44,6 +45,12 @@ final class SeriesTable {
             return other;
         }
         return byKey.computeIfAbsent(key, k -> new CallSeries(label.apply(k), streaming, loops));
+    }
+
+    /** The shared overflow series, for a label value that may not be kept (too long); marks it used. */
+    CallSeries other() {
+        overflowed.lazySet(true);
+        return other;
     }
 
     /** True when {@code s} is the shared overflow series (callers do not cache it under their key). */

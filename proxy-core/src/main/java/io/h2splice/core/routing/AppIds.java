@@ -7,7 +7,20 @@ import io.netty.handler.codec.http2.Http2Headers;
 /** Reads the routing key and splits {@code app} / {@code app.namespace} (COMPAT.md "Routing"). */
 public final class AppIds {
 
+    /**
+     * The longest routing key there can be: an app id of 64 characters (Dapr's Sentry limit), a dot and a namespace
+     * of 63 (a DNS label). A longer key is refused at once and never cached, logged whole or used as a label.
+     */
+    public static final int MAX_ROUTING_KEY_LENGTH = 64 + 1 + 63;
+    /** How much of a too-long key an error message shows. */
+    private static final int SHOWN = 64;
+
     private AppIds() {
+    }
+
+    /** The error for a key over {@link #MAX_ROUTING_KEY_LENGTH}: its first 64 characters and its length. */
+    public static Route tooLong(CharSequence key) {
+        return Route.error(ProxyError.APP_ID_TOO_LONG, key.subSequence(0, SHOWN).toString(), key.length());
     }
 
     /** {@code dapr-callee-app-id} first, else {@code dapr-app-id}; first value only; null when both are absent. */

@@ -7,7 +7,9 @@ import java.util.function.Function;
 
 /**
  * Parsed routing keys, so that a call to an app seen before costs one hash lookup and no allocation. Routes are
- * immutable and shared by every event loop; the map is bounded (cleared when full, which only costs re-parsing).
+ * immutable and shared by every event loop; the map is bounded in entries (cleared when full, which only costs
+ * re-parsing) and in key length: a key longer than {@link AppIds#MAX_ROUTING_KEY_LENGTH} is answered with an error
+ * and never kept.
  */
 public final class RouteCache {
 
@@ -20,6 +22,9 @@ public final class RouteCache {
     private final ConcurrentHashMap<AsciiString, Entry> entries = new ConcurrentHashMap<>();
 
     public Entry get(CharSequence key, Function<AsciiString, Entry> parse) {
+        if (key.length() > AppIds.MAX_ROUTING_KEY_LENGTH) {
+            return new Entry(AppIds.tooLong(key), null);
+        }
         AsciiString k = key instanceof AsciiString a ? a : new AsciiString(key);
         Entry e = entries.get(k);
         if (e == null) {
@@ -29,5 +34,10 @@ public final class RouteCache {
             e = entries.computeIfAbsent(k, parse);
         }
         return e;
+    }
+
+    /** Keys cached now (tests). */
+    int size() {
+        return entries.size();
     }
 }

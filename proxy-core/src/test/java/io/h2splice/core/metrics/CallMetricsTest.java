@@ -101,6 +101,22 @@ class CallMetricsTest {
     }
 
     @Test
+    void labelValuesTooLongToKeepAreCountedAsOtherAndNeverStored() {
+        ProxyMetrics m = new ProxyMetrics();
+        LoopMetrics l = m.calls().forLoop(0, "default");
+        String huge = "/" + "m".repeat(1 << 20); // a 1 MiB :path, each call a different one
+        for (int i = 0; i < 20; i++) {
+            l.ended(l.method(new AsciiString(huge + i)), 12, 1000, true);
+            l.ended(l.caller(new AsciiString("c".repeat(4096) + i)), 0, 1000, true);
+        }
+        CallSeries longest = l.method(new AsciiString("/" + "m".repeat(LoopMetrics.MAX_LABEL_LENGTH - 1)));
+        assertTrue(longest != l.method(new AsciiString(huge)), "a value of the maximum length is its own series");
+        String text = render(m);
+        assertTrue(text.length() < 64 << 10, "the page holds no long label: " + text.length() + " characters");
+        assertContains(text, "grpc_server_method=\"other\",grpc_server_status=\"UNIMPLEMENTED\"} 20");
+    }
+
+    @Test
     void statusesOutsideTheRangeCountAsUnknown() {
         ProxyMetrics m = new ProxyMetrics();
         LoopMetrics l = m.calls().forLoop(0, "default");
