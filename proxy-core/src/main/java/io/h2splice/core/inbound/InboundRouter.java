@@ -5,6 +5,7 @@ import io.h2splice.core.acl.AccessListHolder;
 import io.h2splice.core.headers.HopHeaders;
 import io.h2splice.core.routing.AppIds;
 import io.h2splice.core.routing.Route;
+import io.h2splice.core.routing.RequestShape;
 import io.h2splice.core.routing.RouteCache;
 import io.h2splice.core.routing.Router;
 import io.h2splice.core.splice.PeerIdentity;
@@ -43,10 +44,11 @@ public final class InboundRouter implements Router {
 
     @Override
     public Route route(Http2Headers headers, PeerIdentity peer) {
-        CharSequence path = headers.path();
-        if (!AppIds.isValidMethod(path)) {
-            return Route.error(ProxyError.INVALID_METHOD, path == null ? "(none)" : path);
+        Route malformed = RequestShape.check(headers);
+        if (malformed != null) {
+            return malformed;
         }
+        CharSequence path = headers.path();
         CharSequence key = AppIds.routingKey(headers);
         if (key == null) {
             return Route.error(ProxyError.MISSING_APP_ID);

@@ -8,6 +8,7 @@ import io.h2splice.core.metrics.ProxyMetrics;
 import io.h2splice.core.resiliency.ResiliencyPolicies;
 import io.h2splice.core.routing.AppIds;
 import io.h2splice.core.routing.Route;
+import io.h2splice.core.routing.RequestShape;
 import io.h2splice.core.routing.RouteCache;
 import io.h2splice.core.routing.Router;
 import io.h2splice.core.splice.PeerIdentity;
@@ -79,6 +80,10 @@ public final class OutboundRouter implements Router {
 
     @Override
     public Route route(Http2Headers headers, PeerIdentity peer) {
+        Route malformed = RequestShape.check(headers);
+        if (malformed != null) {
+            return malformed;
+        }
         if (!token.allows(headers)) {
             metrics.apiTokenDenied(ProxyMetrics.TokenPort.GRPC);
             return UNAUTHORIZED;

@@ -3,6 +3,9 @@ package io.h2splice.core.routing;
 import io.h2splice.core.headers.HeaderNames;
 import io.h2splice.core.status.ProxyError;
 import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.util.AsciiString;
+
+import java.nio.charset.StandardCharsets;
 
 /** Reads the routing key and splits {@code app} / {@code app.namespace} (COMPAT.md "Routing"). */
 public final class AppIds {
@@ -20,7 +23,7 @@ public final class AppIds {
 
     /** The error for a key over {@link #MAX_ROUTING_KEY_LENGTH}: its first 64 characters and its length. */
     public static Route tooLong(CharSequence key) {
-        return Route.error(ProxyError.APP_ID_TOO_LONG, key.subSequence(0, SHOWN).toString(), key.length());
+        return Route.error(ProxyError.APP_ID_TOO_LONG, text(key.subSequence(0, SHOWN)), key.length());
     }
 
     /** {@code dapr-callee-app-id} first, else {@code dapr-app-id}; first value only; null when both are absent. */
@@ -36,7 +39,7 @@ public final class AppIds {
      *         error route for an empty id or one with more than one dot
      */
     public static Route parse(CharSequence key, String ownNamespace) {
-        String raw = key.toString().trim();
+        String raw = text(key).trim();
         if (raw.isEmpty()) {
             return Route.error(ProxyError.EMPTY_APP_ID);
         }
@@ -50,17 +53,45 @@ public final class AppIds {
         return Route.remote(raw.substring(0, dot), raw.substring(dot + 1));
     }
 
-    /** Inbound method check: a path with '#', '?', NUL or a control character is refused (Dapr v1.18 #9805). */
+    /**
+     * A header value as the client wrote it: HPACK carries bytes, which Netty shows as Latin-1 characters; read them
+     * as UTF-8, so that an error message (percent-encoded once, as UTF-8, by {@code TrailersOnly}) shows the id the
+     * client sent, not its bytes encoded twice.
+     */
+    static String text(CharSequence value) {
+        if (value instanceof AsciiString a) {
+            return new String(a.array(), a.arrayOffset(), a.length(), StandardCharsets.UTF_8);
+        }
+        return value.toString();
+    }
+
+    /**
+     * A gRPC method path: {@code /<service>/<method>}, both non-empty, neither {@code .} nor {@code ..}, with no other
+     * {@code /}, and no '#', '?', NUL or control character (Dapr v1.18 #9805 refuses those on the internal port).
+     */
     public static boolean isValidMethod(CharSequence path) {
-        if (path == null || path.length() < 2 || path.charAt(0) != '/') {
+        if (path == null || path.length() < 4 || path.charAt(0) != '/') {
             return false;
         }
-        for (int i = 0; i < path.length(); i++) {
+        int slash = -1;
+        for (int i = 1; i < path.length(); i++) {
             char c = path.charAt(i);
             if (c == '#' || c == '?' || c < 0x20 || c == 0x7f) {
                 return false;
             }
+            if (c == '/') {
+                if (slash >= 0) {
+                    return false; // a third segment
+                }
+                slash = i;
+            }
         }
-        return true;
+        return slash > 1 && slash < path.length() - 1 && !isDotSegment(path, 1, slash)
+                && !isDotSegment(path, slash + 1, path.length());
+    }
+
+    private static boolean isDotSegment(CharSequence s, int from, int to) {
+        int n = to - from;
+        return (n == 1 || n == 2) && s.charAt(from) == '.' && (n == 1 || s.charAt(from + 1) == '.');
     }
 }

@@ -18,6 +18,7 @@ import io.h2splice.core.trace.TracedCall;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Stream;
 
@@ -241,11 +242,17 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
             requestHeaders.set(HeaderNames.GRPC_TIMEOUT, GrpcTimeout.format(remaining));
         }
         up = handler;
-        up.writeHeaders(streamId, requestHeaders, headersEndStream);
+        Throwable refused = up.writeHeaders(streamId, requestHeaders, headersEndStream).cause();
         countAttempt();
         upStream = up.connection().stream(streamId);
-        if (upStream == null) { // the encoder refused to create it (connection failing)
+        if (upStream == null) { // the encoder refused the headers, or to create the stream (connection failing)
+            UpstreamHandler refusedBy = up;
             up = null;
+            if (refused instanceof Http2Exception.HeaderListSizeException) { // the same headers fail on any retry
+                fail(ProxyError.HEADERS_TOO_LARGE.code(),
+                        ProxyError.HEADERS_TOO_LARGE.message(refusedBy.peerMaxHeaderListSize()));
+                return;
+            }
             attemptFailed(ProxyError.UPSTREAM_CONNECT, "upstream connection failed");
             return;
         }

@@ -221,10 +221,19 @@ abstract class SpliceHandler extends Http2ConnectionHandler {
 
     // === writes made by a splice (the other end's event loop is this loop) ===
 
-    /** Writes HEADERS; {@code headers} is encoded now by this connection's HPACK encoder. */
-    void writeHeaders(int streamId, Http2Headers headers, boolean endStream) {
-        encoder().writeHeaders(ctx, streamId, headers, 0, endStream, ctx.newPromise());
+    /**
+     * Writes HEADERS; {@code headers} is encoded now by this connection's HPACK encoder, so a failure to encode them
+     * (over the peer's SETTINGS_MAX_HEADER_LIST_SIZE) is in the returned future at once.
+     */
+    ChannelFuture writeHeaders(int streamId, Http2Headers headers, boolean endStream) {
+        ChannelFuture f = encoder().writeHeaders(ctx, streamId, headers, 0, endStream, ctx.newPromise());
         markDirty();
+        return f;
+    }
+
+    /** The largest header list the peer accepts (its SETTINGS_MAX_HEADER_LIST_SIZE, or ours by default). */
+    long peerMaxHeaderListSize() {
+        return encoder().configuration().headersConfiguration().maxHeaderListSize();
     }
 
     /**

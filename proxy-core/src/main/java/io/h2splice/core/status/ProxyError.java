@@ -12,6 +12,8 @@ public enum ProxyError {
     APP_ID_TOO_LONG(GrpcStatus.INVALID_ARGUMENT,
             "invalid app id %s...: %d characters, more than an app id (64) and a namespace (63) can have"),
     INVALID_METHOD(GrpcStatus.INVALID_ARGUMENT, "invalid method: %s"),
+    /** A request no HTTP/2 server may accept (a pseudo-header missing) or no gRPC server serves (not a POST). */
+    MALFORMED_REQUEST(GrpcStatus.INVALID_ARGUMENT, "malformed request: %s"),
     PERMISSION_DENIED(GrpcStatus.PERMISSION_DENIED,
             "access control policy has denied access to id: %s operation: %s verb: NONE"),
     DAPR_API_NOT_SERVED(GrpcStatus.UNIMPLEMENTED,
@@ -21,6 +23,8 @@ public enum ProxyError {
     NO_APP(GrpcStatus.UNAVAILABLE, "app %s has no app port: its sidecar was started without --app-port"),
     UPSTREAM_CONNECT(GrpcStatus.UNAVAILABLE, "connection error: %s"),
     UPSTREAM_LOST(GrpcStatus.UNAVAILABLE, "connection to %s lost before the call completed"),
+    /** The next hop's SETTINGS_MAX_HEADER_LIST_SIZE is smaller than the request's headers (grpc-go's text and code). */
+    HEADERS_TOO_LARGE(GrpcStatus.INTERNAL, "header list size to send violates the maximum size (%d bytes) set by server"),
     /** The resolver could not answer: Dapr's kubernetes resolver's text (Dapr answers it with code Unknown). */
     RESOLVER_FAILED(GrpcStatus.UNAVAILABLE, "failed to resolve address for '%s': %s"),
     DEADLINE(GrpcStatus.DEADLINE_EXCEEDED, "context deadline exceeded"),

@@ -30,7 +30,7 @@ class AccessListRoutingTest {
     private final InboundRouter router = new InboundRouter("server", "default", holder);
 
     private static Http2Headers call(String path) {
-        return new DefaultHttp2Headers().method("POST").path(path).add("dapr-callee-app-id", "server")
+        return new DefaultHttp2Headers().method("POST").scheme("http").path(path).add("dapr-callee-app-id", "server")
                 .add("dapr-caller-app-id", "client").add("dapr-caller-namespace", "default");
     }
 
@@ -97,6 +97,8 @@ class AccessListRoutingTest {
     @Test
     void withoutAListNothingChanges() {
         InboundRouter plain = new InboundRouter("server", "default");
-        assertEquals(Route.Kind.LOCAL_APP, plain.route(call("/pkg.Svc/a/../b"), null).kind());
+        assertEquals(Route.Kind.LOCAL_APP, plain.route(call("/pkg.Svc/b"), null).kind());
+        // A path with dot segments is no gRPC method: refused at the door with or without a list (issue #14).
+        assertEquals(GrpcStatus.INVALID_ARGUMENT, plain.route(call("/pkg.Svc/a/../b"), null).grpcStatus());
     }
 }

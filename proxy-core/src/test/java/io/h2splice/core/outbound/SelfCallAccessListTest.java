@@ -32,7 +32,7 @@ class SelfCallAccessListTest {
             new ProxyMetrics(), holder);
 
     private static Http2Headers call(String appId, String path) {
-        return new DefaultHttp2Headers().method("POST").path(path).add("dapr-app-id", appId);
+        return new DefaultHttp2Headers().method("POST").scheme("http").path(path).add("dapr-app-id", appId);
     }
 
     @Test

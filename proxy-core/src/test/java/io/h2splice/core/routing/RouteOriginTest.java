@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class RouteOriginTest {
 
     private static Http2Headers call(String appId) {
-        return new DefaultHttp2Headers().method("POST").path("/pkg.Svc/Method").add("dapr-app-id", appId);
+        return new DefaultHttp2Headers().method("POST").scheme("http").path("/pkg.Svc/Method").add("dapr-app-id", appId);
     }
 
     @Test
