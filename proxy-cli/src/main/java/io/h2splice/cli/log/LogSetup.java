@@ -123,6 +123,10 @@ public final class LogSetup {
         ctx.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(level.logback);
         // Netty's debug output is about its internals (buffer pools, native transport): info at the most.
         ctx.getLogger("io.netty").setLevel(level == LogLevel.DEBUG ? Level.INFO : null);
+        // ... and its HTTP/2 decoder says "ignoring DATA frame for stream N" at info for every frame a peer sends on a
+        // stream already reset: a peer could write the log full of it, so that is shown at debug only.
+        ctx.getLogger("io.netty.handler.codec.http2.DefaultHttp2ConnectionDecoder")
+                .setLevel(level == LogLevel.DEBUG ? Level.INFO : Level.WARN);
         // daprd logs API calls at info whatever --log-level (apiServerInfoLogger.SetOutputLevel(info)).
         ctx.getLogger(Scope.API_LOGGER).setLevel(Level.INFO);
         if (level == LogLevel.FATAL) {

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -26,6 +27,14 @@ import java.util.Objects;
  */
 @ChannelHandler.Sharable
 final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    /**
+     * Extended metadata is bounded: at most this many keys (a later new key gets 400; replacing one is always
+     * allowed), each at most {@link #MAX_METADATA_KEY} characters, each value at most the HTTP port's body limit
+     * (64 KiB, else 413): about 4 MiB in all. {@code dapr run} and {@code h2splice run} set a handful.
+     */
+    static final int MAX_METADATA_ENTRIES = 64;
+    static final int MAX_METADATA_KEY = 256;
 
     static final String HEALTHZ = "/v1.0/healthz";
     static final String HEALTHZ_OUTBOUND = "/v1.0/healthz/outbound";
@@ -78,7 +87,17 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 return notAllowed(ctx, "PUT");
             }
             String key = decodePathSegment(path.substring(METADATA_KEY_PREFIX.length()));
-            status.extended().put(key, request.content().toString(StandardCharsets.UTF_8));
+            if (key.length() > MAX_METADATA_KEY) {
+                return Responses.error(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, "ERR_METADATA_KEY",
+                        "metadata key of " + key.length() + " characters; at most " + MAX_METADATA_KEY);
+            }
+            Map<String, String> extended = status.extended();
+            if (extended.size() >= MAX_METADATA_ENTRIES && !extended.containsKey(key)) {
+                return Responses.error(ctx.alloc(), HttpResponseStatus.BAD_REQUEST, "ERR_METADATA_FULL",
+                        "extended metadata holds " + MAX_METADATA_ENTRIES + " keys, the most it keeps; "
+                                + "replace one of them");
+            }
+            extended.put(key, request.content().toString(StandardCharsets.UTF_8)); // value: at most the body limit
             return Responses.empty(HttpResponseStatus.NO_CONTENT);
         }
         return Responses.error(ctx.alloc(), HttpResponseStatus.NOT_FOUND, "ERR_NOT_FOUND",

@@ -1,5 +1,6 @@
 package io.h2splice.core.http;
 
+import io.h2splice.core.log.LogLimiter;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -21,6 +22,7 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
     static final ConnectionGuard INSTANCE = new ConnectionGuard();
 
     private static final InternalLogger log = InternalLoggerFactory.getInstance(ConnectionGuard.class);
+    private static final LogLimiter UNEXPECTED_LINES = LogLimiter.every10Seconds();
 
     private ConnectionGuard() {
     }
@@ -40,7 +42,8 @@ final class ConnectionGuard extends ChannelInboundHandlerAdapter {
         if (isClientFault(cause)) {
             log.debug("{} closing: {}", ctx.channel(), String.valueOf(cause));
         } else {
-            log.warn("{} unexpected error in HTTP handler, closing the connection", ctx.channel(), cause);
+            UNEXPECTED_LINES.warn(log, "{} unexpected error in HTTP handler, closing the connection", ctx.channel(),
+                    cause);
         }
         ctx.close();
     }

@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Each connection gets: {@code HttpServerCodec} (request line ≤ 4 KiB, headers ≤ 8 KiB) → keep-alive handling
  * (HTTP/1.1 persistent by default, HTTP/1.0 only with {@code connection: keep-alive}) → an aggregator with a small
- * body limit (larger bodies get 413) → a filter answering unparsable requests with 400 and closing → the route
+ * body limit (larger bodies get 413) → a filter answering unparsable requests with 400 and closing → back-pressure
+ * ({@link ReadWhileWritable}: not read while answers pile up unread, closed if it pipelines past them) → the route
  * handler → a guard that closes idle connections after {@value #IDLE_SECONDS} s and connections whose handlers
  * failed. Handlers hold no per-connection state; they read {@link SidecarStatus} once per request.
  */
@@ -72,6 +73,7 @@ public final class HttpEndpoints {
                 p.addLast("keepAlive", new HttpServerKeepAliveHandler());
                 p.addLast("aggregator", new HttpObjectAggregator(maxBody));
                 p.addLast("malformed", MalformedRequestFilter.INSTANCE);
+                p.addLast("backPressure", ReadWhileWritable.INSTANCE);
                 p.addLast("routes", routes);
                 p.addLast("guard", ConnectionGuard.INSTANCE);
             }

@@ -1,6 +1,7 @@
 package io.h2splice.core.splice;
 
 import io.h2splice.core.headers.HopHeaders;
+import io.h2splice.core.log.LogLimiter;
 import io.h2splice.core.metrics.LoopMetrics;
 import io.h2splice.core.metrics.ProxyMetrics;
 import io.h2splice.core.routing.Route;
@@ -29,6 +30,8 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 final class DownstreamHandler extends SpliceHandler {
 
     private static final InternalLogger log = InternalLoggerFactory.getInstance(DownstreamHandler.class);
+    /** One line per 10 s for connections closed for rapid reset, however many attackers (counted in GOAWAY metrics). */
+    private static final LogLimiter RAPID_RESET_LINES = LogLimiter.every10Seconds();
 
     private final Router router;
     private final PingStrikes pingStrikes;
@@ -146,8 +149,8 @@ final class DownstreamHandler extends SpliceHandler {
     }
 
     private void closeForRapidReset() {
-        log.warn("{} connection {} closed: {} were reset before a response (rapid reset)", side.label,
-                ctx.channel(), resets.describe());
+        RAPID_RESET_LINES.warn(log, "{} connection {} closed: {} were reset before a response (rapid reset)",
+                side.label, ctx.channel(), resets.describe());
         goAwayAndClose(Http2Error.ENHANCE_YOUR_CALM, "too many streams reset before a response");
     }
 

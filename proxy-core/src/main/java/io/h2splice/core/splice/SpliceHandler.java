@@ -1,5 +1,6 @@
 package io.h2splice.core.splice;
 
+import io.h2splice.core.log.LogLimiter;
 import io.h2splice.core.metrics.ProxyMetrics;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -35,6 +36,9 @@ import java.nio.charset.StandardCharsets;
 abstract class SpliceHandler extends Http2ConnectionHandler {
 
     private static final InternalLogger log = InternalLoggerFactory.getInstance(SpliceHandler.class);
+    /** Peer-driven lines: at most one per 10 s each, with a count of those left out. */
+    private static final LogLimiter SHED_LINES = LogLimiter.every10Seconds();
+    private static final LogLimiter UNEXPECTED_LINES = LogLimiter.every10Seconds();
 
     final LoopState loop;
     final ProxyMetrics.Side side;
@@ -48,7 +52,6 @@ abstract class SpliceHandler extends Http2ConnectionHandler {
     /** The receive side's flow control: the connection window refilled on arrival, and the bytes held. */
     private final HeldBytesFlowController flow;
     private final long bufferLimit;
-    private boolean shedLogged;
 
     SpliceHandler(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings,
                   LoopState loop, ProxyMetrics.Side side, boolean pingPeer) {
@@ -124,7 +127,8 @@ abstract class SpliceHandler extends Http2ConnectionHandler {
         if (cause instanceof IOException || cause.getCause() instanceof javax.net.ssl.SSLException) {
             log.debug("{} connection {} closed: {}", side.label, ctx.channel(), cause.toString());
         } else {
-            log.warn("{} connection {} closed after an unexpected error", side.label, ctx.channel(), cause);
+            UNEXPECTED_LINES.warn(log, "{} connection {} closed after an unexpected error", side.label, ctx.channel(),
+                    cause);
         }
         ctx.close();
     }
@@ -208,14 +212,9 @@ abstract class SpliceHandler extends Http2ConnectionHandler {
             return;
         }
         Splice splice = largest[0].getProperty(spliceKey);
-        String line = "{} connection {} holds {} bytes, over its limit of {}: resetting the call holding the most "
-                + "({} bytes of stream {})";
-        if (!shedLogged) {
-            shedLogged = true;
-            log.warn(line, side.label, ctx.channel(), flow.heldBytes(), bufferLimit, most[0], largest[0].id());
-        } else {
-            log.debug(line, side.label, ctx.channel(), flow.heldBytes(), bufferLimit, most[0], largest[0].id());
-        }
+        SHED_LINES.warn(log, "{} connection {} holds {} bytes, over its limit of {}: resetting the call holding the "
+                + "most ({} bytes of stream {})", side.label, ctx.channel(), flow.heldBytes(), bufferLimit, most[0],
+                largest[0].id());
         splice.shed();
     }
 

@@ -111,4 +111,70 @@ class HttpEndpointsSocketTest {
             assertTrue(answer.contains("\r\nconnection: close\r\n"), answer);
         }
     }
+
+    @Test
+    void extendedMetadataIsBoundedInKeysAndKeyLength() throws Exception {
+        FakeStatus own = new FakeStatus();
+        Channel server = bind(HttpEndpoints.api(own));
+        try {
+            String value = "v".repeat(60 << 10);
+            for (int i = 0; own.extended().size() < ApiHandler.MAX_METADATA_ENTRIES; i++) {
+                assertEquals(204, send(HttpRequest.newBuilder(uri(server, "/v1.0/metadata/k" + i))
+                        .PUT(HttpRequest.BodyPublishers.ofString(value))).statusCode());
+            }
+            HttpResponse<String> full = send(HttpRequest.newBuilder(uri(server, "/v1.0/metadata/one-more"))
+                    .PUT(HttpRequest.BodyPublishers.ofString(value)));
+            assertEquals(400, full.statusCode());
+            assertTrue(full.body().contains("ERR_METADATA_FULL"), full.body());
+            String someKey = own.extended().keySet().iterator().next();
+            assertEquals(204, send(HttpRequest.newBuilder(uri(server, "/v1.0/metadata/" + someKey))
+                    .PUT(HttpRequest.BodyPublishers.ofString("replaced"))).statusCode(), "replacing is allowed");
+            HttpResponse<String> longKey = send(HttpRequest.newBuilder(uri(server, "/v1.0/metadata/" + "k".repeat(300)))
+                    .PUT(HttpRequest.BodyPublishers.ofString("x")));
+            assertEquals(400, longKey.statusCode());
+            assertTrue(longKey.body().contains("ERR_METADATA_KEY"), longKey.body());
+            assertEquals(413, send(HttpRequest.newBuilder(uri(server, "/v1.0/metadata/" + someKey))
+                    .PUT(HttpRequest.BodyPublishers.ofString("v".repeat(65 << 10)))).statusCode(), "body limit");
+            assertEquals(ApiHandler.MAX_METADATA_ENTRIES, own.extended().size());
+        } finally {
+            server.close().sync();
+        }
+    }
+
+    @Test
+    void aClientPipeliningScrapesWithoutReadingHoldsLittleAndOthersAreServed() throws Exception {
+        java.util.List<Channel> children = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Channel server = bind(new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                children.add(ch);
+                ch.pipeline().addLast(HttpEndpoints.metrics(metrics, status));
+            }
+        });
+        byte[] get = "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        try (Socket s = new Socket("127.0.0.1", ((InetSocketAddress) server.localAddress()).getPort())) {
+            s.setReceiveBufferSize(4096);
+            OutputStream out = s.getOutputStream();
+            Thread writer = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 200_000; i++) { // ~5 MiB of scrapes, none of the answers read
+                        out.write(get);
+                    }
+                } catch (java.io.IOException closedByTheServer) {
+                    // one way it ends
+                }
+            }, "pipelining-client");
+            writer.setDaemon(true);
+            writer.start();
+            writer.join(5_000); // done, closed, or blocked because the sidecar stopped reading
+            Channel child = children.get(0);
+            long pending = child.eventLoop().submit(() -> child.unsafe().outboundBuffer() == null ? 0L
+                    : child.unsafe().outboundBuffer().totalPendingWriteBytes()).get(5, TimeUnit.SECONDS);
+            assertTrue(pending < 1 << 20, "the sidecar holds " + pending + " bytes of unread answers");
+            HttpResponse<String> scrape = send(HttpRequest.newBuilder(uri(server, "/")));
+            assertEquals(200, scrape.statusCode(), "another client is served");
+        } finally {
+            server.close().sync();
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package io.h2splice.tls.context;
 
+import io.h2splice.core.log.LogLimiter;
 import io.h2splice.core.splice.HopEvent;
 import io.h2splice.core.splice.HopSecurity;
 import io.h2splice.core.splice.PeerIdentity;
@@ -26,6 +27,10 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 final class PeerChecks {
 
     private static final InternalLogger log = InternalLoggerFactory.getInstance("h2splice.tls");
+    /** Refused handshakes are made by peers at will: at most one line per 10 s for each side (metrics count all). */
+    private static final LogLimiter REFUSED_FROM = LogLimiter.every10Seconds();
+    private static final LogLimiter REFUSED_TO = LogLimiter.every10Seconds();
+    private static final LogLimiter REFUSED_APP = LogLimiter.every10Seconds();
     /** Renew a connection this long before the server's certificate expires (or at 90 % of what is left). */
     private static final Duration EXPIRY_MARGIN = Duration.ofMinutes(5);
 
@@ -57,7 +62,8 @@ final class PeerChecks {
                 if (!done.isSuccess()) {
                     String why = HandshakeFailures.describe(done.cause());
                     metrics.failed(why);
-                    log.warn("mTLS: rejected a connection from {}: {}", ctx.channel().remoteAddress(), why);
+                    REFUSED_FROM.warn(log, "mTLS: rejected a connection from {}: {}", ctx.channel().remoteAddress(),
+                            why);
                     ctx.close();
                     return;
                 }
@@ -68,7 +74,8 @@ final class PeerChecks {
                     metrics.succeeded();
                 } catch (SSLPeerUnverifiedException | IllegalArgumentException e) {
                     metrics.failed("no SPIFFE id");
-                    log.warn("mTLS: rejected a connection from {}: {}", ctx.channel().remoteAddress(), e.getMessage());
+                    REFUSED_FROM.warn(log, "mTLS: rejected a connection from {}: {}", ctx.channel().remoteAddress(),
+                            e.getMessage());
                     ctx.close();
                     return;
                 }
@@ -103,7 +110,7 @@ final class PeerChecks {
             }
             if (failure != null) {
                 metrics.failed(failure);
-                log.warn("mTLS: connection to {} rejected: {}", ctx.channel().remoteAddress(), failure);
+                REFUSED_TO.warn(log, "mTLS: connection to {} rejected: {}", ctx.channel().remoteAddress(), failure);
                 ctx.fireUserEventTriggered(new HopEvent.Failed(failure));
                 ctx.close();
                 return;
@@ -148,7 +155,7 @@ final class PeerChecks {
                 ctx.fireUserEventTriggered(HopEvent.ESTABLISHED);
             } else {
                 String why = "tls to the app: " + HandshakeFailures.describe(done.cause());
-                log.warn("{}", why);
+                REFUSED_APP.warn(log, "{}", why);
                 ctx.fireUserEventTriggered(new HopEvent.Failed(why));
                 ctx.close();
             }
