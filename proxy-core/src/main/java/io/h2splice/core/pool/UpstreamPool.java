@@ -191,6 +191,11 @@ public final class UpstreamPool {
         return ready.size() + connecting;
     }
 
+    /** No connection, no dial under way and no call waiting: the pool may be dropped and made again when needed. */
+    public boolean isIdle() {
+        return ready.isEmpty() && connecting == 0 && waiters.isEmpty() && freshWaiters.isEmpty() && dialingFresh == null;
+    }
+
     private void serveWaiters() {
         while (!waiters.isEmpty()) {
             PoolWaiter w = waiters.peekFirst();

@@ -39,6 +39,13 @@ final class LoopState {
     private final OutlierDetector outliers;
     private final UpstreamPool appPool;
     private final Map<SidecarKey, UpstreamPool> sidecarPools = new HashMap<>();
+    /**
+     * When a new sidecar pool would make the map this large, the idle pools (no connection, no dial, no waiter) are
+     * dropped first: pods come and go, and each address once called must not stay for the sidecar's life. Starts at
+     * {@link #PRUNE_FLOOR}; after a sweep it is twice the pools still in use, so sweeps stay rare.
+     */
+    private int pruneAt = PRUNE_FLOOR;
+    static final int PRUNE_FLOOR = 256;
     private final Consumer<Channel> downstreamTracker;
     private final CallTracer tracer;
     private final LoopMetrics callMetrics;
@@ -128,11 +135,25 @@ final class LoopState {
         SidecarKey key = new SidecarKey(appId, namespace, address);
         UpstreamPool pool = sidecarPools.get(key);
         if (pool == null) {
+            if (sidecarPools.size() >= pruneAt) {
+                pruneIdlePools();
+            }
             pool = new UpstreamPool(eventLoop, address, appId, namespace, sidecarDialer, outliers);
             sidecarPools.put(key, pool);
         }
         lastSidecarPool = pool;
         return pool;
+    }
+
+    private void pruneIdlePools() {
+        sidecarPools.values().removeIf(UpstreamPool::isIdle);
+        lastSidecarPool = null; // it may have been dropped
+        pruneAt = Math.max(PRUNE_FLOOR, 2 * sidecarPools.size());
+    }
+
+    /** Sidecar pools kept now (tests). */
+    int sidecarPoolCount() {
+        return sidecarPools.size();
     }
 
     /** Spreads calls over the addresses of an app's sidecars, round-robin, skipping those ejected. */
