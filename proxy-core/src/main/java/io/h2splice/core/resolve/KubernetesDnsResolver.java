@@ -19,6 +19,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +63,12 @@ public final class KubernetesDnsResolver implements NameResolver {
     public static final Duration NEGATIVE_CACHE = Duration.ofSeconds(1);
     /** A name not asked for during this long is dropped. */
     public static final Duration IDLE = Duration.ofMinutes(2);
+    /**
+     * Names kept at most before a new one first drops those that never resolved (unknown app ids, a flood of them
+     * being the way to grow this map): a name with an answer is kept until it idles out. After a sweep the bound is
+     * twice what is left, so sweeps stay rare.
+     */
+    static final int MAX_NAMES = 4096;
     /** How long one DNS query may take (Netty's default, and Go's per-try timeout is about as long). */
     public static final Duration QUERY_TIMEOUT = Duration.ofSeconds(5);
 
@@ -77,6 +85,12 @@ public final class KubernetesDnsResolver implements NameResolver {
     private final DnsLookup lookup;
     /** namespace → app id → entry: looked up without allocating a key. */
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, Entry>> entries = new ConcurrentHashMap<>();
+    /** Entries in {@link #entries}, all namespaces. */
+    private final AtomicInteger names = new AtomicInteger();
+    /** Set while a sweep is queued on the DNS thread. */
+    private final AtomicBoolean sweeping = new AtomicBoolean();
+    /** The DNS thread's bound; read by any thread. */
+    private volatile int sweepAt = MAX_NAMES;
     private volatile boolean closed;
 
     /**
@@ -159,8 +173,44 @@ public final class KubernetesDnsResolver implements NameResolver {
         } catch (IllegalArgumentException bad) {
             return null;
         }
-        return entries.computeIfAbsent(namespace, ns -> new ConcurrentHashMap<>())
-                .computeIfAbsent(appId, id -> new Entry(appId, namespace, target, System.nanoTime()));
+        Entry made = entries.computeIfAbsent(namespace, ns -> new ConcurrentHashMap<>())
+                .computeIfAbsent(appId, id -> {
+                    names.incrementAndGet();
+                    return new Entry(appId, namespace, target, System.nanoTime());
+                });
+        if (names.get() > sweepAt && sweeping.compareAndSet(false, true)) {
+            try {
+                loop.execute(this::sweepUnresolved);
+            } catch (RejectedExecutionException closing) {
+                sweeping.set(false);
+            }
+        }
+        return made;
+    }
+
+    /** On the DNS thread: drops the names that have no answer and no lookup under way (see {@link #MAX_NAMES}). */
+    private void sweepUnresolved() {
+        sweeping.set(false);
+        int dropped = 0;
+        for (ConcurrentHashMap<String, Entry> apps : entries.values()) {
+            for (Entry e : apps.values()) {
+                if (e.answer == null && !e.querying && apps.remove(e.appId, e)) {
+                    if (e.timer != null) {
+                        e.timer.cancel(false);
+                        e.timer = null;
+                    }
+                    dropped++;
+                }
+            }
+        }
+        int left = names.addAndGet(-dropped);
+        sweepAt = Math.max(MAX_NAMES, 2 * left);
+        LOG.debug("dropped {} names that never resolved; {} kept", dropped, left);
+    }
+
+    /** Names kept now (tests). */
+    int nameCount() {
+        return names.get();
     }
 
     private String invalidTarget(String appId, String namespace) {
@@ -272,8 +322,8 @@ public final class KubernetesDnsResolver implements NameResolver {
         }
         if (System.nanoTime() - e.lastAskedNanos >= IDLE.toNanos()) {
             ConcurrentHashMap<String, Entry> apps = entries.get(e.namespace);
-            if (apps != null) {
-                apps.remove(e.appId, e); // a call holding it still gets an answer: lookups do not need the map
+            if (apps != null && apps.remove(e.appId, e)) { // a call holding it still gets an answer
+                names.decrementAndGet();
             }
             LOG.debug("{} was not asked for in {} s: no longer refreshed", e, IDLE.toSeconds());
             return;

@@ -148,4 +148,21 @@ class KubernetesDnsResolverTest {
         assertThrows(ExecutionException.class, () -> resolver.resolve("server", "production").get(1, TimeUnit.SECONDS));
         resolver.close(); // idempotent
     }
+
+    @Test
+    void aFloodOfUnknownAppIdsIsBoundedAndKnownNamesStay() throws Exception {
+        dns.put(NAME, "127.0.0.2");
+        assertEquals(List.of(at("127.0.0.2")), resolve());
+        for (int i = 0; i < KubernetesDnsResolver.MAX_NAMES + 1_000; i++) {
+            try {
+                resolver.resolve("nobody" + i, "production").get(10, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException unknown) {
+                // NXDOMAIN: what the flood gets
+            }
+        }
+        io.h2splice.core.testing.Await.until("names bounded", LIMIT,
+                () -> resolver.nameCount() <= KubernetesDnsResolver.MAX_NAMES);
+        assertTrue(resolver.nameCount() < 1_100, "names kept: " + resolver.nameCount());
+        assertTrue(resolver.resolve("server", "production").isDone(), "the known name is still cached");
+    }
 }
