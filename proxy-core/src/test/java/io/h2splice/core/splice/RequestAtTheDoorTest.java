@@ -85,6 +85,23 @@ class RequestAtTheDoorTest extends EngineFixture {
         assertEquals(1, upstreams.size());
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"connection", "keep-alive", "proxy-connection",
+            "transfer-encoding", "upgrade", "te"})
+    void connectionSpecificHeadersAreAStreamErrorAndReachNoApp(String name) throws Exception {
+        start(Limits.defaults());
+        Http2Headers h = new io.netty.handler.codec.http2.DefaultHttp2Headers(false).method("POST").scheme("http")
+                .authority("localhost").path("/pkg.Svc/Method").set("content-type", "application/grpc")
+                .set("dapr-app-id", "app").set(name, "gzip"); // te must be "trailers"; the others never appear
+        feed(down, client.headers(1, h, false));
+        List<H2Peer.Frame> atClient = client.read(down);
+        List<H2Peer.Frame> resets = ofType(atClient, "RST_STREAM");
+        assertEquals(1, resets.size(), atClient.toString());
+        assertEquals(io.netty.handler.codec.http2.Http2Error.PROTOCOL_ERROR.code(), resets.get(0).code());
+        assertTrue(upstreams.isEmpty(), "nothing was dialled");
+        assertTrue(down.isActive());
+    }
+
     private void assertRefused(ProxyMetrics.Side side, Bad bad) throws Exception {
         start(ProxyConfig.loopback("app", 50051), side);
         feed(down, client.headers(1, bad.spoil.apply(request("app")), false));
