@@ -38,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiPredicate;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
@@ -253,20 +254,12 @@ class IsolationProcessTest {
 
     @Test
     void rapidResetIsClosedWithinASecondAndTheSharedConnectionKeepsServing() throws Exception {
-        List<Long> closeMillis = rawAttack(c -> {
-            int id = c.openCall(SERVER);
-            return id > 0 && c.reset(id);
-        });
-        assertTrue(closeMillis.stream().allMatch(ms -> ms < 1_000), "attack connections closed after " + closeMillis);
+        rawAttack(RawH2Client::reset);
     }
 
     @Test
     void madeYouResetIsClosedWithinASecondAndTheSharedConnectionKeepsServing() throws Exception {
-        List<Long> closeMillis = rawAttack(c -> {
-            int id = c.openCall(SERVER);
-            return id > 0 && c.zeroWindowUpdate(id);
-        });
-        assertTrue(closeMillis.stream().allMatch(ms -> ms < 1_000), "attack connections closed after " + closeMillis);
+        rawAttack(RawH2Client::zeroWindowUpdate);
     }
 
     // === (d) many streams abandoned at once ===
@@ -427,12 +420,15 @@ class IsolationProcessTest {
     }
 
     /**
-     * Raw attack connections to the client sidecar's API port, each doing {@code step} until the sidecar closes it,
-     * replaced by a new one, for as long as the victim runs. Every connection must end with GOAWAY ENHANCE_YOUR_CALM.
-     *
-     * @return how long each closed connection lived, in ms
+     * Raw attack connections to the client sidecar's API port, each opening calls and doing {@code misbehave} to each
+     * until the sidecar closes it, replaced by a new one, for as long as the victim runs. Every connection must end
+     * with GOAWAY ENHANCE_YOUR_CALM within a second of its start.
      */
-    private List<Long> rawAttack(Predicate<RawH2Client> step) throws Exception {
+    private void rawAttack(BiPredicate<RawH2Client, Integer> misbehave) throws Exception {
+        Predicate<RawH2Client> step = c -> {
+            int id = c.openCall(SERVER);
+            return id > 0 && misbehave.test(c, id);
+        };
         List<Long> lived = new CopyOnWriteArrayList<>();
         List<Long> codes = new CopyOnWriteArrayList<>();
         underAttack(stop -> {
@@ -449,7 +445,7 @@ class IsolationProcessTest {
         });
         assertTrue(lived.size() >= 2, "the attack connections were not closed: " + lived);
         assertTrue(codes.stream().allMatch(c -> c == ENHANCE_YOUR_CALM), "GOAWAY codes " + codes);
-        return lived;
+        assertTrue(lived.stream().allMatch(ms -> ms < 1_000), "attack connections closed after " + lived + " ms");
     }
 
     /** A Fetch of {@code count} messages of {@code size} bytes that reads nothing until the test asks. */
