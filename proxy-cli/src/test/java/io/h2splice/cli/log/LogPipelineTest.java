@@ -35,6 +35,9 @@ class LogPipelineTest {
     private final Logger runtime = LoggerFactory.getLogger("io.h2splice.cli.run");
     private final Logger netty = LoggerFactory.getLogger("io.netty.buffer.PooledByteBufAllocator");
     private final Logger api = LoggerFactory.getLogger(Scope.API_LOGGER);
+    /** Netty's HTTP/2 decoder, which says "ignoring DATA frame for stream N" at info for each such frame a peer sends. */
+    private final Logger http2Decoder =
+            LoggerFactory.getLogger("io.netty.handler.codec.http2.DefaultHttp2ConnectionDecoder");
 
     @AfterEach
     void backToDefault() {
@@ -43,8 +46,9 @@ class LogPipelineTest {
 
     @Test
     void eachLevelShowsItsLinesAndAbove() throws IOException {
-        assertEquals(List.of("d", "i", "w", "e", "f", "netty-info", "api"), messagesAt(LogLevel.DEBUG));
-        assertEquals(List.of("i", "w", "e", "f", "netty-info", "api"), messagesAt(LogLevel.INFO));
+        assertEquals(List.of("d", "i", "w", "e", "f", "netty-info", "ignoring", "api"), messagesAt(LogLevel.DEBUG));
+        assertEquals(List.of("i", "w", "e", "f", "netty-info", "api"), messagesAt(LogLevel.INFO),
+                "peer-driven per-frame lines of Netty's HTTP/2 decoder only at debug");
         assertEquals(List.of("w", "e", "f", "api"), messagesAt(LogLevel.WARN));
         assertEquals(List.of("e", "f", "api"), messagesAt(LogLevel.ERROR));
         assertEquals(List.of("f", "api"), messagesAt(LogLevel.FATAL));
@@ -61,6 +65,7 @@ class LogPipelineTest {
         runtime.error(LogSetup.FATAL, "f");
         netty.debug("netty-debug");
         netty.info("netty-info");
+        http2Decoder.info("ignoring");
         api.info("api");
         LogSetup.close();
         List<String> msgs = new ArrayList<>();
