@@ -361,7 +361,8 @@ class IsolationProcessTest {
     private static Status unary(Channel ch, io.grpc.MethodDescriptor<byte[], byte[]> method, Metadata md)
             throws InterruptedException {
         java.util.concurrent.CompletableFuture<Status> done = new java.util.concurrent.CompletableFuture<>();
-        ClientCall<byte[], byte[]> call = ch.newCall(method, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS));
+        ClientCall<byte[], byte[]> call =
+                ch.newCall(method, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS));
         call.start(new ClientCall.Listener<>() {
             @Override
             public void onClose(Status status, Metadata trailers) {

@@ -193,7 +193,8 @@ public final class UpstreamPool {
 
     /** No connection, no dial under way and no call waiting: the pool may be dropped and made again when needed. */
     public boolean isIdle() {
-        return ready.isEmpty() && connecting == 0 && waiters.isEmpty() && freshWaiters.isEmpty() && dialingFresh == null;
+        return ready.isEmpty() && connecting == 0 && waiters.isEmpty() && freshWaiters.isEmpty()
+                && dialingFresh == null;
     }
 
     private void serveWaiters() {

@@ -61,8 +61,9 @@ final class PrematureResets {
 
     /** Streams ended and premature ones in the window, for the log line. */
     String describe() {
-        return (premature + prematureBefore) + " of the last " + Math.max(ended + endedBefore, premature + prematureBefore)
-                + " streams (" + provokedTotal + " of them reset by us for a protocol error of the client's)";
+        int bad = premature + prematureBefore;
+        return bad + " of the last " + Math.max(ended + endedBefore, bad) + " streams (since the connection opened, " + provokedTotal + " reset by us for a protocol error of the "
+                + "client's)";
     }
 
     private void roll(long nowNanos) {

@@ -592,24 +592,14 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
         if (done || responseEnded || !down.isStreamOpen(downStream)) {
             return;
         }
-        if (policy != null) {
-            policy.finish(grpcStatus);
-        }
-        status = grpcStatus;
-        statusMessage = message;
         Http2Headers h = responseStarted ? TrailersOnly.trailers(grpcStatus, message)
                 : TrailersOnly.response(grpcStatus, message);
-        heldHeaders = null; // a proxy-made answer replaces a response that never reached the client
-        responseStarted = true;
-        responseEnded = true;
-        log.releaseAll();
+        endedByProxy(grpcStatus, message);
         down.writeHeaders(downStream.id(), h, true);
         if (!requestEnded && down.isStreamOpen(downStream)) {
             down.writeReset(downStream.id(), clientReset.code());
         }
-        if (up != null && up.isStreamOpen(upStream)) {
-            up.writeReset(upStream.id(), Http2Error.CANCEL.code());
-        }
+        resetUpstream();
     }
 
     /**
@@ -621,18 +611,28 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
         if (done) {
             return;
         }
-        if (policy != null) {
-            policy.finish(GrpcStatus.RESOURCE_EXHAUSTED);
+        endedByProxy(GrpcStatus.RESOURCE_EXHAUSTED,
+                "the call held more of a connection's buffer than any other when the connection was full");
+        if (down.isStreamOpen(downStream)) { // first: the client's reset must carry this code, not a later NO_ERROR
+            down.writeReset(downStream.id(), Http2Error.ENHANCE_YOUR_CALM.code());
         }
-        status = GrpcStatus.RESOURCE_EXHAUSTED;
-        statusMessage = "the call held more of a connection's buffer than any other when the connection was full";
+        resetUpstream();
+    }
+
+    /** The proxy ends the call with {@code grpcStatus}: what it says replaces any response held back or to come. */
+    private void endedByProxy(int grpcStatus, String message) {
+        if (policy != null) {
+            policy.finish(grpcStatus);
+        }
+        status = grpcStatus;
+        statusMessage = message;
         heldHeaders = null;
         responseStarted = true;
         responseEnded = true;
         log.releaseAll();
-        if (down.isStreamOpen(downStream)) { // first: the client's reset must carry this code, not a later NO_ERROR
-            down.writeReset(downStream.id(), Http2Error.ENHANCE_YOUR_CALM.code());
-        }
+    }
+
+    private void resetUpstream() {
         if (up != null && up.isStreamOpen(upStream)) {
             up.writeReset(upStream.id(), Http2Error.CANCEL.code());
         }

@@ -114,37 +114,41 @@ class FlowIsolationTest extends EngineFixture {
 
     @Test
     void cancellingEveryCallAfterItsFirstResponseMessageIsNeverPunished() throws Exception {
-        start(Limits.defaults());
-        for (int i = 0; i < 1_000; i++) {
-            int id = 2 * i + 1;
-            int upId = open(id);
-            EmbeddedChannel up = upstreams.get(0);
-            H2Peer app = apps.get(0);
+        assertNeverClosed("calls cancelled after their response began", (i, id, upId, up, app) -> {
             feed(up, app.headers(upId, new DefaultHttp2Headers().status("200"), false));
             feed(up, H2Peer.data(upId, grpcMessage("first"), false));
             feed(down, client.rst(id, Http2Error.CANCEL.code()));
-            app.read(up);
-            assertTrue(down.isActive(), "closed after " + (i + 1) + " calls cancelled after their response began");
-        }
-        assertTrue(ofType(client.read(down), "GOAWAY").isEmpty());
+        });
     }
 
     @Test
     void cancellingAMinorityBeforeAnyResponseIsNeverPunished() throws Exception {
-        start(Limits.defaults());
-        for (int i = 0; i < 1_000; i++) {
-            int id = 2 * i + 1;
-            int upId = open(id);
-            EmbeddedChannel up = upstreams.get(0);
-            H2Peer app = apps.get(0);
+        assertNeverClosed("calls, 30 % of them cancelled early", (i, id, upId, up, app) -> {
             if (i % 10 < 3) { // 30 % cancelled at once
                 feed(down, client.rst(id, Http2Error.CANCEL.code()));
             } else {
                 feed(down, H2Peer.data(id, grpcMessage("ping"), true));
                 feed(up, app.headers(upId, new DefaultHttp2Headers().status("200").set("grpc-status", "0"), true));
             }
+        });
+    }
+
+    /** What happens to the {@code i}th of 1,000 calls (client stream {@code id}, upstream {@code upId}). */
+    private interface CallPattern {
+        void run(int i, int id, int upId, EmbeddedChannel up, H2Peer app) throws Exception;
+    }
+
+    /** 1,000 calls that each go as {@code pattern} says; the connection must never be closed. */
+    private void assertNeverClosed(String what, CallPattern pattern) throws Exception {
+        start(Limits.defaults());
+        for (int i = 0; i < 1_000; i++) {
+            int id = 2 * i + 1;
+            int upId = open(id);
+            EmbeddedChannel up = upstreams.get(0);
+            H2Peer app = apps.get(0);
+            pattern.run(i, id, upId, up, app);
             app.read(up);
-            assertTrue(down.isActive(), "closed after " + (i + 1) + " calls, 30 % of them cancelled early");
+            assertTrue(down.isActive(), "closed after " + (i + 1) + " " + what);
         }
         assertTrue(ofType(client.read(down), "GOAWAY").isEmpty());
     }
