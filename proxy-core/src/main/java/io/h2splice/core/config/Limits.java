@@ -15,17 +15,27 @@ package io.h2splice.core.config;
  *                              its share of streams reset before a response is judged (rapid reset, CVE-2023-44487)
  * @param prematureResetWindowSeconds the window over which that share is counted
  * @param maxBodySize           largest gRPC message in bytes, or -1 for no proxy limit
+ * @param memoryBudget          bytes the sidecar may buffer because of what peers sent (DATA not yet written on,
+ *                              unfinished header blocks, calls' kept headers and replays), split evenly over the
+ *                              event loops; at half of a loop's share new streams and connections are refused, at
+ *                              three quarters the largest holder is shed (docs/memory.md)
  */
 public record Limits(long maxHeaderListSize, int maxConcurrentStreams, int maxFrameSize, int initialWindowSize,
                      int connectionWindowSize, long connectionBufferLimit, int prematureResetMinStreams,
-                     int prematureResetWindowSeconds, long maxBodySize) {
+                     int prematureResetWindowSeconds, long maxBodySize, long memoryBudget) {
+
+    /** The default memory budget: half the launcher's 256 MiB of heap and of direct memory (bin/h2splice). */
+    public static final long DEFAULT_MEMORY_BUDGET = 128L << 20;
+    /** The smallest memory budget: one stream window's worth per loop is the least that makes sense. */
+    public static final long MIN_MEMORY_BUDGET = 4L << 20;
 
     /**
      * Dapr's defaults: 4 MiB header list; no body limit (h2splice never buffers a message). Windows of 1 MiB per
-     * stream and 4 MiB per connection; 16 MiB held per connection; rapid reset judged after 200 streams over 10 s.
+     * stream and 4 MiB per connection; 16 MiB held per connection; rapid reset judged after 200 streams over 10 s;
+     * a memory budget of 128 MiB.
      */
     public static Limits defaults() {
-        return new Limits(4L << 20, 2048, 16_384, 1 << 20, 4 << 20, 16L << 20, 200, 10, -1);
+        return new Limits(4L << 20, 2048, 16_384, 1 << 20, 4 << 20, 16L << 20, 200, 10, -1, DEFAULT_MEMORY_BUDGET);
     }
 
     public Limits {
@@ -55,37 +65,48 @@ public record Limits(long maxHeaderListSize, int maxConcurrentStreams, int maxFr
         if (maxBodySize == 0 || maxBodySize < -1) {
             throw new IllegalArgumentException("max body size must be positive or -1 (no limit), got " + maxBodySize);
         }
+        if (memoryBudget < MIN_MEMORY_BUDGET) {
+            throw new IllegalArgumentException("memory budget must be at least " + MIN_MEMORY_BUDGET + " bytes (4Mi), "
+                    + "got " + memoryBudget);
+        }
     }
 
     public Limits withMaxHeaderListSize(long size) {
         return new Limits(size, maxConcurrentStreams, maxFrameSize, initialWindowSize, connectionWindowSize,
-                connectionBufferLimit, prematureResetMinStreams, prematureResetWindowSeconds, maxBodySize);
+                connectionBufferLimit, prematureResetMinStreams, prematureResetWindowSeconds, maxBodySize,
+                memoryBudget);
     }
 
     public Limits withMaxBodySize(long size) {
         return new Limits(maxHeaderListSize, maxConcurrentStreams, maxFrameSize, initialWindowSize, connectionWindowSize,
-                connectionBufferLimit, prematureResetMinStreams, prematureResetWindowSeconds, size);
+                connectionBufferLimit, prematureResetMinStreams, prematureResetWindowSeconds, size, memoryBudget);
     }
 
     public Limits withMaxConcurrentStreams(int streams) {
         return new Limits(maxHeaderListSize, streams, maxFrameSize, initialWindowSize, connectionWindowSize,
-                connectionBufferLimit, prematureResetMinStreams, prematureResetWindowSeconds, maxBodySize);
+                connectionBufferLimit, prematureResetMinStreams, prematureResetWindowSeconds, maxBodySize,
+                memoryBudget);
     }
 
     /** Stream and connection windows; the buffer limit grows to the stream window if it was smaller. */
     public Limits withWindows(int stream, int connection) {
         return new Limits(maxHeaderListSize, maxConcurrentStreams, maxFrameSize, stream, connection,
                 Math.max(connectionBufferLimit, stream), prematureResetMinStreams, prematureResetWindowSeconds,
-                maxBodySize);
+                maxBodySize, memoryBudget);
     }
 
     public Limits withConnectionBufferLimit(long bytes) {
         return new Limits(maxHeaderListSize, maxConcurrentStreams, maxFrameSize, initialWindowSize, connectionWindowSize,
-                bytes, prematureResetMinStreams, prematureResetWindowSeconds, maxBodySize);
+                bytes, prematureResetMinStreams, prematureResetWindowSeconds, maxBodySize, memoryBudget);
+    }
+
+    public Limits withMemoryBudget(long bytes) {
+        return new Limits(maxHeaderListSize, maxConcurrentStreams, maxFrameSize, initialWindowSize, connectionWindowSize,
+                connectionBufferLimit, prematureResetMinStreams, prematureResetWindowSeconds, maxBodySize, bytes);
     }
 
     public Limits withPrematureResetGuard(int minStreams, int windowSeconds) {
         return new Limits(maxHeaderListSize, maxConcurrentStreams, maxFrameSize, initialWindowSize, connectionWindowSize,
-                connectionBufferLimit, minStreams, windowSeconds, maxBodySize);
+                connectionBufferLimit, minStreams, windowSeconds, maxBodySize, memoryBudget);
     }
 }

@@ -12,6 +12,8 @@ package io.h2splice.core.metrics;
  * {@code h2splice_pool_ejections_total{pool}} ({@code sidecar}),
  * {@code h2splice_calls_total{grpc_status}} for all 17 codes (zeros included, so rates work from the first scrape),
  * {@code h2splice_api_token_denied_total{port}} ({@code grpc}, {@code http}),
+ * {@code h2splice_memory_budget_bytes}, {@code h2splice_memory_held_bytes}, {@code h2splice_memory_refused_total{what}}
+ * and {@code h2splice_memory_shed_total{what}} ({@code stream}/{@code call}, {@code connection}),
  * {@code h2splice_info{app_id,namespace,transport} 1}, then the per-call families with Dapr's names
  * ({@link CallMetricsText}).
  *
@@ -73,6 +75,22 @@ public final class PrometheusText {
         for (ProxyMetrics.TokenPort port : ProxyMetrics.TokenPort.values()) {
             sample(out, "h2splice_api_token_denied_total", "port", port.label, metrics.apiTokenDeniedCount(port));
         }
+        header(out, "h2splice_memory_budget_bytes", "gauge",
+                "Bytes the sidecar may buffer because of what peers sent (--memory-budget).");
+        sample(out, "h2splice_memory_budget_bytes", metrics.memoryBudget());
+        header(out, "h2splice_memory_held_bytes", "gauge",
+                "Bytes buffered now and charged to the memory budget: DATA not yet written on, unfinished header "
+                        + "blocks, calls' kept headers and replays.");
+        sample(out, "h2splice_memory_held_bytes", metrics.memoryHeld());
+        header(out, "h2splice_memory_refused_total", "counter",
+                "New streams and API connections refused while the memory budget was half full.");
+        sample(out, "h2splice_memory_refused_total", "what", "stream", metrics.memoryRefusedCount(false));
+        sample(out, "h2splice_memory_refused_total", "what", "connection", metrics.memoryRefusedCount(true));
+        header(out, "h2splice_memory_shed_total", "counter",
+                "Calls reset and client connections closed because they held the most of a memory budget three "
+                        + "quarters full.");
+        sample(out, "h2splice_memory_shed_total", "what", "call", metrics.memoryShedCount(false));
+        sample(out, "h2splice_memory_shed_total", "what", "connection", metrics.memoryShedCount(true));
         header(out, "h2splice_info", "gauge", "This sidecar's identity; always 1.");
         out.append("h2splice_info{app_id=\"");
         escapeLabelValue(out, appId);

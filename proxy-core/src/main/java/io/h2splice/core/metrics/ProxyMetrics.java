@@ -59,6 +59,11 @@ public final class ProxyMetrics {
     private final LongAdder sidecarEjections = new LongAdder();
     private final LongAdder[] callsByStatus = adders(STATUS_NAMES.length);
     private final LongAdder[] apiTokenDenied = adders(TokenPort.values().length);
+    private final LongAdder memoryHeld = new LongAdder();
+    private volatile long memoryBudget;
+    /** Refused for the memory budget: [0] streams, [1] connections; shed: [2] calls, [3] connections. */
+    private final LongAdder[] memoryActions = adders(4);
+    private final int loops;
     private final CallMetrics calls;
 
     /** Default settings, one event loop (engine tests). */
@@ -69,6 +74,12 @@ public final class ProxyMetrics {
     /** @param loops the number of event loops that will record (each gets a {@link CallMetrics#forLoop} handle) */
     public ProxyMetrics(MetricsSettings settings, int loops) {
         this.calls = new CallMetrics(settings, loops);
+        this.loops = loops;
+    }
+
+    /** The number of event loops that record. */
+    public int loops() {
+        return loops;
     }
 
     /** The per-call families with Dapr's names. */
@@ -123,6 +134,42 @@ public final class ProxyMetrics {
     /** A dial to another sidecar ({@code sidecar}) or to the app finished, connected or not. */
     public void dialed(boolean sidecar, boolean connected) {
         dials[(sidecar ? 2 : 0) + (connected ? 1 : 0)].increment();
+    }
+
+    /** Bytes charged to the memory budget changed by {@code delta} (any loop). */
+    public void memoryHeld(long delta) {
+        memoryHeld.add(delta);
+    }
+
+    /** A new stream ({@code connection} false) or connection was refused because the memory budget is half full. */
+    public void memoryRefused(boolean connection) {
+        memoryActions[connection ? 1 : 0].increment();
+    }
+
+    /** A call, or a client connection, was shed because the memory budget is three-quarters full. */
+    public void memoryShed(boolean connection) {
+        memoryActions[connection ? 3 : 2].increment();
+    }
+
+    /** The sidecar's memory budget in bytes, set once at start. */
+    public void memoryBudget(long bytes) {
+        memoryBudget = bytes;
+    }
+
+    public long memoryBudget() {
+        return memoryBudget;
+    }
+
+    public long memoryHeld() {
+        return memoryHeld.sum();
+    }
+
+    public long memoryRefusedCount(boolean connection) {
+        return memoryActions[connection ? 1 : 0].sum();
+    }
+
+    public long memoryShedCount(boolean connection) {
+        return memoryActions[connection ? 3 : 2].sum();
     }
 
     /** An address of another app's sidecars was ejected from the sidecar pools (its dial or handshake failed). */

@@ -32,16 +32,20 @@ final class DownstreamHandler extends SpliceHandler {
     private static final InternalLogger log = InternalLoggerFactory.getInstance(DownstreamHandler.class);
     /** One line per 10 s for connections closed for rapid reset, however many attackers (counted in GOAWAY metrics). */
     private static final LogLimiter RAPID_RESET_LINES = LogLimiter.every10Seconds();
+    private static final LogLimiter BOMB_LINES = LogLimiter.every10Seconds();
 
     private final Router router;
     private final PingStrikes pingStrikes;
     /** Null on the internal listener: a peer sidecar carries its clients' cancellations and is never judged by them. */
     private final PrematureResets resets;
+    /** Sits just before this handler: unfinished header blocks and the HPACK-bomb balance. */
+    private final HeaderBlockMeter meter;
 
     DownstreamHandler(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings,
                       LoopState loop, ProxyMetrics.Side side, Router router, PingStrikes pingStrikes,
-                      PrematureResets resets) {
-        super(decoder, encoder, settings, loop, side, true);
+                      PrematureResets resets, MemoryAccount memory) {
+        super(decoder, encoder, settings, loop, side, true, memory);
+        this.meter = new HeaderBlockMeter(memory, loop.config().limits().maxHeaderListSize());
         this.router = router;
         this.pingStrikes = pingStrikes;
         this.resets = resets;
@@ -53,7 +57,13 @@ final class DownstreamHandler extends SpliceHandler {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
         super.handlerAdded(ctx);
+        ctx.pipeline().addBefore(ctx.name(), null, meter);
         loop.downstreamOpened(ctx.channel());
+    }
+
+    @Override
+    long openHeaderBlockBytes() {
+        return meter.openBlockBytes();
     }
 
     /** Frames read from the client (or the calling sidecar). */
@@ -62,6 +72,11 @@ final class DownstreamHandler extends SpliceHandler {
         @Override
         public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding,
                                   boolean endStream) {
+            long decoded = HeaderBlockMeter.decodedSize(headers);
+            if (meter.decodedTooMuch(decoded, headers.size())) {
+                closeForBomb(decoded);
+                return;
+            }
             Http2Stream stream = connection().stream(streamId);
             if (stream == null) {
                 return;
@@ -74,6 +89,11 @@ final class DownstreamHandler extends SpliceHandler {
             if (stream.state() == Http2Stream.State.HALF_CLOSED_LOCAL) {
                 return; // we already answered this stream (a proxy-made error); late trailers are dropped
             }
+            if (loop.memory().refusesStream(memory)) { // nothing reached an app: the client may retry at once
+                loop.metrics().memoryRefused(false);
+                writeReset(streamId, Http2Error.REFUSED_STREAM.code());
+                return;
+            }
             Route route = router.route(headers, ctx.channel().attr(HopSecurity.PEER).get());
             if (route.kind() == Route.Kind.ERROR) {
                 rejectWith(stream, headers, endStream, route);
@@ -82,7 +102,7 @@ final class DownstreamHandler extends SpliceHandler {
             if (route.kind() == Route.Kind.LOCAL_APP) {
                 HopHeaders.appToken(headers, loop.appToken()); // the app hop, whichever listener the call came in on
             }
-            Splice splice = new Splice(DownstreamHandler.this, stream, headers, endStream, route);
+            Splice splice = new Splice(DownstreamHandler.this, stream, headers, decoded, endStream, route);
             stream.setProperty(spliceKey, splice);
             splice.start();
         }
@@ -146,6 +166,13 @@ final class DownstreamHandler extends SpliceHandler {
         if (live && resets != null && resets.onResetProvoked(System.nanoTime())) {
             closeForRapidReset();
         }
+    }
+
+    /** An HPACK bomb: header lists that decode to far more than the peer sent ({@link HeaderBlockMeter}). */
+    private void closeForBomb(long decoded) {
+        BOMB_LINES.warn(log, "{} connection {} closed: a header list of {} bytes decoded from far fewer bytes sent "
+                + "(HPACK decompression bomb)", side.label, ctx.channel(), decoded);
+        goAwayAndClose(Http2Error.ENHANCE_YOUR_CALM, "header lists decode to far more than was sent");
     }
 
     private void closeForRapidReset() {

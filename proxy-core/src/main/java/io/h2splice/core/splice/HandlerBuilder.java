@@ -41,6 +41,7 @@ final class HandlerBuilder extends AbstractHttp2ConnectionHandlerBuilder<SpliceH
     private final boolean keepalive;
     private PingStrikes strikes;
     private boolean awaitHop;
+    private final MemoryAccount memory;
 
     private HandlerBuilder(LoopState loop, ProxyMetrics.Side side, Router router, UpstreamPool pool, boolean keepalive,
                            boolean server) {
@@ -60,7 +61,8 @@ final class HandlerBuilder extends AbstractHttp2ConnectionHandlerBuilder<SpliceH
             settings.pushEnabled(false); // only a client may send ENABLE_PUSH
         }
         DefaultHttp2Connection connection = new DefaultHttp2Connection(server);
-        connection.local().flowController(new HeldBytesFlowController(connection));
+        memory = loop.memory().newAccount();
+        connection.local().flowController(new HeldBytesFlowController(connection, memory));
         connection(connection);
         initialSettings(settings);
         frameListener(new Http2FrameAdapter()); // replaced by each handler's own listener
@@ -106,8 +108,9 @@ final class HandlerBuilder extends AbstractHttp2ConnectionHandlerBuilder<SpliceH
     protected SpliceHandler build(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
                                   Http2Settings initialSettings) {
         SpliceHandler h = router != null
-                ? new DownstreamHandler(decoder, encoder, initialSettings, loop, side, router, strikes, resetGuard())
-                : new UpstreamHandler(decoder, encoder, initialSettings, loop, side, pool, keepalive, awaitHop);
+                ? new DownstreamHandler(decoder, encoder, initialSettings, loop, side, router, strikes, resetGuard(),
+                        memory)
+                : new UpstreamHandler(decoder, encoder, initialSettings, loop, side, pool, keepalive, awaitHop, memory);
         // The connection window grows beyond the 64 KiB default so that many streams can be in flight at once.
         int extra = loop.config().limits().connectionWindowSize() - 65_535;
         if (extra > 0) {

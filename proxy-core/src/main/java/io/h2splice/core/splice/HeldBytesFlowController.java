@@ -18,26 +18,34 @@ import io.netty.handler.codec.http2.Http2Stream;
  * the connection; end-to-end back-pressure stays per stream.
  *
  * <p>It also counts the bytes the connection holds: received on an open stream and not yet consumed. That sum is
- * bounded by stream window × open streams; {@link SpliceHandler} compares it with the connection's buffer limit.
+ * bounded by stream window × open streams; {@link SpliceHandler} compares it with the connection's buffer limit, and
+ * every change is charged to the connection's {@link MemoryAccount}.
  *
  * <p>Threading: the connection's event loop only, like Netty's controller.
  */
 final class HeldBytesFlowController implements Http2LocalFlowController {
 
     private final DefaultHttp2LocalFlowController delegate;
+    private final MemoryAccount account;
     private long held;
 
-    HeldBytesFlowController(Http2Connection connection) {
+    HeldBytesFlowController(Http2Connection connection, MemoryAccount account) {
+        this.account = account;
         // Added before Netty's controller registers its own listener, so a closing stream's unconsumed bytes are
         // read before Netty returns them and forgets the stream's window.
         connection.addListener(new Http2ConnectionAdapter() {
             @Override
             public void onStreamClosed(Http2Stream stream) {
-                held -= delegate.unconsumedBytes(stream);
+                held(-delegate.unconsumedBytes(stream));
             }
         });
         this.delegate = new DefaultHttp2LocalFlowController(connection,
                 DefaultHttp2LocalFlowController.DEFAULT_WINDOW_UPDATE_RATIO, true);
+    }
+
+    private void held(int delta) {
+        held += delta;
+        account.charge(delta);
     }
 
     /** Bytes received on open streams of this connection and not consumed yet. */
@@ -52,7 +60,7 @@ final class HeldBytesFlowController implements Http2LocalFlowController {
             throws Http2Exception {
         delegate.receiveFlowControlledFrame(stream, data, padding, endOfStream); // data: not retained, not released
         if (isOpen(stream)) {
-            held += data.readableBytes() + padding;
+            held(data.readableBytes() + padding);
         }
     }
 
@@ -61,7 +69,7 @@ final class HeldBytesFlowController implements Http2LocalFlowController {
         boolean open = isOpen(stream); // a closed stream's bytes were taken off when it closed
         boolean windowUpdate = delegate.consumeBytes(stream, numBytes);
         if (open) {
-            held -= numBytes;
+            held(-numBytes);
         }
         return windowUpdate;
     }

@@ -35,6 +35,7 @@ final class LoopState {
     private final ProxyMetrics metrics;
     private final NameResolver resolver;
     private final FlushBatch flushBatch;
+    private final MemoryBudget memory;
     private final Dialer sidecarDialer;
     private final OutlierDetector outliers;
     private final UpstreamPool appPool;
@@ -81,6 +82,7 @@ final class LoopState {
         this.metrics = metrics;
         this.resolver = resolver;
         this.flushBatch = new FlushBatch(eventLoop);
+        this.memory = new MemoryBudget(eventLoop, config.limits().memoryBudget() / metrics.loops(), metrics);
         this.sidecarDialer = sidecarDialer;
         this.appPool = appAddress == null ? null : new UpstreamPool(eventLoop, appAddress, null, null, appDialer);
         this.downstreamTracker = downstreamTracker;
@@ -119,6 +121,11 @@ final class LoopState {
 
     FlushBatch flushBatch() {
         return flushBatch;
+    }
+
+    /** This loop's share of the memory budget. */
+    MemoryBudget memory() {
+        return memory;
     }
 
     /** The pool to the local app, or null when the sidecar runs without one. */

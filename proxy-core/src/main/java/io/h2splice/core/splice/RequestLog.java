@@ -13,6 +13,9 @@ import java.util.ArrayList;
  * {@code --max-retry-buffer}) was passed, whichever comes first; after that the call is no longer replayable.
  *
  * <p>Ownership: every {@link ByteBuf} in here holds one reference owned by this log; {@link #releaseAll()} drops them.
+ * The replay's bytes are charged to the call's connection ({@link MemoryAccount}) while kept: they were credited to
+ * the client when written, so its flow control no longer bounds them. Pending DATA is not credited yet, and is
+ * charged by the flow controller as held.
  * Threading: confined to the splice's event loop.
  */
 final class RequestLog {
@@ -28,8 +31,15 @@ final class RequestLog {
     /** Sent DATA kept for replay: retained duplicates with their own indexes (owned). */
     private ArrayList<ByteBuf> replay;
     private int replayBytes;
+    /** Bytes of the frames in {@link #replay}: charged to {@link #memory} until released. */
+    private int keptBytes;
     private int limit = REPLAY_LIMIT;
     private boolean replayable = true;
+    private final MemoryAccount memory;
+
+    RequestLog(MemoryAccount memory) {
+        this.memory = memory;
+    }
 
     /** Keeps up to {@code bytes} for replay when that is more than {@link #REPLAY_LIMIT}; before the first frame. */
     void keepAtLeast(int bytes) {
@@ -106,6 +116,13 @@ final class RequestLog {
             replay = new ArrayList<>(2);
         }
         replay.add(data.retainedDuplicate());
+        keptBytes += data.readableBytes();
+        memory.charge(data.readableBytes());
+    }
+
+    /** Bytes kept for a replay now. */
+    int keptBytes() {
+        return keptBytes;
     }
 
     int replayCount() {
@@ -126,6 +143,8 @@ final class RequestLog {
             }
             replay = null;
         }
+        memory.charge(-keptBytes);
+        keptBytes = 0;
     }
 
     /** Releases every buffer still owned; used when the call ends. */

@@ -55,7 +55,9 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
     private final Route route;
     private final long deadlineNanos;
     private final long startNanos;
-    private final RequestLog log = new RequestLog();
+    private final RequestLog log;
+    /** The decoded size of the request headers this call keeps (for retries), charged to its connection's budget. */
+    private final long headerBytes;
     private final IntFifo requestCredit = new IntFifo();
     private final IntFifo responseCredit = new IntFifo();
     /** Per-direction --max-body-size checks; null when there is no limit. */
@@ -98,8 +100,13 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
     /** A response DATA frame was written downstream: return its bytes to the upstream's window. */
     private final ChannelFutureListener responseWritten = f -> creditUpstream();
 
-    Splice(DownstreamHandler down, Http2Stream downStream, Http2Headers requestHeaders, boolean endStream, Route route) {
+    /** @param headerBytes the decoded size of {@code requestHeaders}, charged until the call ends */
+    Splice(DownstreamHandler down, Http2Stream downStream, Http2Headers requestHeaders, long headerBytes,
+           boolean endStream, Route route) {
         this.down = down;
+        this.log = new RequestLog(down.memory);
+        this.headerBytes = headerBytes;
+        down.memory.charge(headerBytes);
         this.downStream = downStream;
         this.requestHeaders = requestHeaders;
         this.headersEndStream = endStream;
@@ -384,6 +391,7 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
         }
         heldHeaders = null;
         log.releaseAll();
+        down.memory.charge(-headerBytes);
         down.loop.metrics().streamClosed();
         int finalStatus = status >= 0 ? status
                 : downResetCode >= 0 ? GrpcStatus.CANCELLED : GrpcStatus.UNKNOWN;
@@ -603,20 +611,30 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
     }
 
     /**
-     * This call holds the most of a connection that went over its buffer limit ({@link SpliceHandler#checkHeld}):
-     * it ends RESOURCE_EXHAUSTED, reset both ways (RST_STREAM ENHANCE_YOUR_CALM to the client, which gRPC reports as
-     * RESOURCE_EXHAUSTED, CANCEL upstream), so the frames queued for it on either side are released now.
+     * This call holds the most of a connection that went over its buffer limit ({@link SpliceHandler#checkHeld}), or
+     * of the loop's memory budget ({@link SpliceHandler#shedForMemory}): it ends RESOURCE_EXHAUSTED, reset both ways
+     * (RST_STREAM ENHANCE_YOUR_CALM to the client, which gRPC reports as RESOURCE_EXHAUSTED, CANCEL upstream), so the
+     * frames queued for it on either side are released now.
+     *
+     * @param why the status message, for traces and the API log
      */
-    void shed() {
+    void shed(String why) {
         if (done) {
             return;
         }
-        endedByProxy(GrpcStatus.RESOURCE_EXHAUSTED,
-                "the call held more of a connection's buffer than any other when the connection was full");
+        endedByProxy(GrpcStatus.RESOURCE_EXHAUSTED, why);
         if (down.isStreamOpen(downStream)) { // first: the client's reset must carry this code, not a later NO_ERROR
             down.writeReset(downStream.id(), Http2Error.ENHANCE_YOUR_CALM.code());
         }
         resetUpstream();
+    }
+
+    /**
+     * What this call has charged to {@code connection}'s memory account now: its headers and the DATA kept to replay
+     * on the connection that accepted it, nothing on the other (whose flow controller counts what it holds).
+     */
+    long memoryChargedTo(SpliceHandler connection) {
+        return connection == down ? headerBytes + log.keptBytes() : 0;
     }
 
     /** The proxy ends the call with {@code grpcStatus}: what it says replaces any response held back or to come. */

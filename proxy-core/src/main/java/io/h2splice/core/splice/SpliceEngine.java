@@ -74,6 +74,7 @@ public final class SpliceEngine {
         this.inbound = new InboundRouter(config.appId(), config.namespace(), accessLists);
         InetSocketAddress app = config.hasApp() ? new InetSocketAddress(config.appAddress(), config.appPort()) : null;
         OutlierDetector outliers = new OutlierDetector(metrics); // one for all loops: an ejection holds on each
+        metrics.memoryBudget(config.limits().memoryBudget());
         int index = 0;
         for (EventExecutor e : workers) {
             EventLoop loop = (EventLoop) e;
@@ -84,12 +85,22 @@ public final class SpliceEngine {
         }
     }
 
-    /** Pipeline of a connection accepted on the API port: h2c, outbound routing. */
+    /**
+     * Pipeline of a connection accepted on the API port: h2c, outbound routing. While the loop's memory budget is
+     * over its first mark, a new connection is closed at once. (The internal listener takes its peers' connections
+     * still: each carries many clients' calls, and the budget sheds the one call that fills it.)
+     */
     public ChannelInitializer<Channel> apiInitializer() {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
-                ch.pipeline().addLast(HandlerBuilder.downstream(loop(ch), ProxyMetrics.Side.API, outbound));
+                LoopState loop = loop(ch);
+                if (loop.memory().refusesConnections()) { // half the loop's budget is held: refuse before any work
+                    loop.metrics().memoryRefused(true);
+                    ch.close();
+                    return;
+                }
+                ch.pipeline().addLast(HandlerBuilder.downstream(loop, ProxyMetrics.Side.API, outbound));
             }
         };
     }

@@ -39,6 +39,7 @@ abstract class SpliceHandler extends Http2ConnectionHandler {
     /** Peer-driven lines: at most one per 10 s each, with a count of those left out. */
     private static final LogLimiter SHED_LINES = LogLimiter.every10Seconds();
     private static final LogLimiter UNEXPECTED_LINES = LogLimiter.every10Seconds();
+    private static final LogLimiter MEMORY_LINES = LogLimiter.every10Seconds();
 
     final LoopState loop;
     final ProxyMetrics.Side side;
@@ -52,12 +53,15 @@ abstract class SpliceHandler extends Http2ConnectionHandler {
     /** The receive side's flow control: the connection window refilled on arrival, and the bytes held. */
     private final HeldBytesFlowController flow;
     private final long bufferLimit;
+    /** What this connection holds of the loop's memory budget (the flow controller charges it too). */
+    final MemoryAccount memory;
 
     SpliceHandler(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings,
-                  LoopState loop, ProxyMetrics.Side side, boolean pingPeer) {
+                  LoopState loop, ProxyMetrics.Side side, boolean pingPeer, MemoryAccount memory) {
         super(decoder, encoder, settings);
         this.loop = loop;
         this.side = side;
+        this.memory = memory;
         this.keepalive = pingPeer ? new KeepaliveTimer(this, loop.config().keepalive()) : null;
         this.spliceKey = connection().newKey();
         this.flow = (HeldBytesFlowController) connection().local().flowController();
@@ -81,7 +85,14 @@ abstract class SpliceHandler extends Http2ConnectionHandler {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
         this.ctx = ctx;
+        loop.memory().open(memory, this);
         super.handlerAdded(ctx);
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) throws Exception {
+        super.handlerRemoved0(ctx);
+        loop.memory().close(memory);
     }
 
     @Override
@@ -105,7 +116,8 @@ abstract class SpliceHandler extends Http2ConnectionHandler {
         if (keepalive != null) {
             keepalive.stop();
         }
-        super.channelInactive(ctx);
+        super.channelInactive(ctx); // closes every stream: their held bytes and calls are released first
+        loop.memory().close(memory);
     }
 
     @Override
@@ -194,28 +206,71 @@ abstract class SpliceHandler extends Http2ConnectionHandler {
     }
 
     private void shedLargestHolder() {
+        Http2Stream largest = largestHolder();
+        if (largest == null) {
+            return;
+        }
+        SHED_LINES.warn(log, "{} connection {} holds {} bytes, over its limit of {}: resetting the call holding the "
+                + "most (stream {})", side.label, ctx.channel(), flow.heldBytes(), bufferLimit, largest.id());
+        largest.<Splice>getProperty(spliceKey).shed("the call held more of a connection's buffer than any other "
+                + "when the connection was full");
+    }
+
+    /**
+     * The stream whose call holds the most of this connection: DATA received and not yet written on, and on the
+     * side that accepted the call also its kept headers and replay. Null when no stream has a call.
+     */
+    private Http2Stream largestHolder() {
         Http2Stream[] largest = new Http2Stream[1];
-        int[] most = {0};
+        long[] most = {-1};
         try {
             connection().forEachActiveStream(stream -> {
-                int held = flow.unconsumedBytes(stream);
-                if (held > most[0] && stream.getProperty(spliceKey) != null) {
-                    most[0] = held;
-                    largest[0] = stream;
+                Splice splice = stream.getProperty(spliceKey);
+                if (splice != null) {
+                    long held = flow.unconsumedBytes(stream) + splice.memoryChargedTo(SpliceHandler.this);
+                    if (held > most[0]) {
+                        most[0] = held;
+                        largest[0] = stream;
+                    }
                 }
                 return true;
             });
         } catch (Http2Exception impossible) {
             throw new IllegalStateException(impossible); // the visitor above never throws
         }
-        if (largest[0] == null) {
-            return;
+        return largest[0];
+    }
+
+    // === the loop's memory budget ===
+
+    /** Bytes of a header block this connection's peer has not finished yet (only accepted connections track it). */
+    long openHeaderBlockBytes() {
+        return 0;
+    }
+
+    /**
+     * The loop is over its budget's second mark and this connection holds the most ({@link MemoryBudget#run}). A
+     * client connection whose charge is mostly an unfinished header block is closed (GOAWAY ENHANCE_YOUR_CALM): the
+     * block is not a call yet. Otherwise the call holding the most is shed, so that a shared connection (to another
+     * sidecar, or from one) loses the one call that filled it, never the others.
+     */
+    void shedForMemory(long loopUsed, long loopShare) {
+        boolean clientConnection = side == ProxyMetrics.Side.API;
+        Http2Stream largest = clientConnection && openHeaderBlockBytes() * 2 >= memory.used() ? null : largestHolder();
+        if (largest != null) {
+            MEMORY_LINES.warn(log, "memory budget: this loop holds {} of its {} bytes; {} connection {} holds {}: "
+                    + "resetting its call holding the most (stream {})", loopUsed, loopShare, side.label,
+                    ctx.channel(), memory.used(), largest.id());
+            loop.metrics().memoryShed(false);
+            largest.<Splice>getProperty(spliceKey).shed("the sidecar's memory budget was full and this call held "
+                    + "the most of it");
+        } else if (clientConnection && !connection().goAwaySent()) {
+            MEMORY_LINES.warn(log, "memory budget: this loop holds {} of its {} bytes; closing {} connection {}, "
+                    + "which holds {} ({} of them in an unfinished header block)", loopUsed, loopShare, side.label,
+                    ctx.channel(), memory.used(), openHeaderBlockBytes());
+            loop.metrics().memoryShed(true);
+            goAwayAndClose(Http2Error.ENHANCE_YOUR_CALM, "memory budget exceeded");
         }
-        Splice splice = largest[0].getProperty(spliceKey);
-        SHED_LINES.warn(log, "{} connection {} holds {} bytes, over its limit of {}: resetting the call holding the "
-                + "most ({} bytes of stream {})", side.label, ctx.channel(), flow.heldBytes(), bufferLimit, most[0],
-                largest[0].id());
-        splice.shed();
     }
 
     // === writes made by a splice (the other end's event loop is this loop) ===

@@ -29,8 +29,9 @@ final class UpstreamHandler extends SpliceHandler implements PooledConnection {
     private boolean draining;
 
     UpstreamHandler(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings,
-                    LoopState loop, ProxyMetrics.Side side, UpstreamPool pool, boolean keepalive, boolean awaitHop) {
-        super(decoder, encoder, settings, loop, side, keepalive);
+                    LoopState loop, ProxyMetrics.Side side, UpstreamPool pool, boolean keepalive, boolean awaitHop,
+                    MemoryAccount memory) {
+        super(decoder, encoder, settings, loop, side, keepalive, memory);
         this.pool = pool;
         this.awaitHop = awaitHop;
         connection().addListener(new StreamEvents());

@@ -50,6 +50,11 @@ public final class RawH2Client implements AutoCloseable {
         return write(encoder.headers(id, h, false)) ? id : -1;
     }
 
+    /** Writes {@code frames} (released) as they are, e.g. {@link HostileFrames}; false once the connection closed. */
+    public boolean send(ByteBuf frames) {
+        return write(frames);
+    }
+
     /** RST_STREAM CANCEL. */
     public boolean reset(int streamId) {
         return write(encoder.rst(streamId, 0x8));

@@ -1,0 +1,136 @@
+package io.h2splice.core.splice;
+
+import io.h2splice.core.metrics.ProxyMetrics;
+import io.netty.channel.EventLoop;
+
+import java.util.ArrayList;
+
+/**
+ * One event loop's share of the sidecar's memory budget ({@code Limits.memoryBudget} divided by the loops): the bytes
+ * its connections buffer because of what peers sent, each connection charging its own {@link MemoryAccount}. What is
+ * charged: DATA received and not yet written on ({@link HeldBytesFlowController}), header blocks still being
+ * assembled from CONTINUATION frames ({@link HeaderBlockMeter}), each open call's decoded request headers (kept for
+ * retries) and the request DATA it keeps for a replay ({@link RequestLog}).
+ *
+ * <p>Two watermarks. At or above {@link #refuseAbove} (half the share) the loop refuses cheaply: a new connection on
+ * the API port is closed as it is accepted, and a new stream on a connection that holds more than the average
+ * connection is refused (RST_STREAM REFUSED_STREAM: nothing reached an app, so gRPC clients retry it at once). Above
+ * {@link #shedAbove} (three quarters) the connection holding the most is made to let go, once per turn of the loop
+ * until the loop is back under the mark: the offender, never a connection chosen at random ({@link
+ * SpliceHandler#shedForMemory}). The loop's share is kept well below the JVM's heap and direct-memory limits, so the
+ * governor acts long before either runs out.
+ *
+ * <p>Threading: confined to its event loop; plain fields. The sum over loops is mirrored in {@link ProxyMetrics}.
+ */
+final class MemoryBudget implements Runnable {
+
+    private final EventLoop loop;
+    private final ProxyMetrics metrics;
+    private final long share;
+    private final long refuseAbove;
+    private final long shedAbove;
+    /** Open connections of this loop; each account knows its index here (removed by swapping with the last). */
+    private final ArrayList<MemoryAccount> accounts = new ArrayList<>();
+    private long used;
+    private boolean shedScheduled;
+
+    MemoryBudget(EventLoop loop, long share, ProxyMetrics metrics) {
+        if (share < 1) {
+            throw new IllegalArgumentException("memory budget share must be positive, got " + share);
+        }
+        this.loop = loop;
+        this.metrics = metrics;
+        this.share = share;
+        this.refuseAbove = share / 2;
+        this.shedAbove = share - share / 4;
+    }
+
+    /** A new account, not yet counted: {@link #open} counts it once its connection is in a pipeline. */
+    MemoryAccount newAccount() {
+        return new MemoryAccount(this);
+    }
+
+    /** {@code a} belongs to {@code owner}'s connection, counted among this loop's connections until {@link #close}. */
+    void open(MemoryAccount a, SpliceHandler owner) {
+        if (a.index >= 0 || a.closed) {
+            return;
+        }
+        a.owner = owner;
+        a.index = accounts.size();
+        accounts.add(a);
+    }
+
+    /** The connection closed: whatever its account still holds is released with it. */
+    void close(MemoryAccount a) {
+        a.closed = true;
+        if (a.index < 0) {
+            return;
+        }
+        charged(-a.used);
+        a.used = 0;
+        MemoryAccount last = accounts.remove(accounts.size() - 1);
+        if (last != a) {
+            accounts.set(a.index, last);
+            last.index = a.index;
+        }
+        a.index = -1;
+    }
+
+    /** Called by an account for every change of its bytes. One addition and one comparison below the marks. */
+    void charged(long delta) {
+        used += delta;
+        metrics.memoryHeld(delta);
+        if (used > shedAbove && !shedScheduled) {
+            shedScheduled = true;
+            loop.execute(this); // after the current read: the frame that crossed the mark is handled first
+        }
+    }
+
+    /** New connections are refused now. */
+    boolean refusesConnections() {
+        return used >= refuseAbove;
+    }
+
+    /** A new stream of {@code a}'s connection is refused now: the loop is over its first mark, and {@code a} holds
+     * more than the average open connection. */
+    boolean refusesStream(MemoryAccount a) {
+        return used >= refuseAbove && a.used > 0 && a.used * accounts.size() >= used;
+    }
+
+    /** Sheds the largest holders until the loop is under its second mark, each at most once a turn. */
+    @Override
+    public void run() {
+        shedScheduled = false;
+        for (int tries = accounts.size(); used > shedAbove && tries > 0; tries--) {
+            MemoryAccount largest = null;
+            for (int i = 0; i < accounts.size(); i++) {
+                MemoryAccount a = accounts.get(i);
+                if (!a.shedThisTurn && (largest == null || a.used > largest.used)) {
+                    largest = a;
+                }
+            }
+            if (largest == null || largest.used == 0) {
+                break;
+            }
+            largest.shedThisTurn = true;
+            largest.owner.shedForMemory(used, share);
+        }
+        for (int i = 0; i < accounts.size(); i++) {
+            accounts.get(i).shedThisTurn = false;
+        }
+    }
+
+    /** Bytes charged on this loop now (tests). */
+    long used() {
+        return used;
+    }
+
+    long share() {
+        return share;
+    }
+
+    /** Connections with an account (tests). */
+    int connections() {
+        return accounts.size();
+    }
+}
