@@ -44,7 +44,8 @@ public record H2spliceInstall(Path root, Path jar, String missing, String java, 
     static final String JAR = "proxy-cli/target/h2splice.jar";
     static final String LAUNCHER = "bin/h2splice";
     static final List<String> BUILT_IN_JVM_OPTS =
-            List.of("-Xms32m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
+            List.of("-Xms32m", "-Xmx256m", "-XX:MaxDirectMemorySize=256m", "-XX:+UseSerialGC",
+                    "-XX:+ExitOnOutOfMemoryError");
     private static final Pattern DEFAULT_OPTS = Pattern.compile("\\$\\{H2SPLICE_JAVA_OPTS:-([^}]*)}");
 
     public H2spliceInstall {

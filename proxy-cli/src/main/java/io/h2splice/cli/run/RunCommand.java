@@ -111,6 +111,13 @@ public final class RunCommand implements Callable<Integer> {
                     + "of headers).")
     String readBufferSize;
 
+    @Option(names = "--memory-budget", paramLabel = "SIZE", defaultValue = "128Mi",
+            description = "Bytes the sidecar may buffer because of what peers send (DATA not yet written on, "
+                    + "unfinished header blocks, calls' kept headers and replays), as a quantity; at half of it new "
+                    + "streams and API connections are refused, at three quarters the largest holder is shed "
+                    + "(default: ${DEFAULT-VALUE}, half of the launcher's heap and direct memory; at least 4Mi).")
+    String memoryBudget;
+
     @Option(names = "--dapr-graceful-shutdown-seconds", paramLabel = "SECONDS", defaultValue = "5",
             description = "How long running calls may take to finish when stopping; with --mode kubernetes and "
                     + "no app command, also how long a SIGTERM'd sidecar keeps serving first (default: ${DEFAULT-VALUE}; a negative "

@@ -308,7 +308,11 @@ record RunSettings(ProxyConfig config, String appProtocol, List<String> command,
             }
             limits = limits.withMaxBodySize(max);
         }
-        return limits;
+        long budget = Quantity.bytes(f.memoryBudget, "--memory-budget");
+        if (budget < Limits.MIN_MEMORY_BUDGET) {
+            throw new UsageException("--memory-budget must be at least 4Mi, got '" + f.memoryBudget + "'");
+        }
+        return limits.withMemoryBudget(budget);
     }
 
     private static String name(String value, String what) {

@@ -59,6 +59,7 @@ class RunSettingsTest {
         assertEquals(Math.max(1, Runtime.getRuntime().availableProcessors()), c.workers());
         assertEquals(4L << 20, c.limits().maxHeaderListSize(), "read-buffer-size 4Ki << 10");
         assertEquals(-1, c.limits().maxBodySize(), "no proxy limit");
+        assertEquals(128L << 20, c.limits().memoryBudget(), "half the launcher's 256 MiB");
         assertEquals(Keepalive.defaults(), c.keepalive());
         assertEquals(Duration.ofSeconds(5), c.gracefulShutdown());
         assertFalse(c.apiLogging());
@@ -362,5 +363,21 @@ class RunSettingsTest {
     void badMaxRetryBuffers(String flag, String message) {
         assertEquals(message, assertThrows(UsageException.class,
                 () -> parse("--max-retry-buffer", flag)).getMessage());
+    }
+
+    @Test
+    void memoryBudgetIsAQuantity() {
+        assertEquals(48L << 20, parse("--memory-budget", "48Mi").config().limits().memoryBudget());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "1Mi     | --memory-budget must be at least 4Mi, got '1Mi'",
+        "lots    | --memory-budget: 'lots' is not a size; use bytes or a quantity such as 4Ki, 16Mi, 1Gi or 4M",
+        "-8Mi    | --memory-budget: '-8Mi' must not be negative",
+    })
+    void badMemoryBudgets(String flag, String message) {
+        assertEquals(message, assertThrows(UsageException.class,
+                () -> parse("--memory-budget", flag)).getMessage());
     }
 }

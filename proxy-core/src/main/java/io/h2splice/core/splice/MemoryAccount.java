@@ -17,6 +17,8 @@ final class MemoryAccount {
     long used;
     /** Already asked to let go in the current shedding pass. */
     boolean shedThisTurn;
+    /** Closed for the budget: its bytes are on their way out, it is not asked again. */
+    boolean closing;
 
     MemoryAccount(MemoryBudget budget) {
         this.budget = budget;

@@ -97,23 +97,31 @@ final class MemoryBudget implements Runnable {
         return used >= refuseAbove && a.used > 0 && a.used * accounts.size() >= used;
     }
 
-    /** Sheds the largest holders until the loop is under its second mark, each at most once a turn. */
+    /**
+     * Sheds the largest holders until the loop is under its second mark, each at most once a turn. Only a connection
+     * holding more than the average is ever shed, so one with a few calls of ordinary size never pays for the others;
+     * a connection being closed counts as released already (its bytes go when its streams close).
+     */
     @Override
     public void run() {
         shedScheduled = false;
-        for (int tries = accounts.size(); used > shedAbove && tries > 0; tries--) {
+        long releasing = 0;
+        for (int tries = accounts.size(); used - releasing > shedAbove && tries > 0; tries--) {
             MemoryAccount largest = null;
             for (int i = 0; i < accounts.size(); i++) {
                 MemoryAccount a = accounts.get(i);
-                if (!a.shedThisTurn && (largest == null || a.used > largest.used)) {
+                if (!a.shedThisTurn && !a.closing && (largest == null || a.used > largest.used)) {
                     largest = a;
                 }
             }
-            if (largest == null || largest.used == 0) {
+            if (largest == null || largest.used == 0 || largest.used * accounts.size() <= used) {
                 break;
             }
             largest.shedThisTurn = true;
-            largest.owner.shedForMemory(used, share);
+            if (largest.owner.shedForMemory(used, share)) {
+                largest.closing = true;
+                releasing += largest.used;
+            }
         }
         for (int i = 0; i < accounts.size(); i++) {
             accounts.get(i).shedThisTurn = false;

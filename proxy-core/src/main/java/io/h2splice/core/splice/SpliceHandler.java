@@ -253,8 +253,10 @@ abstract class SpliceHandler extends Http2ConnectionHandler {
      * client connection whose charge is mostly an unfinished header block is closed (GOAWAY ENHANCE_YOUR_CALM): the
      * block is not a call yet. Otherwise the call holding the most is shed, so that a shared connection (to another
      * sidecar, or from one) loses the one call that filled it, never the others.
+     *
+     * @return true when the connection is being closed (its bytes are released as its streams close)
      */
-    void shedForMemory(long loopUsed, long loopShare) {
+    boolean shedForMemory(long loopUsed, long loopShare) {
         boolean clientConnection = side == ProxyMetrics.Side.API;
         Http2Stream largest = clientConnection && openHeaderBlockBytes() * 2 >= memory.used() ? null : largestHolder();
         if (largest != null) {
@@ -264,13 +266,17 @@ abstract class SpliceHandler extends Http2ConnectionHandler {
             loop.metrics().memoryShed(false);
             largest.<Splice>getProperty(spliceKey).shed("the sidecar's memory budget was full and this call held "
                     + "the most of it");
-        } else if (clientConnection && !connection().goAwaySent()) {
+            return false;
+        }
+        if (clientConnection && !connection().goAwaySent()) {
             MEMORY_LINES.warn(log, "memory budget: this loop holds {} of its {} bytes; closing {} connection {}, "
                     + "which holds {} ({} of them in an unfinished header block)", loopUsed, loopShare, side.label,
                     ctx.channel(), memory.used(), openHeaderBlockBytes());
             loop.metrics().memoryShed(true);
             goAwayAndClose(Http2Error.ENHANCE_YOUR_CALM, "memory budget exceeded");
+            return true;
         }
+        return false;
     }
 
     // === writes made by a splice (the other end's event loop is this loop) ===

@@ -55,6 +55,16 @@ public final class RawH2Client implements AutoCloseable {
         return write(frames);
     }
 
+    /** Writes {@code frames} as they are (the same array may be sent on many connections); false once closed. */
+    public boolean send(byte[] frames) {
+        try {
+            out.write(frames);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** RST_STREAM CANCEL. */
     public boolean reset(int streamId) {
         return write(encoder.rst(streamId, 0x8));
