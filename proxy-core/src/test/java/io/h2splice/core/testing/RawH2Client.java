@@ -55,10 +55,16 @@ public final class RawH2Client implements AutoCloseable {
         return write(frames);
     }
 
-    /** Writes {@code frames} as they are (the same array may be sent on many connections); false once closed. */
+    /**
+     * Writes {@code frames} as they are (the same array may be sent on many connections); false once closed. In
+     * slices of 64 KiB: the JDK copies each socket write into a temporary direct buffer of its size, and megabyte
+     * writes would make this JVM (which also runs the victim's client) stop for System.gc() as direct memory runs out.
+     */
     public boolean send(byte[] frames) {
         try {
-            out.write(frames);
+            for (int at = 0; at < frames.length; at += 64 << 10) {
+                out.write(frames, at, Math.min(64 << 10, frames.length - at));
+            }
             return true;
         } catch (IOException e) {
             return false;
