@@ -111,11 +111,12 @@ public final class RunCommand implements Callable<Integer> {
                     + "of headers).")
     String readBufferSize;
 
-    @Option(names = "--memory-budget", paramLabel = "SIZE", defaultValue = "128Mi",
+    @Option(names = "--memory-budget", paramLabel = "SIZE",
             description = "Bytes the sidecar may buffer because of what peers send (DATA not yet written on, "
                     + "unfinished header blocks, calls' kept headers and replays), as a quantity; at half of it new "
                     + "streams and API connections are refused, at three quarters the largest holder is shed "
-                    + "(default: ${DEFAULT-VALUE}, half of the launcher's heap and direct memory; at least 4Mi).")
+                    + "(default: half of the JVM's heap or direct memory, whichever is smaller, at most 128Mi: "
+                    + "128Mi with the launcher's flags; at least 4Mi).")
     String memoryBudget;
 
     @Option(names = "--dapr-graceful-shutdown-seconds", paramLabel = "SECONDS", defaultValue = "5",

@@ -16,6 +16,8 @@ import io.h2splice.core.config.resiliency.Resiliency;
 import io.h2splice.core.metrics.MetricsSettings;
 import io.h2splice.core.resolve.RegistryEntry;
 import io.h2splice.core.resiliency.ResiliencyPolicies;
+import io.netty.util.internal.PlatformDependent;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -307,6 +309,10 @@ record RunSettings(ProxyConfig config, String appProtocol, List<String> command,
                 throw new UsageException("--max-body-size must be at least 1 byte, got '" + f.maxBodySize + "'");
             }
             limits = limits.withMaxBodySize(max);
+        }
+        if (f.memoryBudget == null) {
+            return limits.withMemoryBudget(Limits.memoryBudgetFor(Runtime.getRuntime().maxMemory(),
+                    PlatformDependent.maxDirectMemory()));
         }
         long budget = Quantity.bytes(f.memoryBudget, "--memory-budget");
         if (budget < Limits.MIN_MEMORY_BUDGET) {

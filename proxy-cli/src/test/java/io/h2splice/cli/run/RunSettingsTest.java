@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.h2splice.cli.CliEnv;
 import io.h2splice.cli.UsageException;
+import io.h2splice.core.config.Limits;
 import io.h2splice.cli.log.LogLevel;
 import io.h2splice.core.config.Keepalive;
 import io.h2splice.core.config.ProxyConfig;
@@ -59,7 +60,8 @@ class RunSettingsTest {
         assertEquals(Math.max(1, Runtime.getRuntime().availableProcessors()), c.workers());
         assertEquals(4L << 20, c.limits().maxHeaderListSize(), "read-buffer-size 4Ki << 10");
         assertEquals(-1, c.limits().maxBodySize(), "no proxy limit");
-        assertEquals(128L << 20, c.limits().memoryBudget(), "half the launcher's 256 MiB");
+        assertEquals(Limits.memoryBudgetFor(Runtime.getRuntime().maxMemory(),
+                io.netty.util.internal.PlatformDependent.maxDirectMemory()), c.limits().memoryBudget());
         assertEquals(Keepalive.defaults(), c.keepalive());
         assertEquals(Duration.ofSeconds(5), c.gracefulShutdown());
         assertFalse(c.apiLogging());
@@ -363,6 +365,15 @@ class RunSettingsTest {
     void badMaxRetryBuffers(String flag, String message) {
         assertEquals(message, assertThrows(UsageException.class,
                 () -> parse("--max-retry-buffer", flag)).getMessage());
+    }
+
+    @Test
+    void theDefaultMemoryBudgetIsHalfTheSmallerOfHeapAndDirectMemoryWithinItsBounds() {
+        assertEquals(128L << 20, Limits.memoryBudgetFor(256L << 20, 256L << 20), "the launcher's flags");
+        assertEquals(128L << 20, Limits.memoryBudgetFor(4L << 30, 4L << 30), "at most 128 MiB");
+        assertEquals(32L << 20, Limits.memoryBudgetFor(64L << 20, 256L << 20), "a small heap");
+        assertEquals(16L << 20, Limits.memoryBudgetFor(1L << 30, 32L << 20), "little direct memory");
+        assertEquals(4L << 20, Limits.memoryBudgetFor(2L << 20, 2L << 20), "at least 4 MiB");
     }
 
     @Test

@@ -38,6 +38,17 @@ public record Limits(long maxHeaderListSize, int maxConcurrentStreams, int maxFr
         return new Limits(4L << 20, 2048, 16_384, 1 << 20, 4 << 20, 16L << 20, 200, 10, -1, DEFAULT_MEMORY_BUDGET);
     }
 
+    /**
+     * The memory budget a sidecar takes when none is given: half of the JVM's heap or direct memory, whichever is
+     * smaller (a header list is decoded on the heap, DATA and header blocks are held in direct memory), at most
+     * {@link #DEFAULT_MEMORY_BUDGET} and at least {@link #MIN_MEMORY_BUDGET}. With the launcher's 256 MiB of each that
+     * is 128 MiB; in a container whose JVM sizes itself from a smaller memory limit, less.
+     */
+    public static long memoryBudgetFor(long maxHeapBytes, long maxDirectBytes) {
+        long half = Math.min(maxHeapBytes, maxDirectBytes) / 2;
+        return Math.max(MIN_MEMORY_BUDGET, Math.min(DEFAULT_MEMORY_BUDGET, half));
+    }
+
     public Limits {
         if (maxHeaderListSize < 1024) {
             throw new IllegalArgumentException("max header list size must be at least 1024 bytes, got " + maxHeaderListSize);
