@@ -31,7 +31,10 @@ final class PeerChecks {
     private static final LogLimiter REFUSED_FROM = LogLimiter.every10Seconds();
     private static final LogLimiter REFUSED_TO = LogLimiter.every10Seconds();
     private static final LogLimiter REFUSED_APP = LogLimiter.every10Seconds();
-    /** Renew a connection this long before the server's certificate expires (or at 90 % of what is left). */
+    /**
+     * Replace a connection this long before the server's certificate expires, or, when less than ten times this is
+     * left, once 90 % of what is left has passed (so a short-lived certificate still serves many calls).
+     */
     private static final Duration EXPIRY_MARGIN = Duration.ofMinutes(5);
 
     private PeerChecks() {
@@ -133,13 +136,20 @@ final class PeerChecks {
         private void scheduleExpiry(ChannelHandlerContext ctx) {
             try {
                 long left = peerLeaf(ctx).getNotAfter().getTime() - System.currentTimeMillis();
-                long at = Math.max(0, Math.min(left - EXPIRY_MARGIN.toMillis(), left * 9 / 10));
                 ctx.executor().schedule(() -> ctx.pipeline().fireUserEventTriggered(HopEvent.PEER_EXPIRING),
-                        at, TimeUnit.MILLISECONDS);
+                        expiringAfterMillis(left), TimeUnit.MILLISECONDS);
             } catch (SSLPeerUnverifiedException e) {
                 // checked above: cannot happen after a successful identity check
             }
         }
+    }
+
+    /**
+     * When a connection whose server certificate has {@code leftMillis} to live stops taking new calls: {@link
+     * #EXPIRY_MARGIN} before the expiry, or at 90 % of what is left when that is later (under 50 minutes left).
+     */
+    static long expiringAfterMillis(long leftMillis) {
+        return Math.max(0, Math.max(leftMillis - EXPIRY_MARGIN.toMillis(), leftMillis * 9 / 10));
     }
 
     /** TLS to the app: no verification (as Dapr); only the handshake outcome is passed on. */
