@@ -25,7 +25,10 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -70,9 +73,16 @@ public final class TestApp implements AutoCloseable {
     private final ConcurrentLinkedQueue<ReceivedCall> calls = new ConcurrentLinkedQueue<>();
     private final Map<String, Script> scripts = new ConcurrentHashMap<>();
     private final Faults faults;
+    /** Where {@link #main} records each arriving call's {@code x-test-id}; null in the test JVM. */
+    private final FileChannel arrivalLog;
 
     private TestApp(String name, int port) throws IOException {
+        this(name, port, null);
+    }
+
+    private TestApp(String name, int port, FileChannel arrivalLog) throws IOException {
         this.name = name;
+        this.arrivalLog = arrivalLog;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "test-app-" + name + "-timer");
             t.setDaemon(true);
@@ -103,11 +113,16 @@ public final class TestApp implements AutoCloseable {
 
     /**
      * The app as a process of its own, as {@code h2splice run -- java … TestApp} starts it: named by {@code APP_ID},
-     * listening on {@code APP_PORT} of 127.0.0.1, until killed.
+     * listening on {@code APP_PORT} of 127.0.0.1, until killed. With {@code TEST_APP_ARRIVALS=<file>} it appends
+     * the {@code x-test-id} of every call to that file as the call arrives, one write per line, so a test that kills
+     * the app with SIGKILL still knows which calls had reached it.
      */
     public static void main(String[] args) throws Exception {
+        String arrivals = System.getenv("TEST_APP_ARRIVALS");
         TestApp app = new TestApp(System.getenv().getOrDefault("APP_ID", "app"),
-                Integer.parseInt(System.getenv("APP_PORT")));
+                Integer.parseInt(System.getenv("APP_PORT")), arrivals == null ? null : FileChannel.open(
+                        Path.of(arrivals), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.APPEND));
         System.out.println("test app " + app.name() + " listening on " + app.port());
         Thread.currentThread().join();
     }
@@ -426,6 +441,9 @@ public final class TestApp implements AutoCloseable {
                     call.getAuthority(), copy(headers), System.nanoTime(),
                     deadline == null ? null : deadline.timeRemaining(TimeUnit.NANOSECONDS));
             calls.add(rc);
+            if (arrivalLog != null) {
+                logArrival(rc);
+            }
             String id = rc.testId();
             if (id != null) {
                 arrival(id).complete(rc);
@@ -452,6 +470,21 @@ public final class TestApp implements AutoCloseable {
                     super.onComplete();
                 }
             };
+        }
+    }
+
+    /** One {@code write(2)} per call: what reached the kernel survives a SIGKILL of this process. */
+    private void logArrival(ReceivedCall rc) {
+        byte[] line = (rc.testId() + "\n").getBytes(StandardCharsets.US_ASCII);
+        try {
+            synchronized (arrivalLog) {
+                ByteBuffer b = ByteBuffer.wrap(line);
+                while (b.hasRemaining()) {
+                    arrivalLog.write(b);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
