@@ -35,10 +35,15 @@ final class Processes implements AutoCloseable {
 
     /** As {@link #h2splice(Path, String...)}, with {@code env} added to the inherited environment. */
     Process h2splice(Map<String, String> env, Path log, String... args) throws IOException {
+        return start(env, log, h2spliceCommand(args));
+    }
+
+    /** The command line {@link #h2splice} runs. */
+    static List<String> h2spliceCommand(String... args) {
         List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx128m", "-XX:+UseSerialGC", "-cp", classpath(),
                 Main.class.getName()));
         cmd.addAll(List.of(args));
-        return start(env, log, cmd);
+        return cmd;
     }
 
     /** Any command (an image's entry point, say) with the environment {@link #h2splice} gives, plus {@code env}. */
