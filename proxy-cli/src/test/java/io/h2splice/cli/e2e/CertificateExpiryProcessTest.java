@@ -104,7 +104,7 @@ class CertificateExpiryProcessTest {
     }
 
     /**
-     * For 1.6 lifetimes, 20 calls a second and one bidi stream (a message echoed every 500 ms) through both
+     * For 1.3 lifetimes, 20 calls a second and one bidi stream (a message echoed every 500 ms) through both
      * sidecars, which renew every 5–5.5 s: no call fails, the stream outlives the certificates of the handshake it
      * started on, both sidecars renewed at least twice, and the client's sidecar replaced its connections a few
      * times (each before the server's certificate expires), not once per call.
@@ -119,7 +119,7 @@ class CertificateExpiryProcessTest {
         CallLedger.Load load = ledger.load("load", 20, DEADLINE);
         int echoed = 0;
         Instant lastEcho = opened;
-        while (Duration.between(opened, Instant.now()).compareTo(TTL.multipliedBy(16).dividedBy(10)) < 0) {
+        while (Duration.between(opened, Instant.now()).compareTo(TTL.multipliedBy(13).dividedBy(10)) < 0) {
             byte[] m = ("message " + echoed).getBytes(StandardCharsets.US_ASCII);
             stream.call.send(m);
             assertArrayEquals(m, stream.call.awaitMessage(DEADLINE), "the stream echoes");
