@@ -95,4 +95,49 @@ class SidecarTlsFilesTest {
             assertEquals("a", tls.identity().appId());
         }
     }
+
+    /**
+     * Past its half life a certificate from files is renewed by whoever writes the files (cert-manager, SPIRE), on its
+     * own schedule. Until the files change, the sidecar keeps what it has: before the fix it re-read them every
+     * second, swapped in new TLS contexts for the same certificate and logged two lines, each second until expiry.
+     */
+    @Test
+    void unchangedFilesPastHalfLifeAreNotReloadedEverySecond() throws Exception {
+        CertificateAuthority ca = MtlsForTests.ca();
+        Path cert = dir.resolve("c.pem");
+        Path key = dir.resolve("k.pem");
+        Path anchors = dir.resolve("ca.pem");
+        java.time.Instant now = java.time.Instant.now();
+        write(ca.issue(MtlsForTests.id("a", "default"), KeyAlgorithm.EC_P256, now.minusSeconds(100),
+                now.plusSeconds(60)), cert, key, anchors); // half life 20 s ago
+        try (SidecarTls tls = SidecarTls.fromFiles(cert, key, anchors, null, null)) {
+            var hop = (io.h2splice.tls.context.MtlsHopSecurity) tls.hopSecurity();
+            Thread.sleep(1_500); // the first renewal, 1 s after the start, finds the same certificate
+            WorkloadCredentials kept = hop.current();
+            Thread.sleep(2_500);
+            assertTrue(kept == hop.current(), "the same certificate was loaded again");
+        }
+    }
+
+    /** ...while a new trust bundle beside the same certificate (a CA rotation adding a root) is still taken up. */
+    @Test
+    void aChangedTrustBundleBesideTheSameCertificateIsReloaded() throws Exception {
+        CertificateAuthority ca = MtlsForTests.ca();
+        Path cert = dir.resolve("c.pem");
+        Path key = dir.resolve("k.pem");
+        Path anchors = dir.resolve("ca.pem");
+        write(ca.issue(MtlsForTests.id("a", "default")), cert, key, anchors);
+        try (SidecarTls tls = SidecarTls.fromFiles(cert, key, anchors, null, null)) {
+            var hop = (io.h2splice.tls.context.MtlsHopSecurity) tls.hopSecurity();
+            java.util.List<java.security.cert.X509Certificate> both = new java.util.ArrayList<>(ca.trustAnchors());
+            both.addAll(MtlsForTests.newCa(KeyAlgorithm.EC_P256).trustAnchors());
+            Thread.sleep(1_100); // a different modification time for the poll to see
+            Pem.writeCertificates(anchors, both);
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (hop.current().trustAnchors().size() != 2 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertEquals(both, hop.current().trustAnchors(), "the new bundle is in use");
+        }
+    }
 }

@@ -17,7 +17,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Renews the sidecar's certificate at half its life (with up to 10 % jitter, as Dapr renews at 50 %), validates the
  * new one, then hands it to {@link MtlsHopSecurity#update}: new handshakes use it, open connections keep running.
- * A failed renewal is retried every {@link #RETRY} and logged; the old certificate stays in use meanwhile.
+ * A failed renewal is retried every {@link #RETRY} and logged; the old certificate stays in use meanwhile. A source
+ * that still has the current chain and trust anchors (files their writer has not renewed yet) is asked again after
+ * {@link #RETRY}, and nothing is swapped or logged.
  *
  * <p>Threading: one daemon thread of its own; key generation, signing and file reads never run on an event loop.
  */
@@ -80,6 +82,12 @@ public final class CertificateRotation implements AutoCloseable {
             next.validate(clock.instant());
             if (expected != null && !next.spiffeId().equals(expected)) {
                 throw new IllegalStateException("new certificate is for " + next.spiffeId() + ", expected " + expected);
+            }
+            WorkloadCredentials current = target.current();
+            if (next.chain().equals(current.chain()) && next.trustAnchors().equals(current.trustAnchors())) {
+                // Files not rewritten yet: their writer renews on its own schedule (and FileWatch calls renewNow).
+                reschedule(RETRY.toMillis());
+                return;
             }
             target.update(next);
             log.info("mTLS: renewed certificate {} (valid until {})", next.spiffeId(), next.notAfter());
