@@ -135,6 +135,57 @@ class MtlsHandshakeTest {
         assertUnavailableBecause("expired", call());
     }
 
+    /**
+     * A server whose certificate expires while A holds a connection to it: that connection is left (PEER_EXPIRING)
+     * before the expiry, and once it has expired a new connection is refused even though A could resume the TLS
+     * session of the first one, which BoringSSL would do without looking at the certificate again.
+     */
+    @Test
+    void aServerCertificateThatExpiredIsRejectedOnAResumedSessionToo() throws Exception {
+        CertificateAuthority ca = MtlsForTests.ca();
+        Instant now = Instant.now();
+        TlsMetrics serverMetrics = new TlsMetrics();
+        MtlsHopSecurity expiring = MtlsHopSecurity.of(ca.issue(MtlsForTests.id("server", "default"),
+                KeyAlgorithm.EC_P256, now.minusSeconds(1), now.plusSeconds(3)), serverMetrics);
+        open.add(expiring);
+        start(hop(ca, "client", KeyAlgorithm.EC_P256), expiring);
+        call().assertOk();
+        Thread.sleep(Duration.between(Instant.now(), now.plusSeconds(4)).toMillis());
+        assertUnavailableBecause("certificate expired", call()); // refused on resumption
+        assertUnavailableBecause("certificate expired", call()); // the session dropped: a full handshake, refused
+        assertEquals(1, app.calls().size(), "only the call before the expiry reached the app");
+    }
+
+    /** The same on the server's side: a client whose certificate expired cannot come back on a resumed session. */
+    @Test
+    void aClientCertificateThatExpiredIsRejectedOnAResumedSessionToo() throws Exception {
+        CertificateAuthority ca = MtlsForTests.ca();
+        Instant now = Instant.now();
+        MtlsHopSecurity expiring = MtlsHopSecurity.of(ca.issue(MtlsForTests.id("client", "default"),
+                KeyAlgorithm.EC_P256, now.minusSeconds(1), now.plusSeconds(3)), new TlsMetrics());
+        open.add(expiring);
+        TlsMetrics serverMetrics = new TlsMetrics();
+        MtlsHopSecurity server = MtlsHopSecurity.of(ca.issue(MtlsForTests.id("server", "default"),
+                KeyAlgorithm.EC_P256, Duration.ofHours(1), Duration.ZERO), serverMetrics);
+        open.add(server);
+        start(expiring, server);
+        call().assertOk();
+        a.drain().get(10, TimeUnit.SECONDS); // A's connection to B goes; A's session with B stays in its cache
+        open.remove(a);
+        MapResolver resolver = new MapResolver().put("server", "default", TwoSidecars.loopback(b.internalPort()));
+        a = Proxy.start(ProxyConfig.loopback("client", 0).withWorkers(1), resolver,
+                new TransportSecurity(expiring, HopSecurity.PLAINTEXT));
+        open.add(a);
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", a.apiPort()).usePlaintext().build();
+        Thread.sleep(Duration.between(Instant.now(), now.plusSeconds(4)).toMillis());
+        CallResult r = call();
+        assertEquals(Status.Code.UNAVAILABLE, r.status().getCode(), r.describe());
+        assertTrue(serverMetrics.failures().keySet().stream().anyMatch(k -> k.contains("expired")),
+                "B refused the expired client: " + serverMetrics.failures());
+        assertEquals(1, app.calls().size(), "only the call before the expiry reached the app");
+    }
+
     @Test
     void aPlaintextClientOnTheInternalPortIsRejected() throws Exception {
         CertificateAuthority ca = MtlsForTests.ca();

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
@@ -49,41 +50,76 @@ final class PeerChecks {
         return (X509Certificate) ctx.pipeline().get(SslHandler.class).engine().getSession().getPeerCertificates()[0];
     }
 
-    /** Internal listener: any SPIFFE id chained to the anchors is accepted; the access list decides later. */
+    /**
+     * A resumed TLS session skips certificate verification, so a peer whose certificate has expired since its first
+     * handshake would be let in again for as long as the session lasts (Go's crypto/tls, Dapr's, refuses to resume
+     * then). Returns why the connection is refused, and invalidates the session so the next one is a full
+     * handshake; null while the peer's certificate is valid.
+     */
+    static String expiredOnResumption(ChannelHandlerContext ctx) throws SSLPeerUnverifiedException {
+        X509Certificate leaf = peerLeaf(ctx);
+        if (!leaf.getNotAfter().before(new java.util.Date())) {
+            return null;
+        }
+        ctx.pipeline().get(SslHandler.class).engine().getSession().invalidate();
+        return "certificate expired at " + leaf.getNotAfter().toInstant() + " (a resumed TLS session)";
+    }
+
+    /**
+     * Internal listener: any SPIFFE id chained to the anchors is accepted; the access list decides later. A refused
+     * connection is closed, and what its peer sent with or after the handshake (a client sends its first streams in
+     * the same flight as its Finished) is dropped here, never decoded.
+     */
     static final class Server extends ChannelInboundHandlerAdapter {
 
         private final TlsMetrics metrics;
+        private boolean refused;
 
         Server(TlsMetrics metrics) {
             this.metrics = metrics;
         }
 
         @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (refused) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            ctx.fireChannelRead(msg);
+        }
+
+        @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
             if (evt instanceof SslHandshakeCompletionEvent done) {
-                ctx.pipeline().remove(this);
                 if (!done.isSuccess()) {
                     String why = HandshakeFailures.describe(done.cause());
-                    metrics.failed(why);
-                    REFUSED_FROM.warn(log, "mTLS: rejected a connection from {}: {}", ctx.channel().remoteAddress(),
-                            why);
-                    ctx.close();
+                    refuse(ctx, why, why);
                     return;
                 }
                 try {
+                    String expired = expiredOnResumption(ctx);
+                    if (expired != null) {
+                        refuse(ctx, expired, expired);
+                        return;
+                    }
                     SpiffeId id = peerId(ctx);
                     ctx.channel().attr(HopSecurity.PEER)
                             .set(new PeerIdentity(id.toString(), id.trustDomain(), id.namespace(), id.appId()));
                     metrics.succeeded();
                 } catch (SSLPeerUnverifiedException | IllegalArgumentException e) {
-                    metrics.failed("no SPIFFE id");
-                    REFUSED_FROM.warn(log, "mTLS: rejected a connection from {}: {}", ctx.channel().remoteAddress(),
-                            e.getMessage());
-                    ctx.close();
+                    refuse(ctx, "no SPIFFE id", e.getMessage());
                     return;
                 }
+                ctx.pipeline().remove(this);
             }
             super.userEventTriggered(ctx, evt);
+        }
+
+        private void refuse(ChannelHandlerContext ctx, String reason, String detail) {
+            refused = true;
+            metrics.failed(reason);
+            REFUSED_FROM.warn(log, "mTLS: rejected a connection from {}: {}", ctx.channel().remoteAddress(), detail);
+            ctx.close();
         }
     }
 
@@ -126,7 +162,7 @@ final class PeerChecks {
         private String checkIdentity(ChannelHandlerContext ctx) {
             try {
                 SpiffeId id = peerId(ctx);
-                return id.path().equals(expectedPath) ? null
+                return id.path().equals(expectedPath) ? expiredOnResumption(ctx)
                         : "wrong identity: expected " + expectedPath + ", the server is " + id;
             } catch (SSLPeerUnverifiedException | IllegalArgumentException e) {
                 return "server has no SPIFFE id: " + e.getMessage();
