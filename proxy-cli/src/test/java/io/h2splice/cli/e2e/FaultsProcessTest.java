@@ -282,7 +282,8 @@ class FaultsProcessTest {
 
     /** Echo calls until one succeeds (at most 10 s), then 20 in a row must succeed. */
     private void awaitServing(CallLedger ledger) {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long registered = System.nanoTime();
+        long until = registered + TimeUnit.SECONDS.toNanos(10);
         CallResult last = null;
         while (System.nanoTime() < until) {
             last = ledger.echo("after recovery", LOAD_DEADLINE).await(LOAD_DEADLINE.plusSeconds(5));
@@ -293,6 +294,8 @@ class FaultsProcessTest {
         }
         assertTrue(last != null && last.status().isOk(), "no call succeeded within 10 s of the registration: "
                 + (last == null ? "" : last.describe()) + "\n" + logs());
+        System.out.println("first success " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - registered)
+                + " ms after the registration was seen");
         for (int i = 0; i < 20; i++) {
             ledger.echo("after recovery", LOAD_DEADLINE).await(LOAD_DEADLINE.plusSeconds(5)).assertOk();
         }
