@@ -1,6 +1,5 @@
 package io.h2splice.cli.e2e;
 
-import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
@@ -8,7 +7,6 @@ import io.h2splice.core.resolve.LocalRegistry;
 import io.h2splice.core.resolve.RegistryEntry;
 import io.h2splice.core.testing.Await;
 import io.h2splice.core.testing.CallResult;
-import io.h2splice.core.testing.GrpcCalls;
 import io.h2splice.core.testing.TestApp;
 import io.h2splice.core.testing.TestService;
 import io.h2splice.core.testing.TwoSidecars;
