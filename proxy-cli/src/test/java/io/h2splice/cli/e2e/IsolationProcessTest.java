@@ -334,9 +334,10 @@ class IsolationProcessTest {
                 ends.computeIfAbsent(end, k -> new AtomicInteger()).incrementAndGet();
             }
         });
-        assertEquals(Map.of("INVALID_ARGUMENT (the app id's first characters and its length)", 300),
-                Map.of(ends.keySet().iterator().next(), ends.values().iterator().next().get()),
-                "every call ends the same way: " + ends);
+        // As many as the victim's run leaves time for (all 300 on a quiet machine): each ends the same way.
+        assertEquals(java.util.Set.of("INVALID_ARGUMENT (the app id's first characters and its length)"),
+                ends.keySet(), "every call ends the same way: " + ends);
+        assertTrue(ends.values().iterator().next().get() >= 50, "calls made: " + ends);
     }
 
     /**
