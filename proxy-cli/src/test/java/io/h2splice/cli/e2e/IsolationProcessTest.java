@@ -551,7 +551,11 @@ class IsolationProcessTest {
             }
         });
         assertTrue(lived.size() >= 2, "the attack connections were not closed: " + lived);
-        assertTrue(codes.stream().allMatch(c -> c == ENHANCE_YOUR_CALM), "GOAWAY codes " + codes);
+        // -1: no GOAWAY read. The attacker writes on after the GOAWAY, so the sidecar's close resets the connection,
+        // and a reset that reaches the client first discards the GOAWAY waiting in its socket (seen on a busy machine).
+        assertTrue(codes.stream().allMatch(c -> c == ENHANCE_YOUR_CALM || c == -1), "GOAWAY codes " + codes);
+        assertTrue(codes.stream().filter(c -> c == ENHANCE_YOUR_CALM).count() * 2 >= codes.size(),
+                "GOAWAY codes " + codes);
         assertTrue(lived.stream().allMatch(ms -> ms < 1_000), "attack connections closed after " + lived + " ms");
     }
 
