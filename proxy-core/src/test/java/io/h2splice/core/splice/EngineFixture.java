@@ -7,6 +7,7 @@ import io.h2splice.core.outbound.OutboundRouter;
 import io.h2splice.core.pool.Dialer;
 import io.h2splice.core.testing.H2Peer;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
@@ -35,6 +36,8 @@ abstract class EngineFixture {
     final List<ByteBuf> fed = new ArrayList<>();
     final H2Peer client = new H2Peer(false);
     final List<H2Peer> apps = new ArrayList<>();
+    /** The allocator of every channel {@link #start} makes (a fuzz test counts buffers with it); null: Netty's. */
+    ByteBufAllocator allocator;
     EmbeddedChannel down;
 
     EmbeddedChannel start(Limits limits) throws Exception {
@@ -43,9 +46,9 @@ abstract class EngineFixture {
 
     /** The client's connection is accepted on {@code side}'s listener (API or INTERNAL). */
     EmbeddedChannel start(ProxyConfig config, ProxyMetrics.Side side) throws Exception {
-        down = new EmbeddedChannel();
+        down = newChannel();
         Dialer appDialer = pool -> {
-            EmbeddedChannel up = new EmbeddedChannel();
+            EmbeddedChannel up = newChannel();
             upstreams.add(up);
             apps.add(new H2Peer(true));
             up.pipeline().addLast(HandlerBuilder.upstream(loopState(config, null), ProxyMetrics.Side.UPSTREAM_APP,
@@ -61,6 +64,14 @@ abstract class EngineFixture {
     }
 
     LoopState state;
+
+    private EmbeddedChannel newChannel() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        if (allocator != null) {
+            ch.config().setAllocator(allocator);
+        }
+        return ch;
+    }
 
     LoopState loopState(ProxyConfig config, Dialer appDialer) {
         if (state != null) {

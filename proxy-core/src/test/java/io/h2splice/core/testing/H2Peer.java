@@ -45,6 +45,15 @@ public final class H2Peer implements AutoCloseable {
         this.expectClientPreface = expectClientPreface;
     }
 
+    /**
+     * Reads header blocks up to {@code bytes} (Netty's reader stops at 10 KiB by default; HTTP/2 sets no limit
+     * unless one is advertised, and a proxy forwards what its own, larger limit lets in).
+     */
+    public H2Peer maxHeaderListSize(long bytes) throws Http2Exception {
+        reader.headersConfiguration().maxHeaderListSize(bytes, bytes);
+        return this;
+    }
+
     // === encoding: frames for the channel under test ===
 
     public ByteBuf clientPreface() {
