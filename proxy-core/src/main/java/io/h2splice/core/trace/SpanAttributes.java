@@ -50,7 +50,8 @@ final class SpanAttributes {
         return AsciiString.regionMatches(name, true, 0, DAPR_PREFIX, 0, DAPR_PREFIX.length())
                 && !AsciiString.regionMatches(name, true, name.length() - BIN_SUFFIX.length(), BIN_SUFFIX, 0,
                         BIN_SUFFIX.length())
-                && !AsciiString.containsIgnoreCase(name, TOKEN);
+                // not AsciiString.containsIgnoreCase: it misses a match that starts inside a partial one ("toktoken")
+                && AsciiString.indexOfIgnoreCaseAscii(name, TOKEN, 0) < 0;
     }
 
     private static boolean contains(String[] pairs, int n, CharSequence name) {

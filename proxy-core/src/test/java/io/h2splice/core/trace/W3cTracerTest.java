@@ -236,6 +236,21 @@ class W3cTracerTest {
         }
     }
 
+    /** Found by W3cTracerFuzzTest: Netty's AsciiString.containsIgnoreCase misses a match after a partial one. */
+    @Test
+    void aTokenNameAfterAPartialMatchIsNoAttribute() {
+        W3cTracer t = new W3cTracer(1.0, new SpanQueue(16));
+        Http2Headers h = request();
+        h.set("dapr-my-toktoken", "secret-1");
+        h.set("dapr-tototoken", "secret-2");
+
+        CallSpan span = (CallSpan) t.start(h, false);
+
+        for (String v : span.attributes) {
+            assertFalse(v.contains("secret"), v);
+        }
+    }
+
     @Test
     void attributeCountIsBounded() {
         W3cTracer t = new W3cTracer(1.0, new SpanQueue(16));
