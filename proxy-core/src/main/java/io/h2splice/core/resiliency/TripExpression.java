@@ -8,8 +8,9 @@ package io.h2splice.core.resiliency;
  * ({@code consecutiveFailures}, {@code consecutiveSuccesses}, {@code totalFailures},
  * {@code totalSuccesses}, {@code requests}) with a whole number using {@code > >= < <= == !=},
  * joined by {@code &&} and {@code ||} ({@code &&} binds tighter, as in CEL), with parentheses
- * for grouping (CEL allows them). Anything else is rejected at load time with an
- * {@link IllegalArgumentException} whose message names the problem and its 1-based column.
+ * for grouping (CEL allows them), at most {@link #MAX_COMPARISONS} comparisons in all. Anything
+ * else is rejected at load time with an {@link IllegalArgumentException} whose message names the
+ * problem and its 1-based column.
  *
  * <p>The parsed form is a small tree of final nodes; {@link #test} allocates nothing.
  */
@@ -23,6 +24,12 @@ public final class TripExpression {
     static final int TOTAL_FAILURES = 2;
     static final int CONSECUTIVE_SUCCESSES = 3;
     static final int CONSECUTIVE_FAILURES = 4;
+
+    /**
+     * The most comparisons an expression may hold. The tree is evaluated by recursion on the event loop, so its depth
+     * is bounded at load (Dapr's examples use one to three).
+     */
+    static final int MAX_COMPARISONS = 64;
 
     private static final String COUNTERS =
             "consecutiveFailures, consecutiveSuccesses, totalFailures, totalSuccesses or requests";
@@ -145,6 +152,7 @@ public final class TripExpression {
         private final String s;
         private int pos;
         private int depth;
+        private int comparisons;
 
         Parser(String s) {
             this.s = s;
@@ -205,6 +213,9 @@ public final class TripExpression {
             }
             if (start == pos) {
                 throw error("unexpected " + describeAt(start), start, "expected a counter or '('");
+            }
+            if (++comparisons > MAX_COMPARISONS) {
+                throw error("more than " + MAX_COMPARISONS + " comparisons", start);
             }
             String name = s.substring(start, pos);
             int counter = counter(name);

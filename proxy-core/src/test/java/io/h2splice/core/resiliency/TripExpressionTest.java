@@ -97,4 +97,17 @@ class TripExpressionTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TripExpression.parse(src));
         assertEquals("trip: parentheses nested too deeply at 33", e.getMessage());
     }
+
+    /**
+     * A long chain parsed fine but evaluated by recursion on the event loop: 10,000 comparisons (a 160 KB line) threw
+     * StackOverflowError at the first failure of a call, not at load. The chain is now refused at load.
+     */
+    @Test
+    void rejectsMoreThan64Comparisons() {
+        String most = String.join(" && ", java.util.Collections.nCopies(64, "requests > 1"));
+        assertTrue(TripExpression.parse(most).test(2, 0, 0, 0, 0));
+        String src = String.join(" || ", java.util.Collections.nCopies(10_000, "requests > 1"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TripExpression.parse(src));
+        assertEquals("trip: more than 64 comparisons at " + (64 * 16 + 1), e.getMessage());
+    }
 }
