@@ -30,9 +30,9 @@ public final class ConfigException extends Exception {
         }
         b.append(": ");
         if (field != null && !field.isEmpty()) {
-            b.append(field).append(": ");
+            b.append(escaped(field)).append(": "); // a YAML key may hold a line break
         }
-        return new ConfigException(b.append(oneLine(problem)).toString());
+        return new ConfigException(b.append(escaped(oneLine(problem))).toString());
     }
 
     static ConfigException of(Path file, String problem) {
@@ -43,5 +43,29 @@ public final class ConfigException extends Exception {
         String t = s == null ? "" : s.strip();
         int nl = t.indexOf('\n');
         return nl < 0 ? t : t.substring(0, nl).strip();
+    }
+
+    /** Control characters (a line break or tab in a key or value the file holds) written as Java escapes. */
+    private static String escaped(String s) {
+        StringBuilder b = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!Character.isISOControl(c)) {
+                if (b != null) {
+                    b.append(c);
+                }
+                continue;
+            }
+            if (b == null) {
+                b = new StringBuilder(s.length() + 8).append(s, 0, i);
+            }
+            switch (c) {
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> b.append(String.format("\\u%04x", (int) c));
+            }
+        }
+        return b == null ? s : b.toString();
     }
 }

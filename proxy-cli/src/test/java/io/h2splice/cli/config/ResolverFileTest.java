@@ -47,6 +47,15 @@ class ResolverFileTest {
         assertEquals(List.of(new InetSocketAddress("127.0.0.2", 50002)), r.resolve("server", "prod").join());
     }
 
+    /** Found by ResolverFileFuzzTest: a key holding a line break made the message two lines. */
+    @Test
+    void aLineBreakInAKeyIsEscapedInTheMessage() throws Exception {
+        Path f = write("apps:\n  - {\"app\\nId\\t\": a}\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ResolverFile.read(f));
+        assertEquals(f + ":2:6: apps[0].app\\nId\\t: unknown field (expected appId, namespace or addresses)",
+                e.getMessage());
+    }
+
     @Test
     void emptyListIsAllowed() throws Exception {
         assertEquals(Map.of(), ResolverFile.read(write("apps: []\n")).addresses());
