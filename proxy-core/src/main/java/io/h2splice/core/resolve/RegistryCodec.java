@@ -34,7 +34,8 @@ final class RegistryCodec {
     static RegistryEntry decode(Properties p) {
         String format = p.getProperty("format");
         if (!FORMAT.equals(format)) {
-            throw new IllegalArgumentException("unknown format '" + format + "' (expected " + FORMAT + ")");
+            throw new IllegalArgumentException("unknown format '" + RegistryEntry.printable(String.valueOf(format))
+                    + "' (expected " + FORMAT + ")");
         }
         return new RegistryEntry(
                 string(p, "appId"), string(p, "namespace"), number(p, "pid"), number(p, "cliPid"),
@@ -56,7 +57,7 @@ final class RegistryCodec {
         try {
             return Long.parseLong(v.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("key '" + key + "' is not a number: '" + v + "'");
+            throw new IllegalArgumentException("key '" + key + "' is not a number: '" + RegistryEntry.printable(v) + "'");
         }
     }
 

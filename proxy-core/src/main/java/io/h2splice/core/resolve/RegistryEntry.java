@@ -91,7 +91,8 @@ public record RegistryEntry(String appId, String namespace, long pid, long cliPi
         return "'" + c + "'";
     }
 
-    private static String printable(String s) {
+    /** {@code s} with each control character (a line break read from a file) shown as '?': for one-line messages. */
+    static String printable(String s) {
         StringBuilder b = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

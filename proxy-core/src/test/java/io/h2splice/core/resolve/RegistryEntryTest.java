@@ -49,4 +49,16 @@ class RegistryEntryTest {
         p.setProperty("format", "9");
         assertThrows(IllegalArgumentException.class, () -> RegistryCodec.decode(p));
     }
+
+    /** Found by RegistryCodecFuzzTest: a value holding a line break (written \n in the file) made a two-line message. */
+    @Test
+    void aLineBreakInAValueIsNotCopiedIntoTheMessage() {
+        Properties p = RegistryCodec.encode(RegistryEntries.self("a", 50002));
+        p.setProperty("cliPid", "4241\ninternalHost=x");
+        assertEquals("key 'cliPid' is not a number: '4241?internalHost=x'",
+                assertThrows(IllegalArgumentException.class, () -> RegistryCodec.decode(p)).getMessage());
+        p.setProperty("format", "1\r\n2");
+        assertEquals("unknown format '1??2' (expected 1)",
+                assertThrows(IllegalArgumentException.class, () -> RegistryCodec.decode(p)).getMessage());
+    }
 }
