@@ -45,6 +45,12 @@ final class PodPatcher {
         if (!spec.path("containers").isArray() || spec.path("containers").isEmpty()) {
             return new Mutation.Rejected(List.of("h2splice: the pod has no spec.containers; no sidecar injected"));
         }
+        for (int i = 0; i < spec.path("containers").size(); i++) {
+            if (!spec.path("containers").get(i).isObject()) { // its env could not be patched
+                return new Mutation.Rejected(List.of("h2splice: spec.containers[" + i + "] is not a container (a "
+                        + "mapping); no sidecar injected"));
+            }
+        }
         SidecarAnnotations a;
         try {
             a = SidecarAnnotations.parse(annotations, defaultAppId);

@@ -172,6 +172,24 @@ class InjectCommandTest {
                 r.err());
     }
 
+    /**
+     * Found by InjectFuzzTest: a container that is not a mapping got an env patch that cannot apply, and inject
+     * failed with zjsonpatch's stack trace ("Cannot reference past scalar value"); the webhook's patch would have made
+     * the API server refuse the pod.
+     */
+    @Test
+    void aContainerThatIsNotAMappingWarnsAndLeavesTheWorkloadAlone() throws Exception {
+        Path f = dir.resolve("scalar.yaml");
+        String text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: odd\n  annotations:\n"
+                + "    dapr.io/enabled: \"true\"\nspec:\n  containers:\n  - name: app\n    image: busybox\n  - busybox\n";
+        Files.writeString(f, text);
+        CliRun r = CliRun.run(Map.of(), dir, "inject", "-f", f.toString());
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        assertEquals(text, r.out());
+        assertEquals(f + ":1: Pod/odd: h2splice: spec.containers[1] is not a container (a mapping); no sidecar injected",
+                r.err().strip());
+    }
+
     private static List<String> kinds(Iterable<JsonNode> nodes) {
         List<String> out = new ArrayList<>();
         nodes.forEach(n -> out.add(n.path("kind").asText()));
