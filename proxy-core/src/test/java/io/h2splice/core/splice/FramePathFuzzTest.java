@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * is closed and a minute has passed, no stream is counted as active, every buffer fed in is back to the test's one
  * reference, and every buffer the channels allocated was released (counted by a {@link TrackingAllocator}; Netty's
  * PARANOID leak detector, set by the build's argLine and recorded by {@link LeakGuard}, reports the rest).
- * Seeds: {@code FramePathFuzzTestInputs/frames}, client frames after the preface (see {@code README} there).
+ * Seeds: {@code FramePathFuzzTestInputs/frames}: client frames after the preface, as {@link H2Peer} writes them.
  */
 class FramePathFuzzTest {
 
