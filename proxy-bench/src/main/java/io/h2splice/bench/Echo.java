@@ -3,6 +3,7 @@ package io.h2splice.bench;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 
@@ -21,7 +22,9 @@ import java.io.InputStream;
  * service Echo {
  *   rpc Unary (Payload) returns (Payload);                // answers with the request
  *   rpc Stream (stream Payload) returns (stream Payload); // answers each message with itself, in order
+ *   rpc Repeat (RepeatRequest) returns (stream Payload);  // answers count messages, each the request's data
  * }
+ * message RepeatRequest { bytes data = 1; uint32 count = 2; }
  * </pre>
  *
  * In Java a message is its {@code data} bytes: the marshaller adds and strips the protobuf framing (tag {@code 0x0A},
@@ -49,10 +52,23 @@ public final class Echo {
             .setResponseMarshaller(PAYLOAD)
             .build();
 
+    /**
+     * {@code rpc Repeat (RepeatRequest) returns (stream Payload)}: a server stream. The app sends only while gRPC says
+     * the stream is ready, so a client that reads slowly holds the messages back through every hop's flow control
+     * instead of in the app's memory.
+     */
+    public static final MethodDescriptor<RepeatRequest, byte[]> REPEAT =
+            MethodDescriptor.<RepeatRequest, byte[]>newBuilder()
+                    .setType(MethodDescriptor.MethodType.SERVER_STREAMING)
+                    .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE_NAME, "Repeat"))
+                    .setRequestMarshaller(new RepeatRequest.Marshaller())
+                    .setResponseMarshaller(PAYLOAD)
+                    .build();
+
     private Echo() {
     }
 
-    /** The service: both methods answer with what they received. */
+    /** The service: Unary and Stream answer with what they received, Repeat with count copies of it. */
     public static ServerServiceDefinition service() {
         return ServerServiceDefinition.builder(SERVICE_NAME)
                 .addMethod(UNARY, ServerCalls.asyncUnaryCall((request, response) -> {
@@ -60,7 +76,28 @@ public final class Echo {
                     response.onCompleted();
                 }))
                 .addMethod(STREAM, ServerCalls.asyncBidiStreamingCall(Echo::echoEach))
+                .addMethod(REPEAT, ServerCalls.asyncServerStreamingCall(Echo::repeat))
                 .build();
+    }
+
+    private static void repeat(RepeatRequest request, StreamObserver<byte[]> response) {
+        ServerCallStreamObserver<byte[]> out = (ServerCallStreamObserver<byte[]>) response;
+        // every callback runs on the call's serializing executor, so the counter needs no lock
+        int[] sent = {0};
+        boolean[] over = {false};
+        Runnable drain = () -> {
+            while (!over[0] && sent[0] < request.count() && out.isReady()) {
+                out.onNext(request.data());
+                sent[0]++;
+            }
+            if (!over[0] && sent[0] == request.count()) {
+                over[0] = true;
+                out.onCompleted();
+            }
+        };
+        out.setOnCancelHandler(() -> over[0] = true);
+        out.setOnReadyHandler(drain);
+        drain.run();
     }
 
     private static StreamObserver<byte[]> echoEach(StreamObserver<byte[]> response) {
@@ -148,7 +185,7 @@ public final class Echo {
             return data;
         }
 
-        private static int length(byte[] bytes, int[] pos) {
+        static int length(byte[] bytes, int[] pos) {
             long n = varint(bytes, pos);
             if (n < 0 || n > bytes.length - pos[0]) {
                 throw new IllegalArgumentException("truncated: length " + n);
@@ -156,14 +193,14 @@ public final class Echo {
             return (int) n;
         }
 
-        private static void skip(byte[] bytes, int[] pos, int n) {
+        static void skip(byte[] bytes, int[] pos, int n) {
             if (n > bytes.length - pos[0]) {
                 throw new IllegalArgumentException("truncated field");
             }
             pos[0] += n;
         }
 
-        private static long varint(byte[] bytes, int[] pos) {
+        static long varint(byte[] bytes, int[] pos) {
             long value = 0;
             for (int shift = 0; shift < 64; shift += 7) {
                 if (pos[0] >= bytes.length) {
