@@ -24,7 +24,7 @@ import java.io.InputStream;
  *   rpc Stream (stream Payload) returns (stream Payload); // answers each message with itself, in order
  *   rpc Repeat (RepeatRequest) returns (stream Payload);  // answers count messages, each the request's data
  * }
- * message RepeatRequest { bytes data = 1; uint32 count = 2; }
+ * message RepeatRequest { bytes data = 1; uint32 count = 2; uint32 interval_ms = 3; }
  * </pre>
  *
  * In Java a message is its {@code data} bytes: the marshaller adds and strips the protobuf framing (tag {@code 0x0A},
@@ -53,9 +53,10 @@ public final class Echo {
             .build();
 
     /**
-     * {@code rpc Repeat (RepeatRequest) returns (stream Payload)}: a server stream. The app sends only while gRPC says
-     * the stream is ready, so a client that reads slowly holds the messages back through every hop's flow control
-     * instead of in the app's memory.
+     * {@code rpc Repeat (RepeatRequest) returns (stream Payload)}: a server stream. Without an interval the app sends
+     * only while gRPC says the stream is ready, so a client that reads slowly holds the messages back through every
+     * hop's flow control instead of in the app's memory; with one, it sends a message every {@code interval_ms} (a
+     * stream the server paces), from one timer thread shared by all such streams.
      */
     public static final MethodDescriptor<RepeatRequest, byte[]> REPEAT =
             MethodDescriptor.<RepeatRequest, byte[]>newBuilder()
@@ -82,6 +83,10 @@ public final class Echo {
 
     private static void repeat(RepeatRequest request, StreamObserver<byte[]> response) {
         ServerCallStreamObserver<byte[]> out = (ServerCallStreamObserver<byte[]>) response;
+        if (request.intervalMs() > 0) {
+            Paced.start(request, out);
+            return;
+        }
         // every callback runs on the call's serializing executor, so the counter needs no lock
         int[] sent = {0};
         boolean[] over = {false};

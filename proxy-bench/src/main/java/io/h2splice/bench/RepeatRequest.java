@@ -9,43 +9,57 @@ import java.io.InputStream;
 import java.util.Objects;
 
 /**
- * {@code message RepeatRequest { bytes data = 1; uint32 count = 2; }}: what {@link Echo#REPEAT} answers with
- * {@code count} times. Unknown fields are skipped when reading, as generated code does.
+ * {@code message RepeatRequest { bytes data = 1; uint32 count = 2; uint32 interval_ms = 3; }}: what
+ * {@link Echo#REPEAT} answers with {@code count} times, as fast as the client reads, or one message every
+ * {@code intervalMs} milliseconds when that is not 0 (a stream the server paces, as a subscription's). Unknown fields
+ * are skipped when reading, as generated code does.
  */
-public record RepeatRequest(byte[] data, int count) {
+public record RepeatRequest(byte[] data, int count, int intervalMs) {
 
     public RepeatRequest {
         Objects.requireNonNull(data, "data");
-        if (count < 0) {
-            throw new IllegalArgumentException("count must be >= 0, got " + count);
+        if (count < 0 || intervalMs < 0) {
+            throw new IllegalArgumentException("count and interval must be >= 0, got " + count + ", " + intervalMs);
         }
+    }
+
+    /** As fast as the client reads. */
+    public RepeatRequest(byte[] data, int count) {
+        this(data, count, 0);
     }
 
     /** The protobuf encoding: field 1 as {@link Echo.PayloadMarshaller} writes it, then field 2 when not zero. */
     static byte[] encode(RepeatRequest r) {
         byte[] data = Echo.PayloadMarshaller.encode(r.data);
-        if (r.count == 0) {
-            return data;  // proto3 writes nothing for a zero uint32
-        }
-        byte[] count = new byte[11];
-        count[0] = 0x10;  // field 2, varint
-        int pos = 1;
-        long n = Integer.toUnsignedLong(r.count);
-        while ((n & ~0x7FL) != 0) {
-            count[pos++] = (byte) ((n & 0x7F) | 0x80);
-            n >>>= 7;
-        }
-        count[pos++] = (byte) n;
+        byte[] tail = new byte[22];
+        int pos = varintField(tail, 0, 0x10, r.count);  // field 2, varint
+        pos = varintField(tail, pos, 0x18, r.intervalMs);  // field 3, varint
         byte[] out = new byte[data.length + pos];
         System.arraycopy(data, 0, out, 0, data.length);
-        System.arraycopy(count, 0, out, data.length, pos);
+        System.arraycopy(tail, 0, out, data.length, pos);
         return out;
+    }
+
+    /** Writes a varint field at {@code pos} unless its value is 0 (proto3 writes nothing then); returns the end. */
+    private static int varintField(byte[] out, int pos, int tag, int value) {
+        if (value == 0) {
+            return pos;
+        }
+        out[pos++] = (byte) tag;
+        long n = Integer.toUnsignedLong(value);
+        while ((n & ~0x7FL) != 0) {
+            out[pos++] = (byte) ((n & 0x7F) | 0x80);
+            n >>>= 7;
+        }
+        out[pos++] = (byte) n;
+        return pos;
     }
 
     /** @throws IllegalArgumentException when the bytes are not a protobuf message */
     static RepeatRequest decode(byte[] bytes) {
         byte[] data = new byte[0];
         long count = 0;
+        long interval = 0;
         int[] pos = {0};
         while (pos[0] < bytes.length) {
             long tag = Echo.PayloadMarshaller.varint(bytes, pos);
@@ -59,6 +73,8 @@ public record RepeatRequest(byte[] data, int count) {
                     long v = Echo.PayloadMarshaller.varint(bytes, pos);
                     if (field == 2) {
                         count = v;
+                    } else if (field == 3) {
+                        interval = v;
                     }
                 }
                 case 1 -> Echo.PayloadMarshaller.skip(bytes, pos, 8);
@@ -74,10 +90,10 @@ public record RepeatRequest(byte[] data, int count) {
                 default -> throw new IllegalArgumentException("unsupported wire type " + wireType);
             }
         }
-        if (count > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("count too large: " + count);
+        if (count > Integer.MAX_VALUE || interval > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("count or interval too large: " + count + ", " + interval);
         }
-        return new RepeatRequest(data, (int) count);
+        return new RepeatRequest(data, (int) count, (int) interval);
     }
 
     /** The gRPC marshaller; a message that does not parse is INTERNAL, as generated code reports it. */

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Echo's server stream: the RepeatRequest encoding, and count copies of the data over a real connection. */
 class RepeatTest {
@@ -36,9 +37,12 @@ class RepeatTest {
         assertArrayEquals(hex("10 ac 02"), Echo.REPEAT.streamRequest(new RepeatRequest(new byte[0], 300))
                 .readAllBytes());
         assertArrayEquals(new byte[0], Echo.REPEAT.streamRequest(new RepeatRequest(new byte[0], 0)).readAllBytes());
-        RepeatRequest back = Echo.REPEAT.parseRequest(new ByteArrayInputStream(hex("18 07 10 ac 02 0a 01 7a")));
-        assertEquals(300, back.count(), "unknown field 3 skipped");
-        assertArrayEquals(new byte[] {'z'}, back.data());
+        assertArrayEquals(hex("0a 01 7a 10 02 18 e8 07"),
+                Echo.REPEAT.streamRequest(new RepeatRequest(new byte[] {'z'}, 2, 1000)).readAllBytes());
+        RepeatRequest back = Echo.REPEAT.parseRequest(new ByteArrayInputStream(hex("20 07 18 05 10 ac 02 0a 01 7a")));
+        assertEquals(300, back.count());
+        assertEquals(5, back.intervalMs());
+        assertArrayEquals(new byte[] {'z'}, back.data(), "unknown field 4 skipped");
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
                 () -> Echo.REPEAT.parseRequest(new ByteArrayInputStream(hex("10"))));
         assertEquals(io.grpc.Status.Code.INTERNAL, e.getStatus().getCode());
@@ -66,6 +70,17 @@ class RepeatTest {
             Iterator<byte[]> none = ClientCalls.blockingServerStreamingCall(channel, Echo.REPEAT,
                     io.grpc.CallOptions.DEFAULT, new RepeatRequest(data, 0));
             assertEquals(false, none.hasNext());
+            long start = System.nanoTime();
+            List<byte[]> paced = new ArrayList<>();
+            ClientCalls.blockingServerStreamingCall(channel, Echo.REPEAT, io.grpc.CallOptions.DEFAULT,
+                    new RepeatRequest(new byte[] {1, 2}, 5, 20)).forEachRemaining(paced::add);
+            assertEquals(5, paced.size());
+            assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(75), "4 intervals of 20 ms");
+            StatusRuntimeException expired = assertThrows(StatusRuntimeException.class, () -> ClientCalls
+                    .blockingServerStreamingCall(channel, Echo.REPEAT,
+                            io.grpc.CallOptions.DEFAULT.withDeadlineAfter(50, TimeUnit.MILLISECONDS),
+                            new RepeatRequest(new byte[] {1}, 100, 10)).forEachRemaining(m -> { }));
+            assertEquals(io.grpc.Status.Code.DEADLINE_EXCEEDED, expired.getStatus().getCode());
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
