@@ -17,10 +17,12 @@ import java.util.Objects;
  * @param cancelDelayMicros {@link Fate#CANCEL_EARLY}: cancel this long after the start
  * @param deadlineMillis    the call's deadline, 0 for none
  * @param readIntervalMillis a slow reader asks for the next response this long after each one; 0 reads at once
+ * @param serverIntervalMillis a server stream the app paces: one response this often ({@code interval_ms}); 0 as
+ *                      fast as the client reads
  * @param offset        where the call's bytes start in {@link Payloads}, so answers of equal size still differ
  */
 record CallPlan(long seq, Kind kind, Fate fate, int size, int messages, int cancelAfter, long cancelDelayMicros,
-                long deadlineMillis, long readIntervalMillis, int offset) {
+                long deadlineMillis, long readIntervalMillis, int serverIntervalMillis, int offset) {
 
     /** The gRPC method shape. */
     enum Kind {
@@ -39,9 +41,9 @@ record CallPlan(long seq, Kind kind, Fate fate, int size, int messages, int canc
         NORMAL(""),
         /** Cancelled by the client shortly after the start, before any response as far as timing allows. */
         CANCEL_EARLY(" · cancelled early"),
-        /** Cancelled by the client after some of its responses arrived: always before the end. */
+        /** Cancelled by the client when some of its responses arrived, before the last (the app paces its answers). */
         CANCEL_MID(" · cancelled mid-stream"),
-        /** A short deadline that expires: a bidi stream held open, or a server stream read too slowly. */
+        /** A short deadline that expires: a bidi stream held open, or a server stream the app paces too slowly. */
         DEADLINE(" · deadline expires"),
         /** A server stream read one response at a time with a pause after each: OK, slowly. */
         SLOW_READER(" · slow reader");
@@ -73,17 +75,18 @@ record CallPlan(long seq, Kind kind, Fate fate, int size, int messages, int canc
     }
 
     /**
-     * Whether a call of this plan may end with {@code code}. An early cancel may come too late to matter: the call
-     * ended OK first.
+     * Whether a call of this plan may end with {@code code}. A cancel may come too late to matter: the call ended OK
+     * first (its trailers were in before the cancel, even when the client had not read every answer yet). CANCELLED
+     * is expected only when the client cancelled, or after a deadline.
      *
+     * @param cancelled     the client had cancelled the call
      * @param afterDeadline the status arrived once the deadline had passed: a CANCELLED then is the far end's own copy
      *                      of the deadline (the app's, or a sidecar's, fired before the client's timer ran)
      */
-    boolean expects(Status.Code code, boolean afterDeadline) {
+    boolean expects(Status.Code code, boolean cancelled, boolean afterDeadline) {
         return switch (fate) {
             case NORMAL, SLOW_READER -> code == Status.Code.OK;
-            case CANCEL_EARLY -> code == Status.Code.CANCELLED || code == Status.Code.OK;
-            case CANCEL_MID -> code == Status.Code.CANCELLED;
+            case CANCEL_EARLY, CANCEL_MID -> (code == Status.Code.CANCELLED && cancelled) || code == Status.Code.OK;
             case DEADLINE -> code == Status.Code.DEADLINE_EXCEEDED
                     || (code == Status.Code.CANCELLED && afterDeadline);
         };

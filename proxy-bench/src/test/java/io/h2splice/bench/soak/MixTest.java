@@ -79,13 +79,15 @@ class MixTest {
             switch (p.fate()) {
                 case NORMAL, SLOW_READER -> assertTrue(p.deadlineMillis() == 0
                         || p.deadlineMillis() == Mix.NEVER_EXPIRES_MILLIS, p::toString);
-                case CANCEL_MID -> assertTrue(p.cancelAfter() >= 1 && p.cancelAfter() < p.messages(), p::toString);
-                case CANCEL_EARLY -> assertTrue(p.cancelDelayMicros() <= 2_000, p::toString);
+                case CANCEL_MID -> assertTrue(p.cancelAfter() >= 1 && p.cancelAfter() < p.messages()
+                        && (p.kind() != CallPlan.Kind.SERVER_STREAM || p.serverIntervalMillis() >= 1), p::toString);
+                case CANCEL_EARLY -> assertTrue(p.cancelDelayMicros() <= 2_000 && (p.kind() != CallPlan.Kind
+                        .SERVER_STREAM || p.serverIntervalMillis() >= 1), p::toString);
                 case DEADLINE -> {
                     assertTrue(p.deadlineMillis() >= 20 && p.deadlineMillis() <= 500, p::toString);
-                    // a server stream is read slower than its deadline: it cannot finish in time
+                    // the app paces a server stream well past its deadline: it cannot finish in time
                     assertTrue(p.kind() == CallPlan.Kind.BIDI
-                            || p.messages() * p.readIntervalMillis() > 2 * p.deadlineMillis(), p::toString);
+                            || p.messages() * p.serverIntervalMillis() > 2 * p.deadlineMillis(), p::toString);
                 }
             }
             if (p.fate() == CallPlan.Fate.SLOW_READER) {
@@ -97,19 +99,22 @@ class MixTest {
 
     @Test
     void expectedStatusesPerFate() {
-        CallPlan normal = new CallPlan(0, CallPlan.Kind.UNARY, CallPlan.Fate.NORMAL, 16, 1, 0, 0, 0, 0, 0);
-        assertTrue(normal.expects(Status.Code.OK, false));
-        assertFalse(normal.expects(Status.Code.UNAVAILABLE, false));
-        CallPlan early = new CallPlan(1, CallPlan.Kind.UNARY, CallPlan.Fate.CANCEL_EARLY, 16, 1, 0, 5, 0, 0, 0);
-        assertTrue(early.expects(Status.Code.CANCELLED, false));
-        assertTrue(early.expects(Status.Code.OK, false), "finished before its cancel");
-        CallPlan mid = new CallPlan(2, CallPlan.Kind.SERVER_STREAM, CallPlan.Fate.CANCEL_MID, 16, 4, 2, 0, 0, 0, 0);
-        assertFalse(mid.expects(Status.Code.OK, false));
-        CallPlan expiring = new CallPlan(3, CallPlan.Kind.BIDI, CallPlan.Fate.DEADLINE, 16, 2, 0, 0, 50, 0, 0);
-        assertTrue(expiring.expects(Status.Code.DEADLINE_EXCEEDED, true));
-        assertTrue(expiring.expects(Status.Code.CANCELLED, true), "the app's copy of the deadline fired first");
-        assertFalse(expiring.expects(Status.Code.CANCELLED, false), "a reset before the deadline is not one");
-        assertFalse(expiring.expects(Status.Code.OK, true));
+        CallPlan normal = new CallPlan(0, CallPlan.Kind.UNARY, CallPlan.Fate.NORMAL, 16, 1, 0, 0, 0, 0, 0, 0);
+        assertTrue(normal.expects(Status.Code.OK, false, false));
+        assertFalse(normal.expects(Status.Code.UNAVAILABLE, false, false));
+        CallPlan early = new CallPlan(1, CallPlan.Kind.UNARY, CallPlan.Fate.CANCEL_EARLY, 16, 1, 0, 5, 0, 0, 0, 0);
+        assertTrue(early.expects(Status.Code.CANCELLED, true, false));
+        assertFalse(early.expects(Status.Code.CANCELLED, false, false), "a CANCELLED the client did not ask for");
+        assertTrue(early.expects(Status.Code.OK, false, false), "finished before its cancel");
+        CallPlan mid = new CallPlan(2, CallPlan.Kind.SERVER_STREAM, CallPlan.Fate.CANCEL_MID, 16, 4, 2, 0, 0, 0, 5, 0);
+        assertTrue(mid.expects(Status.Code.OK, false, false), "its trailers were in before the cancel");
+        assertTrue(mid.expects(Status.Code.CANCELLED, true, false));
+        assertFalse(mid.expects(Status.Code.UNAVAILABLE, true, false));
+        CallPlan expiring = new CallPlan(3, CallPlan.Kind.BIDI, CallPlan.Fate.DEADLINE, 16, 2, 0, 0, 50, 0, 0, 0);
+        assertTrue(expiring.expects(Status.Code.DEADLINE_EXCEEDED, false, true));
+        assertTrue(expiring.expects(Status.Code.CANCELLED, false, true), "the app's copy of the deadline fired first");
+        assertFalse(expiring.expects(Status.Code.CANCELLED, false, false), "a reset before the deadline is not one");
+        assertFalse(expiring.expects(Status.Code.OK, false, true));
         assertEquals("bidi stream · deadline expires", expiring.label());
     }
 
