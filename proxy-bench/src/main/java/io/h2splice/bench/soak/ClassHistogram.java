@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 record ClassHistogram(List<Row> rows, long totalInstances, long totalBytes) {
 
     //    1:          7884        1099056  [B (java.base@17.0.15)
-    private static final Pattern ROW = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)(?:\\s+\\(.*\\))?\\s*$");
+    private static final Pattern ROW =
+            Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)(?:\\s+\\(.*\\))?\\s*$");
     private static final Pattern TOTAL = Pattern.compile("^Total\\s+(\\d+)\\s+(\\d+)\\s*$");
 
     /** One class: its name without the module, its live instances and their shallow bytes. */

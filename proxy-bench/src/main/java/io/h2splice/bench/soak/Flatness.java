@@ -5,11 +5,14 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Whether a series stayed flat after the warm-up: the median of its points in the minute after the warm-up mark (the
- * reference) against the median of its points in the last minute (the end). Flat when they differ by at most
- * {@code tolerance} of the reference, or by at most the unit's floor ({@link Series.Unit}: 1 MiB, 2 descriptors...), so
- * a gauge near zero is not judged on a percentage of nothing. Medians, so one sample taken just before or after a
- * collection does not decide. A series with a point every 60 s gets its one or two points per window.
+ * Whether a series stayed flat after the warm-up: the median of its points in the window after the warm-up mark (the
+ * reference) against the median of its points in the last window (the end). Flat when they differ by at most the
+ * largest of: {@code tolerance} of the reference; the unit's floor ({@link Series.Unit}: 1 MiB, 2 of a count), so a
+ * gauge near zero is not judged on a percentage of nothing; and the noise of the reference window (three standard
+ * errors of a difference of two medians, the spread estimated from the window's median absolute deviation), so a gauge
+ * that moves with the load from sample to sample ({@code h2splice_streams_active}) is judged on its level, not on its
+ * jitter. Medians, so one sample taken just before or after a collection does not decide. A series with a point every
+ * 60 s gets its few points per window.
  */
 final class Flatness {
 
@@ -57,9 +60,42 @@ final class Flatness {
             ref = pts.stream().filter(p -> p[0] >= warmupSeconds).findFirst().orElseThrow()[1];
         }
         double end = median(pts, last - windowSeconds, last);
-        double allowed = Math.max(tolerance * Math.abs(ref), s.unit().floor);
+        double allowed = Math.max(Math.max(tolerance * Math.abs(ref), s.unit().floor),
+                noise(pts, warmupSeconds, warmupSeconds + windowSeconds));
         State state = end - ref > allowed ? State.GREW : ref - end > allowed ? State.FELL : State.FLAT;
         return new Verdict(s, ref, end, allowed, state);
+    }
+
+    /**
+     * The windows' length: a quarter of what follows the warm-up, at least 1 and at most 5 minutes (5 minutes, 30
+     * samples, for 30 minutes after a 5-minute warm-up; 1 minute for a short trial).
+     */
+    static double window(double durationSeconds, double warmupSeconds) {
+        return Math.min(300, Math.max(60, (durationSeconds - warmupSeconds) / 4));
+    }
+
+    /**
+     * Three standard errors of the difference of two windows' medians, from the spread of the points with
+     * from ≤ t ≤ to: σ = 1.4826 × MAD, a median's standard error ≈ 1.2533 σ / √n, a difference of two √2 times that.
+     * 0 with fewer than 3 points.
+     */
+    static double noise(List<double[]> pts, double from, double to) {
+        List<Double> v = new ArrayList<>();
+        for (double[] p : pts) {
+            if (p[0] >= from && p[0] <= to) {
+                v.add(p[1]);
+            }
+        }
+        if (v.size() < 3) {
+            return 0;
+        }
+        double med = median(v);
+        List<Double> dev = new ArrayList<>();
+        for (double x : v) {
+            dev.add(Math.abs(x - med));
+        }
+        double sigma = 1.4826 * median(dev);
+        return 3 * Math.sqrt(2) * 1.2533 * sigma / Math.sqrt(v.size());
     }
 
     /** The median of the values with from ≤ t ≤ to; NaN when none. */
@@ -70,9 +106,11 @@ final class Flatness {
                 v.add(p[1]);
             }
         }
-        if (v.isEmpty()) {
-            return Double.NaN;
-        }
+        return v.isEmpty() ? Double.NaN : median(v);
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> v = new ArrayList<>(values);
         v.sort(null);
         int n = v.size();
         return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;

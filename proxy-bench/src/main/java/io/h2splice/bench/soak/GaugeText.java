@@ -7,8 +7,9 @@ import java.util.Set;
 /**
  * The gauges of a sidecar's metrics page (Prometheus text format): every sample of every family whose {@code # TYPE}
  * is {@code gauge}, keyed by the sample as written ({@code h2splice_connections_open{side="api"}}), so a gauge added
- * to h2splice later is sampled without a change here. Left out: {@code h2splice_info} (always 1) and
- * {@code h2splice_memory_budget_bytes} (the flag's value).
+ * to h2splice later is sampled without a change here. Left out: {@code h2splice_info} (always 1),
+ * {@code h2splice_memory_budget_bytes} (the flag's value) and gauges in {@code _seconds} (times, such as a
+ * certificate's expiry, not things held).
  */
 final class GaugeText {
 
@@ -23,7 +24,8 @@ final class GaugeText {
         for (String line : exposition.split("\n")) {
             if (line.startsWith("# TYPE ")) {
                 String[] f = line.substring(7).trim().split("\\s+");
-                family = f.length == 2 && f[1].equals("gauge") && !CONSTANT.contains(f[0]) ? f[0] : null;
+                family = f.length == 2 && f[1].equals("gauge") && !CONSTANT.contains(f[0])
+                        && !f[0].endsWith("_seconds") ? f[0] : null;
                 continue;
             }
             if (family == null || line.isBlank() || line.startsWith("#")) {

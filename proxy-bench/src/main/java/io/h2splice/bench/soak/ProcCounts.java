@@ -34,7 +34,8 @@ final class ProcCounts {
 
     static long threads(long pid) {
         try {
-            return threads(Files.readString(Path.of("/proc", Long.toString(pid), "status"), StandardCharsets.ISO_8859_1));
+            Path status = Path.of("/proc", Long.toString(pid), "status");
+            return threads(Files.readString(status, StandardCharsets.ISO_8859_1));
         } catch (IOException | RuntimeException e) {
             return -1;
         }

@@ -27,6 +27,8 @@ class GaugeTextTest {
                 h2splice_memory_held_bytes 65536
                 # TYPE h2splice_info gauge
                 h2splice_info{app_id="client",namespace="",transport="epoll"} 1
+                # TYPE h2splice_tls_certificate_expiry_seconds gauge
+                h2splice_tls_certificate_expiry_seconds 1796657392
                 # TYPE some_pool_size gauge
                 some_pool_size{pool="a b"} 2.5
                 # TYPE dapr_latency histogram
