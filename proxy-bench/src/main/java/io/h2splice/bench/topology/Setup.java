@@ -18,6 +18,7 @@ public final class Setup implements AutoCloseable {
     private final Map<String, Long> readyMillis;
     private final List<Child> children;
     private final String software;
+    private final Map<String, Integer> metricsPorts;
 
     public Setup(Endpoint endpoint, List<Watched> proxies, Map<String, Long> readyMillis, List<Child> children) {
         this(endpoint, proxies, readyMillis, children, null);
@@ -26,6 +27,13 @@ public final class Setup implements AutoCloseable {
     /** @param software the proxies' name and version ({@code nginx/1.22.1}), or {@code null} */
     public Setup(Endpoint endpoint, List<Watched> proxies, Map<String, Long> readyMillis, List<Child> children,
                  String software) {
+        this(endpoint, proxies, readyMillis, children, software, Map.of());
+    }
+
+    /** @param metricsPorts each proxy's metrics port, by proxy name; empty when it has none */
+    public Setup(Endpoint endpoint, List<Watched> proxies, Map<String, Long> readyMillis, List<Child> children,
+                 String software, Map<String, Integer> metricsPorts) {
+        this.metricsPorts = Map.copyOf(metricsPorts);
         this.software = software;
         this.endpoint = endpoint;
         this.proxies = List.copyOf(proxies);
@@ -45,6 +53,16 @@ public final class Setup implements AutoCloseable {
     /** The proxies' name and version, or {@code null}. */
     public String software() {
         return software;
+    }
+
+    /** The metrics port of the proxy named {@code proxy}, or -1 when it has none. */
+    public int metricsPort(String proxy) {
+        return metricsPorts.getOrDefault(proxy, -1);
+    }
+
+    /** The log files of its processes, in order of start. */
+    public List<java.nio.file.Path> logs() {
+        return children.stream().map(Child::log).toList();
     }
 
     /** Milliseconds from process start to ready, by proxy name. */

@@ -71,9 +71,16 @@ public final class SidecarTopology implements Topology {
     enum Telemetry { DEFAULT, OFF, METRICS, OBSERVED }
 
     private final Kind kind;
+    private final List<String> extraJvmFlags;
 
     public SidecarTopology(Kind kind) {
+        this(kind, List.of());
+    }
+
+    /** @param extraJvmFlags added after the launcher's flags on every sidecar (the soak's leak detection level) */
+    public SidecarTopology(Kind kind, List<String> extraJvmFlags) {
         this.kind = kind;
+        this.extraJvmFlags = List.copyOf(extraJvmFlags);
     }
 
     @Override
@@ -110,26 +117,30 @@ public final class SidecarTopology implements Topology {
         try {
             Files.createDirectories(home);
             Map<String, Long> ready = new LinkedHashMap<>();
+            Map<String, Integer> metricsPorts = new LinkedHashMap<>();
             List<Watched> proxies = new ArrayList<>();
             Endpoint endpoint;
             if (kind == Kind.ONE_HOP) {
-                Launched s = launch(ctx, home, "sidecar", SERVER, ctx.appPort(), null, List.of(), children);
+                Launched s = launch(ctx, home, "sidecar", SERVER, ctx.appPort(), null, extraJvmFlags, children);
                 ready.put("sidecar", s.readyMillis);
+                metricsPorts.put("sidecar", s.metricsPort);
                 proxies.add(new Watched("sidecar", s.child.handle()));
                 endpoint = new Endpoint("127.0.0.1", s.grpcPort, Map.of("dapr-app-id", SERVER));
             } else {
-                Launched b = launch(ctx, home, "sidecar B", SERVER, ctx.appPort(), null, List.of(), children);
+                Launched b = launch(ctx, home, "sidecar B", SERVER, ctx.appPort(), null, extraJvmFlags, children);
                 Path resolver = ctx.workDir().resolve(name() + "-resolver.yaml");
                 Files.writeString(resolver, resolverYaml(SERVER, b.internalPort));
-                Launched a = launch(ctx, home, "sidecar A", CLIENT, 0, resolver, List.of(), children);
+                Launched a = launch(ctx, home, "sidecar A", CLIENT, 0, resolver, extraJvmFlags, children);
                 ready.put("sidecar A", a.readyMillis);
                 ready.put("sidecar B", b.readyMillis);
+                metricsPorts.put("sidecar A", a.metricsPort);
+                metricsPorts.put("sidecar B", b.metricsPort);
                 proxies.add(new Watched("sidecar A", a.child.handle()));
                 proxies.add(new Watched("sidecar B", b.child.handle()));
                 endpoint = new Endpoint("127.0.0.1", a.grpcPort, Map.of("dapr-app-id", SERVER));
             }
             started = true;
-            return new Setup(endpoint, proxies, ready, children);
+            return new Setup(endpoint, proxies, ready, children, null, metricsPorts);
         } catch (IOException e) {
             throw new TopologyException("cannot write in " + ctx.workDir() + ": " + e.getMessage());
         } finally {
@@ -167,7 +178,7 @@ public final class SidecarTopology implements Topology {
     }
 
     /** A sidecar that answered healthz, with its ports. */
-    record Launched(Child child, int grpcPort, int internalPort, long readyMillis) {
+    record Launched(Child child, int grpcPort, int internalPort, int metricsPort, long readyMillis) {
     }
 
     /**
@@ -218,7 +229,7 @@ public final class SidecarTopology implements Topology {
         long giveUpAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_WITHIN_MILLIS);
         while (true) {
             if (healthy(http)) {
-                return new Launched(child, grpc, internal, TimeUnit.NANOSECONDS.toMillis(child.ageNanos()));
+                return new Launched(child, grpc, internal, metrics, TimeUnit.NANOSECONDS.toMillis(child.ageNanos()));
             }
             if (!child.isAlive()) {
                 String why = child.reason();
