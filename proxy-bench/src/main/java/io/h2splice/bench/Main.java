@@ -12,7 +12,8 @@ import java.nio.file.Path;
 
 /**
  * {@code java -jar proxy-bench.jar}: the end-to-end benchmark. See {@link Options#USAGE} ({@code --help}) for the
- * flags and {@code proxy-bench/README.md} for what it measures and how.
+ * flags and {@code proxy-bench/README.md} for what it measures and how. With {@code --soak DURATION}, the soak instead
+ * ({@link io.h2splice.bench.soak.Soak}).
  */
 public final class Main {
 
@@ -33,6 +34,9 @@ public final class Main {
 
     /** As {@link #run(String[], PrintStream, PrintStream)} with this environment for the benchmark's choices. */
     static int run(String[] args, PrintStream out, PrintStream err, java.util.Map<String, String> env) {
+        if (io.h2splice.bench.soak.Soak.wanted(args)) {
+            return io.h2splice.bench.soak.Soak.run(args, out, err, env);
+        }
         Options options;
         try {
             options = Options.parse(args);

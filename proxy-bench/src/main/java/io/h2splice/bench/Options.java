@@ -79,6 +79,8 @@ public record Options(long warmupMillis, long durationMillis, List<Scenario> sce
                                     ./bench-results/<timestamp>/)
               -h, --help            this help
 
+            The soak (a long run that checks nothing grows): --soak DURATION; see --soak 1m --help.
+
             Exit code: 0 when everything asked for ran (or was skipped: a peer not installed, mTLS not built),
             1 when a topology or a scenario failed, 2 for bad flags.
             """;
