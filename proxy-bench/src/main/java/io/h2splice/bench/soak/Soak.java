@@ -129,6 +129,12 @@ public final class Soak {
         for (String f : r.failures()) {
             out.println("  " + f);
         }
+        for (String w : r.warnings()) {
+            out.println("  note: " + w);
+        }
+        if (r.verdicts().stream().allMatch(v -> v.state() == Flatness.State.TOO_SHORT)) {
+            return;  // the line said so
+        }
         for (Flatness.Verdict v : r.verdicts()) {
             Series.Unit u = v.series().unit();
             out.printf(Locale.ROOT, "  %-9s %-52s %11s → %-11s %9s (±%s) %s%n", v.series().process(),

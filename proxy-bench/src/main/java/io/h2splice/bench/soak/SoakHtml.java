@@ -38,6 +38,7 @@ final class SoakHtml {
         sb.append("<p class=\"").append(r.passed() ? "pass" : "fail").append("\"><b>")
                 .append(esc(r.verdictLine())).append("</b></p>\n");
         list(sb, r.failures());
+        list(sb, r.warnings());
         sb.append("<p>Each judged series: the median of its samples from the warm-up mark (")
                 .append(esc(Fmt.clock(r.warmupSeconds()))).append(") for ").append(esc(Fmt.clock(r.windowSeconds())))
                 .append(" against the median of the last ").append(esc(Fmt.clock(r.windowSeconds())))

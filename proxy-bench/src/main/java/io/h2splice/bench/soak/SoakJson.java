@@ -24,6 +24,7 @@ final class SoakJson {
         verdict.put("passed", r.passed());
         verdict.put("line", r.verdictLine());
         verdict.put("failures", r.failures());
+        verdict.put("warnings", r.warnings());
         root.put("verdict", verdict);
         root.put("machine", r.machine());
         root.put("flags", r.flags());

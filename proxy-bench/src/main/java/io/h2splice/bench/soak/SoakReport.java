@@ -14,18 +14,30 @@ import java.util.Map;
  * @param verdicts     each judged series of the last phase
  * @param classes      the class histogram series of the last phase, judged for the report only
  * @param failures     why the soak failed, one line each; empty when it passed
+ * @param warnings     what makes the numbers less telling without failing the soak: a busy machine
  */
 record SoakReport(String timestamp, Map<String, Object> machine, Map<String, Object> flags, List<Phase.Result> phases,
                   double warmupSeconds, double windowSeconds, List<Flatness.Verdict> verdicts,
-                  List<Flatness.Verdict> classes, List<String> failures) {
+                  List<Flatness.Verdict> classes, List<String> failures, List<String> warnings) {
 
     static final double TOLERANCE = 0.10;
+    /** Cores other processes may use (median over a phase) before the report says the machine was busy. */
+    static final double BUSY_CORES = 0.5;
 
     /** @param windowSeconds the length of the windows compared ({@link Flatness#window}) */
     static SoakReport of(String timestamp, Map<String, Object> machine, Map<String, Object> flags,
                          List<Phase.Result> phases, double warmupSeconds, double windowSeconds) {
         List<String> failures = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         for (Phase.Result p : phases) {
+            for (Series s : p.timeline().all()) {
+                double busy = Flatness.median(s.points(), 0, Double.MAX_VALUE);
+                if (s.process().equals("other processes") && busy > BUSY_CORES) {
+                    warnings.add(String.format(Locale.ROOT, "%s: other processes used %.1f cores (median of the "
+                            + "samples): the machine was busy, so the sidecars shared the CPU with more than this load",
+                            p.name(), busy));
+                }
+            }
             if (p.failure() != null) {
                 failures.add(p.name() + ": " + p.failure());
             }
@@ -55,7 +67,7 @@ record SoakReport(String timestamp, Map<String, Object> machine, Map<String, Obj
             }
         }
         return new SoakReport(timestamp, machine, flags, phases, warmupSeconds, windowSeconds, verdicts, classes,
-                failures);
+                failures, warnings);
     }
 
     boolean passed() {
