@@ -8,8 +8,8 @@ import java.util.Locale;
  * Whether a series stayed flat after the warm-up: the median of its points in the window after the warm-up mark (the
  * reference) against the median of its points in the last window (the end). Flat when they differ by at most the
  * largest of: {@code tolerance} of the reference; the unit's floor ({@link Series.Unit}: 1 MiB, 2 of a count), so a
- * gauge near zero is not judged on a percentage of nothing; and the noise of the reference window (three standard
- * errors of a difference of two medians, the spread estimated from the window's median absolute deviation), so a gauge
+ * gauge near zero is not judged on a percentage of nothing; and the windows' noise (three standard errors of a
+ * difference of two medians, the spread estimated from both windows' deviations from their own medians), so a gauge
  * that moves with the load from sample to sample ({@code h2splice_streams_active}) is judged on its level, not on its
  * jitter. Medians, so one sample taken just before or after a collection does not decide. A series with a point every
  * 60 s gets its few points per window.
@@ -61,7 +61,7 @@ final class Flatness {
         }
         double end = median(pts, last - windowSeconds, last);
         double allowed = Math.max(Math.max(tolerance * Math.abs(ref), s.unit().floor),
-                noise(pts, warmupSeconds, warmupSeconds + windowSeconds));
+                noise(pts, warmupSeconds, warmupSeconds + windowSeconds, last - windowSeconds, last));
         State state = end - ref > allowed ? State.GREW : ref - end > allowed ? State.FELL : State.FLAT;
         return new Verdict(s, ref, end, allowed, state);
     }
@@ -75,37 +75,40 @@ final class Flatness {
     }
 
     /**
-     * Three standard errors of the difference of two windows' medians, from the spread of the points with
-     * from ≤ t ≤ to: σ = 1.4826 × MAD, a median's standard error ≈ 1.2533 σ / √n, a difference of two √2 times that.
-     * 0 with fewer than 3 points.
+     * Three standard errors of the difference of two windows' medians: σ = 1.4826 × the median of every point's
+     * distance to its own window's median (both windows pooled), a median's standard error ≈ 1.2533 σ / √n with n the
+     * smaller window's points, a difference of two √2 times that. 0 when a window has fewer than 3 points.
      */
-    static double noise(List<double[]> pts, double from, double to) {
+    static double noise(List<double[]> pts, double refFrom, double refTo, double endFrom, double endTo) {
+        List<Double> ref = values(pts, refFrom, refTo);
+        List<Double> end = values(pts, endFrom, endTo);
+        if (ref.size() < 3 || end.size() < 3) {
+            return 0;
+        }
+        List<Double> dev = new ArrayList<>();
+        for (List<Double> w : List.of(ref, end)) {
+            double med = median(w);
+            for (double x : w) {
+                dev.add(Math.abs(x - med));
+            }
+        }
+        double sigma = 1.4826 * median(dev);
+        return 3 * Math.sqrt(2) * 1.2533 * sigma / Math.sqrt(Math.min(ref.size(), end.size()));
+    }
+
+    private static List<Double> values(List<double[]> pts, double from, double to) {
         List<Double> v = new ArrayList<>();
         for (double[] p : pts) {
             if (p[0] >= from && p[0] <= to) {
                 v.add(p[1]);
             }
         }
-        if (v.size() < 3) {
-            return 0;
-        }
-        double med = median(v);
-        List<Double> dev = new ArrayList<>();
-        for (double x : v) {
-            dev.add(Math.abs(x - med));
-        }
-        double sigma = 1.4826 * median(dev);
-        return 3 * Math.sqrt(2) * 1.2533 * sigma / Math.sqrt(v.size());
+        return v;
     }
 
     /** The median of the values with from ≤ t ≤ to; NaN when none. */
     static double median(List<double[]> pts, double from, double to) {
-        List<Double> v = new ArrayList<>();
-        for (double[] p : pts) {
-            if (p[0] >= from && p[0] <= to) {
-                v.add(p[1]);
-            }
-        }
+        List<Double> v = values(pts, from, to);
         return v.isEmpty() ? Double.NaN : median(v);
     }
 
