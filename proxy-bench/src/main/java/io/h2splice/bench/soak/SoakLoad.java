@@ -9,7 +9,6 @@ import io.h2splice.bench.Echo;
 import io.h2splice.bench.Transport;
 import io.h2splice.bench.load.Endpoint;
 import io.h2splice.bench.load.LoadException;
-import io.h2splice.bench.load.Pacer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 
@@ -20,8 +19,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The soak's load: calls drawn from a {@link Mix} started at a fixed rate (open loop: a {@link Pacer}; at most
- * {@value #MAX_IN_FLIGHT} in flight, later calls wait) over {@link Channels}, one rotated every
+ * The soak's load: calls drawn from a {@link Mix} started at a fixed rate after a {@value Ramp#RAMP_SECONDS} s ramp
+ * (open loop: a {@link Ramp}; at most {@value #MAX_IN_FLIGHT} in flight, later calls wait) over {@link Channels}, one
+ * rotated every
  * {@value #ROTATE_EVERY_SECONDS} s. grpc-netty on ONE event-loop thread with {@code directExecutor()}, as the
  * benchmark's load generator: every call and callback runs there, so nothing here needs a lock; other threads read the
  * counts through {@link #snapshot()}.
@@ -40,7 +40,7 @@ final class SoakLoad implements AutoCloseable {
     private final Outcomes outcomes;
     private final SoakCall.Context context;
     private Channels channels;
-    private Pacer pacer;
+    private Ramp pacer;
     private boolean stopped;
     private boolean tickScheduled;
 
@@ -77,7 +77,7 @@ final class SoakLoad implements AutoCloseable {
             }
         }
         loop.execute(() -> {
-            pacer = new Pacer(System.nanoTime(), rate);
+            pacer = new Ramp(System.nanoTime(), rate, Ramp.RAMP_SECONDS);
             loop.scheduleAtFixedRate(this::rotate, ROTATE_EVERY_SECONDS, ROTATE_EVERY_SECONDS, TimeUnit.SECONDS);
             tick();
         });
