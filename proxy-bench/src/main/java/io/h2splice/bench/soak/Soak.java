@@ -1,5 +1,7 @@
 package io.h2splice.bench.soak;
 
+import io.h2splice.bench.proc.ProcFiles;
+import io.h2splice.bench.proc.Watched;
 import io.h2splice.bench.report.Machine;
 import io.h2splice.bench.topology.EchoApp;
 import io.h2splice.bench.topology.H2spliceInstall;
@@ -78,6 +80,11 @@ public final class Soak {
         err.printf(Locale.ROOT, "soak: %s PARANOID at %.0f calls/s + %s at %.0f calls/s, seed %d; about %s in all."
                 + " Results: %s%n", Fmt.clock(o.paranoidSeconds()), o.paranoidRate(), Fmt.clock(o.durationSeconds()),
                 o.rate(), o.seed(), Fmt.clock(total + 60), outDir);
+        double busy = othersBusyCores();
+        if (busy > SoakReport.BUSY_CORES) {
+            err.printf(Locale.ROOT, "soak: the machine is busy: other processes use %.1f cores right now; the sidecars "
+                    + "will share the CPU with them (run it when the machine is quiet)%n", busy);
+        }
         List<Phase.Result> phases = new ArrayList<>();
         EchoApp.Running app;
         try {
@@ -117,7 +124,7 @@ public final class Soak {
                 rate, leakLevel == null ? "at its default" : leakLevel);
         Phase.Result r = Phase.run(name, leakLevel, seconds, rate, o,
                 new TopologyContext(app.port(), dir, logs, h2splice, o.workers()),
-                new io.h2splice.bench.proc.Watched("app", app.child().handle()), err);
+                new Watched("app", app.child().handle()), err);
         err.printf(Locale.ROOT, "%s phase: %,d calls, %,d unexpected, %d LEAK: lines%s%n", name, r.outcomes().ended(),
                 r.outcomes().unexpected(), r.logs().leaks(), r.failure() == null ? "" : "; " + r.failure());
         return r;
@@ -164,6 +171,21 @@ public final class Soak {
         m.put("sidecarCds", h2splice.cdsStatus());
         m.put("appJvmOpts", EchoApp.jvmOpts());
         return m;
+    }
+
+    /** Cores' worth of CPU the rest of the machine spent over the last second (nothing of the soak runs yet). */
+    private static double othersBusyCores() throws InterruptedException {
+        java.util.OptionalLong a = ProcFiles.machineBusyNanos();
+        Watched self = new Watched("self", ProcessHandle.current(), false);
+        long self0 = self.cpuNanos();
+        long t0 = System.nanoTime();
+        java.util.concurrent.TimeUnit.SECONDS.sleep(1);
+        java.util.OptionalLong b = ProcFiles.machineBusyNanos();
+        if (a.isEmpty() || b.isEmpty()) {
+            return 0;
+        }
+        long others = Math.max(0, b.getAsLong() - a.getAsLong() - (self.cpuNanos() - self0));
+        return others / (double) (System.nanoTime() - t0);
     }
 
     static Path defaultOut(H2spliceInstall h2splice, ZonedDateTime now) {

@@ -150,7 +150,7 @@ final class SoakHtml {
         return metric.contains("per second") ? "per second" : "count";
     }
 
-    /** {@code DefaultHttp2Headers$Http2HeaderEntry} for {@code io.netty.handler.codec.http2.DefaultHttp2Headers$...}. */
+    /** The class name without its package ({@code DefaultHttp2Headers$Http2HeaderEntry}) and hidden-class suffix. */
     static String simpleName(String className) {
         int slash = className.indexOf('/');  // a lambda's hidden-class suffix
         String c = slash > 0 ? className.substring(0, slash) : className;

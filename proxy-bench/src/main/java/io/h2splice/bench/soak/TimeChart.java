@@ -8,14 +8,14 @@ import java.util.Locale;
 
 /**
  * An inline SVG of one metric over a phase, one line per process: minutes on x, the value on a linear y axis from 0
- * (so a flat line looks flat and a 10 % drift looks like 10 %), bytes in MiB. When the phase is judged, the minute after
- * the warm-up mark and the last minute (the two windows whose medians are compared) are shaded.
+ * (so a flat line looks flat and a 10 % drift looks like 10 %), bytes in MiB. When the phase is judged, the window
+ * after the warm-up mark and the last one (the two whose medians are compared) are shaded.
  */
 final class TimeChart {
 
     static final String[] COLORS = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
         "#17becf", "#7f7f7f", "#bcbd22"};
-    private static final int WIDTH = 760;
+    private static final int WIDTH = 800;
     private static final int HEIGHT = 240;
     private static final int LEFT = 70;
     private static final int RIGHT = 230;
@@ -63,8 +63,9 @@ final class TimeChart {
         }
         for (double v = 0; v <= yTop + step / 2; v += step) {
             double y = py.applyAsDouble(v);
-            sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#e4e4e4\"/>"
-                    + "%n<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" font-size=\"11\" fill=\"#444\">%s</text>%n",
+            sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
+                    + "stroke=\"#e4e4e4\"/>%n<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" font-size=\"11\" "
+                    + "fill=\"#444\">%s</text>%n",
                     LEFT, y, LEFT + plotW, y, LEFT - 6, y + 4, label(v, step)));
         }
         double tStep = tMax <= 600 ? 60 : tMax <= 3600 ? 300 : 600;
