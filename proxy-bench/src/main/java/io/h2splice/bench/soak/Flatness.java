@@ -11,7 +11,8 @@ import java.util.Locale;
  * gauge near zero is not judged on a percentage of nothing; and the windows' noise (three standard errors of a
  * difference of two medians, the spread estimated from both windows' deviations from their own medians), so a gauge
  * that moves with the load from sample to sample ({@code h2splice_streams_active}) is judged on its level, not on its
- * jitter. Medians, so one sample taken just before or after a collection does not decide. A series with a point every
+ * jitter (for a count of things in flight, on at least a Poisson count's jitter: a few samples can look calmer than
+ * the load is). Medians, so one sample taken just before or after a collection does not decide. A series with a point every
  * 60 s gets its few points per window.
  */
 final class Flatness {
@@ -61,7 +62,8 @@ final class Flatness {
         }
         double end = median(pts, last - windowSeconds, last);
         double allowed = Math.max(Math.max(tolerance * Math.abs(ref), s.unit().floor),
-                noise(pts, warmupSeconds, warmupSeconds + windowSeconds, last - windowSeconds, last));
+                noise(pts, warmupSeconds, warmupSeconds + windowSeconds, last - windowSeconds, last,
+                        s.unit() == Series.Unit.IN_FLIGHT));
         State state = end - ref > allowed ? State.GREW : ref - end > allowed ? State.FELL : State.FLAT;
         return new Verdict(s, ref, end, allowed, state);
     }
@@ -78,8 +80,11 @@ final class Flatness {
      * Three standard errors of the difference of two windows' medians: σ = 1.4826 × the median of every point's
      * distance to its own window's median (both windows pooled), a median's standard error ≈ 1.2533 σ / √n with n the
      * smaller window's points, a difference of two √2 times that. 0 when a window has fewer than 3 points.
+     *
+     * @param poisson σ is at least √(the larger median): the series counts things in flight
      */
-    static double noise(List<double[]> pts, double refFrom, double refTo, double endFrom, double endTo) {
+    static double noise(List<double[]> pts, double refFrom, double refTo, double endFrom, double endTo,
+                        boolean poisson) {
         List<Double> ref = values(pts, refFrom, refTo);
         List<Double> end = values(pts, endFrom, endTo);
         if (ref.size() < 3 || end.size() < 3) {
@@ -93,6 +98,9 @@ final class Flatness {
             }
         }
         double sigma = 1.4826 * median(dev);
+        if (poisson) {
+            sigma = Math.max(sigma, Math.sqrt(Math.max(Math.abs(median(ref)), Math.abs(median(end)))));
+        }
         return 3 * Math.sqrt(2) * 1.2533 * sigma / Math.sqrt(Math.min(ref.size(), end.size()));
     }
 

@@ -22,7 +22,7 @@ final class Fmt {
         }
         return switch (unit) {
             case BYTES -> String.format(Locale.ROOT, "%.1f MiB", v / (1 << 20));
-            case COUNT, INSTANCES -> v == Math.rint(v) ? String.format(Locale.ROOT, "%,.0f", v)
+            case COUNT, IN_FLIGHT, INSTANCES -> v == Math.rint(v) ? String.format(Locale.ROOT, "%,.0f", v)
                     : String.format(Locale.ROOT, "%,.1f", v);
             case RATE -> String.format(Locale.ROOT, "%,.1f", v);
         };

@@ -14,8 +14,14 @@ final class Series {
     enum Unit {
         /** Bytes; flat within 1 MiB. */
         BYTES(1 << 20),
-        /** A count of things (descriptors, threads, connections, streams); flat within 2. */
+        /** A count of things held (descriptors, threads, connections); flat within 2. */
         COUNT(2),
+        /**
+         * A count of things in flight at the sample's instant ({@code h2splice_streams_active}): flat within 2, and
+         * never judged on less noise than a Poisson count's (σ = √level), which is what calls that start and end
+         * independently give.
+         */
+        IN_FLIGHT(2),
         /** Instances of a class in a histogram; flat within 1,000. */
         INSTANCES(1_000),
         /** Calls per second, counts per interval; never judged. */

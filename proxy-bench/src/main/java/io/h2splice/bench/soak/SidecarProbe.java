@@ -57,9 +57,15 @@ final class SidecarProbe {
         tl.add(name, "open file descriptors", Series.Unit.COUNT, true, t, ProcCounts.openFds(pid));
         String page = metricsPage();
         if (page != null) {
-            GaugeText.gauges(page).forEach((series, value) -> tl.add(name, series,
-                    series.contains("_bytes") ? Series.Unit.BYTES : Series.Unit.COUNT, true, t, value));
+            GaugeText.gauges(page).forEach((series, value) -> tl.add(name, series, unit(series), true, t, value));
         }
+    }
+
+    /** Bytes for {@code *_bytes}, things in flight for {@code *_active}, else a count of things held. */
+    static Series.Unit unit(String gauge) {
+        String name = gauge.contains("{") ? gauge.substring(0, gauge.indexOf('{')) : gauge;
+        return name.endsWith("_bytes") ? Series.Unit.BYTES
+                : name.endsWith("_active") ? Series.Unit.IN_FLIGHT : Series.Unit.COUNT;
     }
 
     /** {@code jcmd GC.class_histogram} at {@code t}: the live heap and the kept classes' instances; null on failure. */

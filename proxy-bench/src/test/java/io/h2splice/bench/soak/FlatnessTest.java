@@ -97,18 +97,32 @@ class FlatnessTest {
         assertEquals(10 * MIB, Flatness.judge(steady, 300, 300, 0.10).allowed(), 1e-6);
     }
 
-    @Test
-    void aCalmReferenceWindowDoesNotMakeTheEndsJitterGrowth() {
-        // the 3-minute trial's h2splice_streams_active of sidecar A: 1-minute windows of 6 and 7 samples
-        double[] v = {0, 8, 8, 6, 12, 10, 12, 10, 9, 11, 9, 9, 11, 12, 11, 14, 10, 4, 18, 12};
-        Series s = new Series("h2splice_streams_active", "sidecar A", Series.Unit.COUNT, true);
+    private static Series streams(double... v) {
+        Series s = new Series("h2splice_streams_active", "sidecar B", Series.Unit.IN_FLIGHT, true);
         for (int i = 0; i < v.length; i++) {
-            s.add(1.3 + 10 * i, v[i]);
+            s.add(10 * i, v[i]);
         }
-        Flatness.Verdict verdict = Flatness.judge(s, 60, 60, 0.10);
-        assertEquals(Flatness.State.FLAT, verdict.state(),
-                () -> verdict.reference() + " → " + verdict.end() + " ±" + verdict.allowed());
-        assertTrue(verdict.allowed() > 2, "the end window's jitter counts: " + verdict.allowed());
+        return s;
+    }
+
+    @Test
+    void streamsInFlightAreJudgedOnAtLeastAPoissonCountsJitter() {
+        // the 3-minute trial's h2splice_streams_active of sidecar B, a sample every 10 s; 1-minute windows of 7
+        // samples: 6 against 10 with a pooled spread of ±2, but 9 ± 3 is what 300 calls/s of ~30 ms give
+        Series trial = streams(1, 4, 7, 9, 8, 9, 10, 10, 2, 6, 5, 6, 4, 11, 13, 9, 10, 9, 13, 7);
+        Flatness.Verdict v = Flatness.judge(trial, 60, 60, 0.10);
+        assertEquals(6, v.reference());
+        assertEquals(Flatness.State.FLAT, v.state(), () -> v.end() + " ±" + v.allowed());
+        // the same jitter over a floor of streams that never end, one more every minute: 25 more by 30:00
+        java.util.SplittableRandom r = new java.util.SplittableRandom(9);
+        double[] leaking = new double[181];
+        double[] steady = new double[181];
+        for (int i = 0; i < leaking.length; i++) {
+            steady[i] = 9 + r.nextInt(-4, 5);
+            leaking[i] = steady[i] + i / 6;
+        }
+        assertEquals(Flatness.State.FLAT, Flatness.judge(streams(steady), 300, 300, 0.10).state());
+        assertEquals(Flatness.State.GREW, Flatness.judge(streams(leaking), 300, 300, 0.10).state());
     }
 
     @Test

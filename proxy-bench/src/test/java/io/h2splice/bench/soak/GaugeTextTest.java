@@ -43,4 +43,11 @@ class GaugeTextTest {
         assertEquals(expected, GaugeText.gauges(page));
         assertEquals(Map.of(), GaugeText.gauges(""));
     }
+
+    @Test
+    void unitsByName() {
+        assertEquals(Series.Unit.BYTES, SidecarProbe.unit("h2splice_memory_held_bytes"));
+        assertEquals(Series.Unit.IN_FLIGHT, SidecarProbe.unit("h2splice_streams_active"));
+        assertEquals(Series.Unit.COUNT, SidecarProbe.unit("h2splice_connections_open{side=\"api_bytes\"}"));
+    }
 }
