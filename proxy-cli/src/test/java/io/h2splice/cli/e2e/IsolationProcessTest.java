@@ -363,8 +363,8 @@ class IsolationProcessTest {
     // === the memory governor: header blocks never finished, HPACK bombs ===
 
     /**
-     * 90 connections, each holding a header block of 4.9 MB that it never finishes (just under the 5 MiB at which the
-     * codec closes a connection): 441 MB asked of a sidecar with a budget of 48 MiB. Past half of a loop's share new
+     * 90 connections, 30 a second, each holding a header block of 4.9 MB that it never finishes (just under the 5 MiB
+     * at which the codec closes a connection): 441 MB asked of a sidecar with a budget of 48 MiB. Past half of a loop's share new
      * API connections are refused as they are accepted, past three quarters the largest holders are closed; the
      * victim's connections, holding nothing, keep serving, and the sidecar never holds more than its budget.
      */
@@ -379,7 +379,10 @@ class IsolationProcessTest {
         frames.release();
         try {
             underAttack(stop -> {
+                long next = System.nanoTime();
                 for (int i = 0; i < 90 && !stop.get(); i++) {
+                    next += 33_000_000; // 30 connections a second: all 90 inside the victim's run
+                    LockSupport.parkNanos(next - System.nanoTime());
                     RawH2Client c = RawH2Client.connect(apiPort);
                     blocks.add(c);
                     c.send(block);
