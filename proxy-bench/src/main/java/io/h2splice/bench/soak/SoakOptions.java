@@ -46,6 +46,8 @@ record SoakOptions(long durationSeconds, long paranoidSeconds, long warmupSecond
             """;
 
     static final double PARANOID_RATE = 60;
+    static final java.util.List<String> FLAGS = java.util.List.of("--soak", "--soak-paranoid", "--soak-paranoid-rate",
+            "--soak-warmup", "--rate", "--seed", "--workers", "--h2splice-jar", "--sidecar-jvm-opts", "--out");
 
     private static final java.util.regex.Pattern DURATION =
             java.util.regex.Pattern.compile("(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s?)?");
@@ -84,6 +86,10 @@ record SoakOptions(long durationSeconds, long paranoidSeconds, long warmupSecond
             if (!flag.startsWith("--")) {
                 throw new IllegalArgumentException("unexpected argument '" + a + "'");
             }
+            if (!FLAGS.contains(flag)) {
+                throw new IllegalArgumentException("unknown flag " + flag + " (the soak takes "
+                        + String.join(", ", FLAGS) + ")");
+            }
             String value;
             if (eq > 0) {
                 value = a.substring(eq + 1);
@@ -106,10 +112,7 @@ record SoakOptions(long durationSeconds, long paranoidSeconds, long warmupSecond
                 case "--h2splice-jar" -> jar = Path.of(value);
                 case "--sidecar-jvm-opts" -> jvmOpts = value;
                 case "--out" -> out = Path.of(value);
-                default -> throw new IllegalArgumentException("unknown flag " + flag + " (the soak takes "
-                        + "--soak, --soak-paranoid, --soak-paranoid-rate, --soak-warmup, --rate, --seed, --workers, "
-                        + "--h2splice-jar, "
-                        + "--sidecar-jvm-opts, --out)");
+                default -> throw new IllegalStateException("a flag of FLAGS without a case: " + flag);
             }
         }
         if (duration < 0 && !help) {

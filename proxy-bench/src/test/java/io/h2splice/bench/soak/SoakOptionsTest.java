@@ -62,6 +62,9 @@ class SoakOptionsTest {
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> SoakOptions.parse(new String[] {"--soak", "1m", "--duration", "5"})).getMessage()
                 .startsWith("unknown flag --duration"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> SoakOptions.parse(new String[] {"--soak", "1m", "--bogus"})).getMessage()
+                .startsWith("unknown flag --bogus (the soak takes --soak, --soak-paranoid"));
         assertEquals("--rate given twice", assertThrows(IllegalArgumentException.class,
                 () -> SoakOptions.parse(new String[] {"--soak", "1m", "--rate", "5", "--rate", "6"})).getMessage());
         assertThrows(IllegalArgumentException.class, () -> SoakOptions.parse(new String[] {"--soak", "1m", "--rate",
