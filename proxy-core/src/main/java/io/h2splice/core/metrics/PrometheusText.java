@@ -14,6 +14,7 @@ package io.h2splice.core.metrics;
  * {@code h2splice_api_token_denied_total{port}} ({@code grpc}, {@code http}),
  * {@code h2splice_memory_budget_bytes}, {@code h2splice_memory_held_bytes}, {@code h2splice_memory_refused_total{what}}
  * and {@code h2splice_memory_shed_total{what}} ({@code stream}/{@code call}, {@code connection}),
+ * {@code h2splice_direct_memory_used_bytes} and {@code h2splice_allocator_used_bytes{memory}} ({@link BufferMemory}),
  * {@code h2splice_info{app_id,namespace,transport} 1}, then the per-call families with Dapr's names
  * ({@link CallMetricsText}).
  *
@@ -91,6 +92,13 @@ public final class PrometheusText {
                         + "quarters full.");
         sample(out, "h2splice_memory_shed_total", "what", "call", metrics.memoryShedCount(false));
         sample(out, "h2splice_memory_shed_total", "what", "connection", metrics.memoryShedCount(true));
+        header(out, "h2splice_direct_memory_used_bytes", "gauge",
+                "Direct memory the JVM has reserved for buffers (limited by -XX:MaxDirectMemorySize).");
+        sample(out, "h2splice_direct_memory_used_bytes", BufferMemory.jvmDirectUsed());
+        header(out, "h2splice_allocator_used_bytes", "gauge",
+                "Memory Netty's buffer allocator holds from the JVM (in use and pooled), by kind.");
+        sample(out, "h2splice_allocator_used_bytes", "memory", "direct", BufferMemory.allocatorUsed(true));
+        sample(out, "h2splice_allocator_used_bytes", "memory", "heap", BufferMemory.allocatorUsed(false));
         header(out, "h2splice_info", "gauge", "This sidecar's identity; always 1.");
         out.append("h2splice_info{app_id=\"");
         escapeLabelValue(out, appId);

@@ -82,6 +82,27 @@ class PrometheusTextTest {
         assertEquals(ProxyMetrics.Side.values().length, count(text, "\nh2splice_connections_open{"));
     }
 
+    /** The buffer-memory gauges read the JVM's direct pool and Netty's allocator: a 4 MiB buffer shows in both. */
+    @Test
+    void bufferMemoryGaugesFollowAllocations() {
+        io.netty.buffer.ByteBuf big = io.netty.buffer.ByteBufAllocator.DEFAULT.directBuffer(4 << 20);
+        try {
+            // At least the buffer: other tests of this JVM may free direct memory meanwhile, so no difference is taken.
+            String text = PrometheusText.render(new ProxyMetrics(), "a", "ns", "nio");
+            assertTrue(gauge(text, "h2splice_direct_memory_used_bytes") >= 4 << 20, text);
+            assertTrue(gauge(text, "h2splice_allocator_used_bytes{memory=\"direct\"}") >= 4 << 20, text);
+            assertTrue(gauge(text, "h2splice_allocator_used_bytes{memory=\"heap\"}") >= 0, text);
+        } finally {
+            big.release();
+        }
+    }
+
+    private static long gauge(String text, String sample) {
+        Matcher m = Pattern.compile("\n" + Pattern.quote(sample) + " (-?[0-9]+)\n").matcher(text);
+        assertTrue(m.find(), sample + " in\n" + text);
+        return Long.parseLong(m.group(1));
+    }
+
     @Test
     void escapesLabelValues() {
         String text = PrometheusText.render(new ProxyMetrics(), "a\"b\\c\nd", "ns", "nio");
