@@ -9,8 +9,6 @@ package io.h2splice.core.config;
  * @param initialWindowSize     SETTINGS_INITIAL_WINDOW_SIZE for every stream, and the per-stream memory bound
  * @param connectionWindowSize  the connection-level receive window advertised; it is refilled as DATA arrives, so it
  *                              sets how much may be in flight, not what a stalled stream can take from the others
- * @param connectionBufferLimit received bytes one connection may hold at once (not yet written on by the other side);
- *                              past it, the stream holding the most is reset (see docs/flow-control.md)
  * @param prematureResetMinStreams streams a client connection on the API port must have ended (in the window) before
  *                              its share of streams reset before a response is judged (rapid reset, CVE-2023-44487)
  * @param prematureResetWindowSeconds the window over which that share is counted
@@ -19,10 +17,15 @@ package io.h2splice.core.config;
  *                              unfinished header blocks, calls' kept headers and replays), split evenly over the
  *                              event loops; at half of a loop's share new streams and connections are refused, at
  *                              three quarters the largest holder is shed (docs/memory.md)
+ * @param directMemoryLimit     the JVM's direct-memory ceiling ({@code -XX:MaxDirectMemorySize}) the same governor
+ *                              watches, for what buffering costs beyond the bytes charged (a retained slice keeps its
+ *                              whole read buffer, TLS and the outbound buffers allocate their own): at half of it new
+ *                              streams and connections are refused, at three quarters the largest holders are shed;
+ *                              0 watches nothing
  */
 public record Limits(long maxHeaderListSize, int maxConcurrentStreams, int maxFrameSize, int initialWindowSize,
-                     int connectionWindowSize, long connectionBufferLimit, int prematureResetMinStreams,
-                     int prematureResetWindowSeconds, long maxBodySize, long memoryBudget) {
+                     int connectionWindowSize, int prematureResetMinStreams,
+                     int prematureResetWindowSeconds, long maxBodySize, long memoryBudget, long directMemoryLimit) {
 
     /** The default memory budget: half the launcher's 256 MiB of heap and of direct memory (bin/h2splice). */
     public static final long DEFAULT_MEMORY_BUDGET = 128L << 20;
@@ -31,11 +34,12 @@ public record Limits(long maxHeaderListSize, int maxConcurrentStreams, int maxFr
 
     /**
      * Dapr's defaults: 4 MiB header list; no body limit (h2splice never buffers a message). Windows of 1 MiB per
-     * stream and 4 MiB per connection; 16 MiB held per connection; rapid reset judged after 200 streams over 10 s;
-     * a memory budget of 128 MiB.
+     * stream and 4 MiB per connection; rapid reset judged after 200 streams over 10 s; a memory budget of 128 MiB;
+     * this JVM's direct-memory ceiling watched.
      */
     public static Limits defaults() {
-        return new Limits(4L << 20, 2048, 16_384, 1 << 20, 4 << 20, 16L << 20, 200, 10, -1, DEFAULT_MEMORY_BUDGET);
+        return new Limits(4L << 20, 2048, 16_384, 1 << 20, 4 << 20, 200, 10, -1, DEFAULT_MEMORY_BUDGET,
+                Math.max(0, io.netty.util.internal.PlatformDependent.maxDirectMemory()));
     }
 
     /**
@@ -65,16 +69,16 @@ public record Limits(long maxHeaderListSize, int maxConcurrentStreams, int maxFr
         if (connectionWindowSize < initialWindowSize) {
             throw new IllegalArgumentException("connection window must be at least the stream window");
         }
-        if (connectionBufferLimit < initialWindowSize) {
-            throw new IllegalArgumentException("connection buffer limit must be at least the stream window ("
-                    + initialWindowSize + "), got " + connectionBufferLimit);
-        }
         if (prematureResetMinStreams < 2 || prematureResetWindowSeconds < 1) {
             throw new IllegalArgumentException("the rapid-reset guard needs at least 2 streams and a 1 s window, got "
                     + prematureResetMinStreams + " streams and " + prematureResetWindowSeconds + " s");
         }
         if (maxBodySize == 0 || maxBodySize < -1) {
             throw new IllegalArgumentException("max body size must be positive or -1 (no limit), got " + maxBodySize);
+        }
+        if (directMemoryLimit < 0) {
+            throw new IllegalArgumentException("direct memory limit must be 0 (not watched) or positive, got "
+                    + directMemoryLimit);
         }
         if (memoryBudget < MIN_MEMORY_BUDGET) {
             throw new IllegalArgumentException("memory budget must be at least " + MIN_MEMORY_BUDGET + " bytes (4Mi), "
@@ -84,40 +88,37 @@ public record Limits(long maxHeaderListSize, int maxConcurrentStreams, int maxFr
 
     public Limits withMaxHeaderListSize(long size) {
         return new Limits(size, maxConcurrentStreams, maxFrameSize, initialWindowSize, connectionWindowSize,
-                connectionBufferLimit, prematureResetMinStreams, prematureResetWindowSeconds, maxBodySize,
-                memoryBudget);
+                prematureResetMinStreams, prematureResetWindowSeconds, maxBodySize, memoryBudget, directMemoryLimit);
     }
 
     public Limits withMaxBodySize(long size) {
         return new Limits(maxHeaderListSize, maxConcurrentStreams, maxFrameSize, initialWindowSize, connectionWindowSize,
-                connectionBufferLimit, prematureResetMinStreams, prematureResetWindowSeconds, size, memoryBudget);
+                prematureResetMinStreams, prematureResetWindowSeconds, size, memoryBudget, directMemoryLimit);
     }
 
     public Limits withMaxConcurrentStreams(int streams) {
         return new Limits(maxHeaderListSize, streams, maxFrameSize, initialWindowSize, connectionWindowSize,
-                connectionBufferLimit, prematureResetMinStreams, prematureResetWindowSeconds, maxBodySize,
-                memoryBudget);
+                prematureResetMinStreams, prematureResetWindowSeconds, maxBodySize, memoryBudget, directMemoryLimit);
     }
 
-    /** Stream and connection windows; the buffer limit grows to the stream window if it was smaller. */
+    /** Stream and connection windows. */
     public Limits withWindows(int stream, int connection) {
         return new Limits(maxHeaderListSize, maxConcurrentStreams, maxFrameSize, stream, connection,
-                Math.max(connectionBufferLimit, stream), prematureResetMinStreams, prematureResetWindowSeconds,
-                maxBodySize, memoryBudget);
-    }
-
-    public Limits withConnectionBufferLimit(long bytes) {
-        return new Limits(maxHeaderListSize, maxConcurrentStreams, maxFrameSize, initialWindowSize, connectionWindowSize,
-                bytes, prematureResetMinStreams, prematureResetWindowSeconds, maxBodySize, memoryBudget);
+                prematureResetMinStreams, prematureResetWindowSeconds, maxBodySize, memoryBudget, directMemoryLimit);
     }
 
     public Limits withMemoryBudget(long bytes) {
         return new Limits(maxHeaderListSize, maxConcurrentStreams, maxFrameSize, initialWindowSize, connectionWindowSize,
-                connectionBufferLimit, prematureResetMinStreams, prematureResetWindowSeconds, maxBodySize, bytes);
+                prematureResetMinStreams, prematureResetWindowSeconds, maxBodySize, bytes, directMemoryLimit);
     }
 
     public Limits withPrematureResetGuard(int minStreams, int windowSeconds) {
         return new Limits(maxHeaderListSize, maxConcurrentStreams, maxFrameSize, initialWindowSize, connectionWindowSize,
-                connectionBufferLimit, minStreams, windowSeconds, maxBodySize, memoryBudget);
+                minStreams, windowSeconds, maxBodySize, memoryBudget, directMemoryLimit);
+    }
+
+    public Limits withDirectMemoryLimit(long bytes) {
+        return new Limits(maxHeaderListSize, maxConcurrentStreams, maxFrameSize, initialWindowSize, connectionWindowSize,
+                prematureResetMinStreams, prematureResetWindowSeconds, maxBodySize, memoryBudget, bytes);
     }
 }

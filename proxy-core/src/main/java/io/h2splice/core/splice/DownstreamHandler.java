@@ -112,7 +112,7 @@ final class DownstreamHandler extends SpliceHandler {
             Splice splice = splice(streamId);
             // data is released by the codec after this returns; the splice retains what it hands on.
             return splice == null ? data.readableBytes() + padding
-                    : checkHeld(splice.onRequestData(data, padding, endOfStream));
+                    : splice.onRequestData(data, padding, endOfStream);
         }
 
         @Override

@@ -18,8 +18,9 @@ import io.netty.handler.codec.http2.Http2Stream;
  * the connection; end-to-end back-pressure stays per stream.
  *
  * <p>It also counts the bytes the connection holds: received on an open stream and not yet consumed. That sum is
- * bounded by stream window × open streams; {@link SpliceHandler} compares it with the connection's buffer limit, and
- * every change is charged to the connection's {@link MemoryAccount}.
+ * bounded by stream window × open streams, and every change is charged to the connection's {@link MemoryAccount}: the
+ * loop's {@link MemoryBudget}, not a limit per connection, decides when a call must let go, so a shared connection
+ * carrying many honest calls to a slow app is never cut short because of how many calls it carries.
  *
  * <p>Threading: the connection's event loop only, like Netty's controller.
  */

@@ -82,7 +82,8 @@ final class LoopState {
         this.metrics = metrics;
         this.resolver = resolver;
         this.flushBatch = new FlushBatch(eventLoop);
-        this.memory = new MemoryBudget(eventLoop, config.limits().memoryBudget() / metrics.loops(), metrics);
+        this.memory = new MemoryBudget(eventLoop, config.limits().memoryBudget() / metrics.loops(),
+                config.limits().directMemoryLimit(), metrics);
         this.sidecarDialer = sidecarDialer;
         this.appPool = appAddress == null ? null : new UpstreamPool(eventLoop, appAddress, null, null, appDialer);
         this.downstreamTracker = downstreamTracker;

@@ -1,9 +1,11 @@
 package io.h2splice.core.splice;
 
+import io.h2splice.core.metrics.BufferMemory;
 import io.h2splice.core.metrics.ProxyMetrics;
 import io.netty.channel.EventLoop;
 
 import java.util.ArrayList;
+import java.util.function.LongSupplier;
 
 /**
  * One event loop's share of the sidecar's memory budget ({@code Limits.memoryBudget} divided by the loops): the bytes
@@ -20,21 +22,43 @@ import java.util.ArrayList;
  * SpliceHandler#shedForMemory}). The loop's share is kept well below the JVM's heap and direct-memory limits, so the
  * governor acts long before either runs out.
  *
+ * <p>What is charged is payload; what it costs can be more. A retained DATA slice keeps its whole read buffer (and the
+ * allocator's chunk around it) alive, and TLS and the outbound buffers allocate on their own: an app that stops
+ * reading for 25 s made a sidecar holding 17 MiB of charged bytes use 69 MiB of direct memory. So the same marks are
+ * also taken on the JVM's direct memory ({@code Limits.directMemoryLimit}, the JVM's ceiling): at half of it the loop
+ * refuses as above, past three quarters it sheds the largest holder one a turn, re-checking after each, until direct
+ * memory is back under the mark or no connection holds more than the average and {@link #DIRECT_SHED_FLOOR}. Direct memory is shared by the loops,
+ * so each loop sheds its own largest holders; the JVM's counter is one atomic read, taken on each growing charge.
+ *
  * <p>Threading: confined to its event loop; plain fields. The sum over loops is mirrored in {@link ProxyMetrics}.
  */
 final class MemoryBudget implements Runnable {
+
+    /**
+     * Under direct-memory pressure alone, a connection holding less than this is never shed: what keeps the memory
+     * is then not its calls (a few frames cannot keep megabytes), and shedding it would only hurt a bystander.
+     */
+    static final long DIRECT_SHED_FLOOR = 64 << 10;
 
     private final EventLoop loop;
     private final ProxyMetrics metrics;
     private final long share;
     private final long refuseAbove;
     private final long shedAbove;
+    /** The JVM's direct memory in use now, and the marks on it (above {@code Long.MAX_VALUE / 2} when unwatched). */
+    private final LongSupplier directUsed;
+    private final long directRefuseAbove;
+    private final long directShedAbove;
     /** Open connections of this loop; each account knows its index here (removed by swapping with the last). */
     private final ArrayList<MemoryAccount> accounts = new ArrayList<>();
     private long used;
     private boolean shedScheduled;
 
-    MemoryBudget(EventLoop loop, long share, ProxyMetrics metrics) {
+    MemoryBudget(EventLoop loop, long share, long directLimit, ProxyMetrics metrics) {
+        this(loop, share, directLimit, metrics, BufferMemory::jvmDirectUsed);
+    }
+
+    MemoryBudget(EventLoop loop, long share, long directLimit, ProxyMetrics metrics, LongSupplier directUsed) {
         if (share < 1) {
             throw new IllegalArgumentException("memory budget share must be positive, got " + share);
         }
@@ -43,6 +67,9 @@ final class MemoryBudget implements Runnable {
         this.share = share;
         this.refuseAbove = share / 2;
         this.shedAbove = share - share / 4;
+        this.directUsed = directUsed;
+        this.directRefuseAbove = directLimit > 0 ? directLimit / 2 : Long.MAX_VALUE;
+        this.directShedAbove = directLimit > 0 ? directLimit - directLimit / 4 : Long.MAX_VALUE;
     }
 
     /** A new account, not yet counted: {@link #open} counts it once its connection is in a pipeline. */
@@ -80,7 +107,7 @@ final class MemoryBudget implements Runnable {
     void charged(long delta) {
         used += delta;
         metrics.memoryHeld(delta);
-        if (used > shedAbove && !shedScheduled) {
+        if (!shedScheduled && (used > shedAbove || delta > 0 && directUsed.getAsLong() > directShedAbove)) {
             shedScheduled = true;
             loop.execute(this); // after the current read: the frame that crossed the mark is handled first
         }
@@ -88,25 +115,33 @@ final class MemoryBudget implements Runnable {
 
     /** New connections are refused now. */
     boolean refusesConnections() {
-        return used >= refuseAbove;
+        return used >= refuseAbove || directUsed.getAsLong() >= directRefuseAbove;
     }
 
-    /** A new stream of {@code a}'s connection is refused now: the loop is over its first mark, and {@code a} holds
-     * more than the average open connection. */
+    /** A new stream of {@code a}'s connection is refused now: the loop (or the JVM's direct memory) is over its first
+     * mark, and {@code a} holds more than the average open connection. */
     boolean refusesStream(MemoryAccount a) {
-        return used >= refuseAbove && a.used > 0 && a.used * accounts.size() >= used;
+        return a.used > 0 && a.used * accounts.size() >= used
+                && (used >= refuseAbove || directUsed.getAsLong() >= directRefuseAbove);
     }
 
     /**
      * Sheds the largest holders until the loop is under its second mark, each at most once a turn. Only a connection
      * holding more than the average is ever shed, so one with a few calls of ordinary size never pays for the others;
-     * a connection being closed counts as released already (its bytes go when its streams close).
+     * a connection being closed counts as released already (its bytes go when its streams close). When direct memory
+     * is over its mark, one holder is shed and the check runs again on the next turn, once what it held is freed.
      */
     @Override
     public void run() {
         shedScheduled = false;
         long releasing = 0;
-        for (int tries = accounts.size(); used - releasing > shedAbove && tries > 0; tries--) {
+        boolean shedOne = false;
+        for (int tries = accounts.size(); tries > 0; tries--) {
+            boolean overBudget = used - releasing > shedAbove;
+            long direct = shedOne ? 0 : directUsed.getAsLong();
+            if (!overBudget && direct <= directShedAbove) {
+                break;
+            }
             MemoryAccount largest = null;
             for (int i = 0; i < accounts.size(); i++) {
                 MemoryAccount a = accounts.get(i);
@@ -114,11 +149,15 @@ final class MemoryBudget implements Runnable {
                     largest = a;
                 }
             }
-            if (largest == null || largest.used == 0 || largest.used * accounts.size() <= used) {
+            if (largest == null || largest.used == 0 || largest.used * accounts.size() <= used
+                    || !overBudget && largest.used < DIRECT_SHED_FLOOR) {
                 break;
             }
             largest.shedThisTurn = true;
-            if (largest.owner.shedForMemory(used, share)) {
+            shedOne = true;
+            String pressure = overBudget ? "this loop holds " + used + " of its " + share + " bytes"
+                    : "direct memory is " + direct + " bytes, over three quarters of " + directLimit() + " bytes";
+            if (largest.owner.shedForMemory(pressure)) {
                 largest.closing = true;
                 releasing += largest.used;
             }
@@ -126,6 +165,14 @@ final class MemoryBudget implements Runnable {
         for (int i = 0; i < accounts.size(); i++) {
             accounts.get(i).shedThisTurn = false;
         }
+        if (shedOne && !shedScheduled && directUsed.getAsLong() > directShedAbove) {
+            shedScheduled = true;
+            loop.execute(this); // look again once the holder shed has let go
+        }
+    }
+
+    private long directLimit() {
+        return directShedAbove == Long.MAX_VALUE ? 0 : directRefuseAbove * 2;
     }
 
     /** Bytes charged on this loop now (tests). */

@@ -611,8 +611,8 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
     }
 
     /**
-     * This call holds the most of a connection that went over its buffer limit ({@link SpliceHandler#checkHeld}), or
-     * of the loop's memory budget ({@link SpliceHandler#shedForMemory}): it ends RESOURCE_EXHAUSTED, reset both ways
+     * This call holds the most of the connection that holds the most of a full memory budget
+     * ({@link SpliceHandler#shedForMemory}): it ends RESOURCE_EXHAUSTED, reset both ways
      * (RST_STREAM ENHANCE_YOUR_CALM to the client, which gRPC reports as RESOURCE_EXHAUSTED, CANCEL upstream), so the
      * frames queued for it on either side are released now.
      *

@@ -37,7 +37,6 @@ abstract class SpliceHandler extends Http2ConnectionHandler {
 
     private static final InternalLogger log = InternalLoggerFactory.getInstance(SpliceHandler.class);
     /** Peer-driven lines: at most one per 10 s each, with a count of those left out. */
-    private static final LogLimiter SHED_LINES = LogLimiter.every10Seconds();
     private static final LogLimiter UNEXPECTED_LINES = LogLimiter.every10Seconds();
     private static final LogLimiter MEMORY_LINES = LogLimiter.every10Seconds();
 
@@ -52,7 +51,6 @@ abstract class SpliceHandler extends Http2ConnectionHandler {
     private final KeepaliveTimer keepalive;
     /** The receive side's flow control: the connection window refilled on arrival, and the bytes held. */
     private final HeldBytesFlowController flow;
-    private final long bufferLimit;
     /** What this connection holds of the loop's memory budget (the flow controller charges it too). */
     final MemoryAccount memory;
 
@@ -65,7 +63,6 @@ abstract class SpliceHandler extends Http2ConnectionHandler {
         this.keepalive = pingPeer ? new KeepaliveTimer(this, loop.config().keepalive()) : null;
         this.spliceKey = connection().newKey();
         this.flow = (HeldBytesFlowController) connection().local().flowController();
-        this.bufferLimit = loop.config().limits().connectionBufferLimit();
         if (keepalive != null) {
             connection().addListener(new Http2ConnectionAdapter() {
                 @Override
@@ -188,34 +185,6 @@ abstract class SpliceHandler extends Http2ConnectionHandler {
         }
     }
 
-    // === the connection's buffer limit ===
-
-    /**
-     * Called by each direction's {@code onDataRead} once the splice took the frame: when the bytes this connection
-     * holds (received, not yet written on) pass {@code connectionBufferLimit}, the call holding the most of them is
-     * reset both ways ({@link Splice#shed}), which frees its bytes. Below the limit this is one comparison.
-     *
-     * @param returned what the splice returned for the frame (credited by the codec right after this)
-     * @return {@code returned}
-     */
-    final int checkHeld(int returned) {
-        if (flow.heldBytes() - returned > bufferLimit) {
-            shedLargestHolder();
-        }
-        return returned;
-    }
-
-    private void shedLargestHolder() {
-        Http2Stream largest = largestHolder();
-        if (largest == null) {
-            return;
-        }
-        SHED_LINES.warn(log, "{} connection {} holds {} bytes, over its limit of {}: resetting the call holding the "
-                + "most (stream {})", side.label, ctx.channel(), flow.heldBytes(), bufferLimit, largest.id());
-        largest.<Splice>getProperty(spliceKey).shed("the call held more of a connection's buffer than any other "
-                + "when the connection was full");
-    }
-
     /**
      * The stream whose call holds the most of this connection: DATA received and not yet written on, and on the
      * side that accepted the call also its kept headers and replay. Null when no stream has a call.
@@ -249,19 +218,20 @@ abstract class SpliceHandler extends Http2ConnectionHandler {
     }
 
     /**
-     * The loop is over its budget's second mark and this connection holds the most ({@link MemoryBudget#run}). A
+     * The loop (or the JVM's direct memory) is over the budget's second mark, as {@code pressure} says, and this
+     * connection holds the most ({@link MemoryBudget#run}). A
      * client connection whose charge is mostly an unfinished header block is closed (GOAWAY ENHANCE_YOUR_CALM): the
      * block is not a call yet. Otherwise the call holding the most is shed, so that a shared connection (to another
      * sidecar, or from one) loses the one call that filled it, never the others.
      *
      * @return true when the connection is being closed (its bytes are released as its streams close)
      */
-    boolean shedForMemory(long loopUsed, long loopShare) {
+    boolean shedForMemory(String pressure) {
         boolean clientConnection = side == ProxyMetrics.Side.API;
         Http2Stream largest = clientConnection && openHeaderBlockBytes() * 2 >= memory.used() ? null : largestHolder();
         if (largest != null) {
-            MEMORY_LINES.warn(log, "memory budget: this loop holds {} of its {} bytes; {} connection {} holds {}: "
-                    + "resetting its call holding the most (stream {})", loopUsed, loopShare, side.label,
+            MEMORY_LINES.warn(log, "memory budget: {}; {} connection {} holds {}: "
+                    + "resetting its call holding the most (stream {})", pressure, side.label,
                     ctx.channel(), memory.used(), largest.id());
             loop.metrics().memoryShed(false);
             largest.<Splice>getProperty(spliceKey).shed("the sidecar's memory budget was full and this call held "
@@ -269,8 +239,8 @@ abstract class SpliceHandler extends Http2ConnectionHandler {
             return false;
         }
         if (clientConnection && !connection().goAwaySent()) {
-            MEMORY_LINES.warn(log, "memory budget: this loop holds {} of its {} bytes; closing {} connection {}, "
-                    + "which holds {} ({} of them in an unfinished header block)", loopUsed, loopShare, side.label,
+            MEMORY_LINES.warn(log, "memory budget: {}; closing {} connection {}, "
+                    + "which holds {} ({} of them in an unfinished header block)", pressure, side.label,
                     ctx.channel(), memory.used(), openHeaderBlockBytes());
             loop.metrics().memoryShed(true);
             goAwayAndClose(Http2Error.ENHANCE_YOUR_CALM, "memory budget exceeded");

@@ -133,7 +133,7 @@ final class UpstreamHandler extends SpliceHandler implements PooledConnection {
             Splice splice = splice(streamId);
             // data is released by the codec after this returns; the splice retains what it hands on.
             return splice == null ? data.readableBytes() + padding
-                    : checkHeld(splice.onResponseData(data, padding, endOfStream));
+                    : splice.onResponseData(data, padding, endOfStream);
         }
 
         @Override

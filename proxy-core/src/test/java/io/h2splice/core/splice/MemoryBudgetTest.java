@@ -2,16 +2,20 @@ package io.h2splice.core.splice;
 
 import io.h2splice.core.config.Limits;
 import io.h2splice.core.config.ProxyConfig;
+import io.h2splice.core.metrics.BufferMemory;
 import io.h2splice.core.metrics.ProxyMetrics;
 import io.h2splice.core.outbound.OutboundRouter;
 import io.h2splice.core.testing.H2Peer;
 import io.h2splice.core.testing.HostileFrames;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.util.ResourceLeakDetector;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -145,6 +149,63 @@ class MemoryBudgetTest extends EngineFixture {
         assertEquals(0, metrics.memoryShedCount(true));
         assertTrue(down.isActive(), "the shared connection stays");
         assertTrue(state.memory().used() <= 3L * MIB, "back under the second mark: " + state.memory().used());
+    }
+
+    // === what is charged is payload: the JVM's direct memory is watched too ===
+
+    /**
+     * DATA frames whose slices keep large read buffers alive: 48 KiB charged, 48 MiB of direct memory kept (as many
+     * small held frames keep their read buffers' chunks). Far under the budget, the JVM's direct memory passes half of
+     * its limit (new connections refused), then three quarters: the call keeping it is shed and lets go of its
+     * buffers at once, and the victim's call on the same connection is answered even while the pressure lasts.
+     */
+    @Test
+    void aCallKeepingFarMoreDirectMemoryThanItsChargeIsShedPastThreeQuartersOfTheDirectLimit() throws Exception {
+        long base = BufferMemory.jvmDirectUsed();
+        Assumptions.assumeTrue(base >= 0 && base < 24L * MIB, "direct memory in use before the test: " + base);
+        start(Limits.defaults().withDirectMemoryLimit(base + 48L * MIB)); // refuse past base/2 + 24 MiB, shed past 36
+        feed(down, client.settingsAck());
+        int victimUp = openVictimCall();
+        int hog = 3;
+        feed(down, client.headers(hog, request("app"), false));
+        for (int i = 0; i < 4; i++) { // the app's 64 KiB window, taken by the app
+            feed(down, H2Peer.data(hog, new byte[FRAME], false));
+        }
+        apps.get(0).read(upstreams.get(0));
+        assertFalse(state.memory().refusesConnections());
+
+        List<ByteBuf> kept = new ArrayList<>();
+        for (int i = 0; i < 3; i++) { // past the app's window: held, each in a 16 MiB read buffer of its own
+            ByteBuf readBuffer = Unpooled.directBuffer(16 * MIB);
+            ByteBuf frame = H2Peer.data(hog, new byte[FRAME], false);
+            readBuffer.writeBytes(frame);
+            frame.release();
+            kept.add(readBuffer.retain()); // this test's reference, to see when the engine lets go of its own
+            down.writeInbound(readBuffer);
+            down.runPendingTasks();
+            if (i == 1) {
+                assertTrue(state.memory().refusesConnections(), "32 MiB kept: past half the direct limit");
+                assertTrue(ofType(client.read(down), "RST_STREAM").isEmpty(), "under three quarters: nothing shed");
+            }
+        }
+        down.runPendingTasks();
+        List<H2Peer.Frame> resets = ofType(client.read(down), "RST_STREAM");
+        assertEquals(1, resets.size(), resets.toString());
+        assertEquals(hog, resets.get(0).streamId(), "the call keeping the memory is shed, not the victim");
+        assertEquals(Http2Error.ENHANCE_YOUR_CALM.code(), resets.get(0).code());
+        assertEquals(1, metrics.memoryShedCount(false));
+        assertTrue(state.memory().used() < MIB, "never near the budget: " + state.memory().used());
+        for (ByteBuf b : kept) {
+            assertEquals(1, b.refCnt(), "the engine released its slices of the read buffer when the call was shed");
+        }
+        // This test still keeps the 48 MiB: the pressure stays, but what is left on the connection (the victim's
+        // headers) is under the floor, so no bystander is shed for memory its calls do not keep.
+        down.runPendingTasks();
+        answerVictim(victimUp);
+        assertEquals(1, metrics.memoryShedCount(false));
+        kept.forEach(ByteBuf::release);
+        assertFalse(state.memory().refusesConnections(), "direct memory back under half its limit");
+        assertTrue(down.isActive());
     }
 
     // === the HPACK bomb: decoded bytes are counted, not only wire bytes ===
