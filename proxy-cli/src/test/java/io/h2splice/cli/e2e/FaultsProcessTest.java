@@ -51,6 +51,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *   <li>The callee's sidecar killed with SIGKILL while calls and streams run, then started again.</li>
  *   <li>A callee "sidecar" that accepts TCP connections and never answers, beside a victim load to the healthy
  *       app.</li>
+ *   <li>The app stopped (SIGSTOP) for 8 s under load, then continued.</li>
  * </ul>
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -194,6 +195,88 @@ class FaultsProcessTest {
         }
     }
 
+    // === the app stopped for a while ===
+
+    /**
+     * The app stops (SIGSTOP: a long GC pause, a debugger, a starved container) for 8 s while one client connection
+     * carries 100 calls a second to it, 30 of them with a 500 ms deadline and 70 with 30 s, and 20 uploads of
+     * 1.25 MiB each that the callee's sidecar must hold (20 MiB on its one connection from the client's sidecar),
+     * beside a victim load to the healthy app. A slow app costs calls time, never their status: after SIGCONT every
+     * upload and every 30 s call succeeds, the 500 ms calls end OK or DEADLINE_EXCEEDED, the victim sees no error
+     * and keeps its p99 (within twice its own, measured alone first, or 100 ms above it).
+     * Before, the callee's sidecar reset uploads RESOURCE_EXHAUSTED (16 MiB per connection), and the client's closed
+     * the client's connection with everything in flight (only the short calls ended, all before a response, and
+     * that looked like a rapid-reset attack).
+     */
+    @Test
+    void appStoppedForAWhileCostsCallsOnlyTime() throws Exception {
+        String id = "app-stopped";
+        Path arrivals = home.resolve(id + ".arrivals");
+        // 25 MiB of echoes at once in the app; a budget whose first mark (a quarter of it per loop on 2 cores) is
+        // above the 20 MiB held, so that what is tested is the hold, not the budget's refusal (MemoryBudgetTest).
+        Process sidecar = appSidecar(id, Processes.freePort(), arrivals, "1", "-Xmx256m", "--memory-budget", "96Mi");
+        Processes.awaitRegistered(registry, id, sidecar, log(id + "-1"), 60);
+        CallLedger ledger = new CallLedger(channel, id);
+        warmUp(ledger);
+        List<ProcessHandle> app = sidecar.children().toList();
+        assertEquals(1, app.size(), "the sidecar's only child is the app: " + app);
+        String pid = Long.toString(app.get(0).pid());
+
+        try (VictimLoad victim = new VictimLoad(apiPort, "healthy")) {
+            VictimLoad.Result baseline = victim.run(50, Duration.ofSeconds(3));
+            signal("STOP", pid);
+            List<CallLedger.Entry> uploads = new ArrayList<>();
+            CallLedger.Load quick;
+            CallLedger.Load patient;
+            VictimLoad.Result r;
+            try {
+                for (int i = 0; i < 20; i++) {
+                    uploads.add(ledger.start("upload", TestService.ECHO, Duration.ofSeconds(60),
+                            new byte[5 << 18]));
+                }
+                quick = ledger.load("500 ms deadline", 30, Duration.ofMillis(500));
+                patient = ledger.load("30 s deadline", 70, HELD_DEADLINE);
+                r = victim.run(50, Duration.ofSeconds(8));
+            } finally {
+                signal("CONT", pid);
+            }
+            quick.stop();
+            patient.stop();
+            ledger.awaitAllEnded(Duration.ofSeconds(65));
+            String codes = codesByKind(ledger);
+            System.out.println("app stopped for 8 s: " + codes + "; victim: " + r + " (alone before: " + baseline + ")");
+            assertTrue(r.errors().isEmpty(), "the victim saw errors: " + r + "\n" + logs());
+            long limit = Math.max(2 * baseline.p99Micros(), baseline.p99Micros() + 100_000);
+            assertTrue(r.p99Micros() <= limit, "victim p99 " + r.p99Micros() + " µs, alone " + baseline.p99Micros()
+                    + " µs");
+            for (CallLedger.Entry e : ledger.entries(e -> !e.kind.equals("500 ms deadline"))) {
+                assertTrue(e.status().isOk(), e.kind + ": " + e.result().describe() + "; all: " + codes);
+            }
+            for (CallLedger.Entry e : ledger.entries(e -> e.kind.equals("500 ms deadline"))) {
+                assertTrue(e.status().isOk() || e.status().getCode() == Status.Code.DEADLINE_EXCEEDED,
+                        e.result().describe() + "; all: " + codes);
+            }
+            assertEquals(20, uploads.stream().filter(e -> e.result().messages().size() == 1
+                    && e.result().messages().get(0).length == 5 << 18).count(), "every upload echoed whole");
+        }
+        sidecar.destroy();
+        assertTrue(sidecar.waitFor(20, TimeUnit.SECONDS));
+    }
+
+    /** {@code kind: CODE ×n} for every call of {@code ledger}, whatever their messages say. */
+    private static String codesByKind(CallLedger ledger) {
+        Map<String, Integer> counts = new java.util.TreeMap<>();
+        for (CallLedger.Entry e : ledger.entries()) {
+            counts.merge(e.kind + ": " + e.status().getCode(), 1, Integer::sum);
+        }
+        return counts.toString();
+    }
+
+    private static void signal(String name, String pid) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, pid).inheritIO().start();
+        assertEquals(0, kill.waitFor(), "kill -" + name + " " + pid);
+    }
+
     // === a peer that accepts and never answers ===
 
     /**
@@ -331,9 +414,17 @@ class FaultsProcessTest {
 
     /** {@code h2splice run --app-id id --app-port port -- java TestApp}, the app recording arrivals in a file. */
     private Process appSidecar(String id, int appPort, Path arrivals, String run) throws IOException {
-        return processes.h2splice(Map.of("TEST_APP_ARRIVALS", arrivals.toString()), log(id + "-" + run), "run",
-                "--app-id", id, "--app-port", Integer.toString(appPort), "--", Processes.java(), "-Xmx64m",
-                "-XX:+UseSerialGC", "-cp", Processes.classpath(), TestApp.class.getName());
+        return appSidecar(id, appPort, arrivals, run, "-Xmx64m");
+    }
+
+    private Process appSidecar(String id, int appPort, Path arrivals, String run, String appHeap,
+                               String... sidecarFlags) throws IOException {
+        List<String> args = new ArrayList<>(List.of("run", "--app-id", id, "--app-port", Integer.toString(appPort)));
+        args.addAll(List.of(sidecarFlags));
+        args.addAll(List.of("--", Processes.java(), appHeap,
+                "-XX:+UseSerialGC", "-cp", Processes.classpath(), TestApp.class.getName()));
+        return processes.h2splice(Map.of("TEST_APP_ARRIVALS", arrivals.toString()), log(id + "-" + run),
+                args.toArray(String[]::new));
     }
 
     private Path log(String name) {

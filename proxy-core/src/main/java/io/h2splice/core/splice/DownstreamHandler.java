@@ -184,6 +184,13 @@ final class DownstreamHandler extends SpliceHandler {
     /** Stream lifecycle, from Netty's connection state machine. */
     private final class StreamEvents extends Http2ConnectionAdapter {
         @Override
+        public void onStreamActive(Http2Stream stream) {
+            if (resets != null && !connection().local().isValidStreamId(stream.id())) {
+                resets.onStreamOpened(System.nanoTime());
+            }
+        }
+
+        @Override
         public void onStreamClosed(Http2Stream stream) {
             Splice splice = stream.getProperty(spliceKey);
             if (splice != null) {

@@ -141,6 +141,20 @@ class FlowIsolationTest extends EngineFixture {
         });
     }
 
+    /**
+     * The app stops answering: every call stays open, and the client gives up on a fifth of them before any response
+     * (its deadlines). Those are the only streams that end; the connection, with all it has in flight, stays.
+     */
+    @Test
+    void aClientGivingUpOnSomeCallsToAnAppThatStoppedAnsweringIsNeverPunished() throws Exception {
+        assertNeverClosed("calls to an app that answers none, a fifth of them reset by the client", (i, id, upId, up,
+                app) -> {
+            if (i % 5 == 0) {
+                feed(down, client.rst(id, Http2Error.CANCEL.code()));
+            }
+        });
+    }
+
     /** What happens to the {@code i}th of 1,000 calls (client stream {@code id}, upstream {@code upId}). */
     private interface CallPattern {
         void run(int i, int id, int upId, EmbeddedChannel up, H2Peer app) throws Exception;

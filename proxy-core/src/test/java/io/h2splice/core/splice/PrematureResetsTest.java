@@ -16,7 +16,7 @@ class PrematureResetsTest {
     void aMinorityOfPrematureResetsIsNeverJudgedAtAnyVolume() {
         PrematureResets r = new PrematureResets(200, WINDOW, 0);
         for (int i = 0; i < 1_000_000; i++) { // 1,000 streams a second for 1,000 s, 30 % reset early
-            assertFalse(r.onStreamEnded(i % 10 < 3, i * MS), "judged after " + i + " streams");
+            assertFalse(stream(r, i % 10 < 3, i * MS), "judged after " + i + " streams");
         }
     }
 
@@ -24,11 +24,11 @@ class PrematureResetsTest {
     void everyStreamResetEarlyClosesAfterHalfTheMinimum() {
         PrematureResets r = new PrematureResets(200, WINDOW, 0);
         int n = 0;
-        while (!r.onStreamEnded(true, n * MS / 10)) {
+        while (!stream(r, true, n * MS / 10)) {
             n++;
         }
         assertEquals(99, n, "closed on the 100th premature reset");
-        assertFalse(r.onStreamEnded(true, n * MS), "reported once");
+        assertFalse(stream(r, true, n * MS), "reported once");
     }
 
     @Test
@@ -36,7 +36,7 @@ class PrematureResetsTest {
         PrematureResets r = new PrematureResets(200, WINDOW, 0);
         boolean closed = false;
         for (int i = 0; i < 100 && !closed; i++) {
-            closed = r.onStreamEnded(false, i * MS) | r.onResetProvoked(i * MS);
+            closed = stream(r, false, i * MS) | r.onResetProvoked(i * MS);
         }
         assertTrue(closed);
     }
@@ -46,11 +46,11 @@ class PrematureResetsTest {
         PrematureResets r = new PrematureResets(200, WINDOW, 0);
         long t = 0;
         for (int i = 0; i < 100_000; i++, t += MS / 10) { // 10 s of clean traffic
-            r.onStreamEnded(false, t);
+            stream(r, false, t);
         }
         t += 2 * WINDOW; // then an attack; the clean history has rolled out of the window
         int n = 0;
-        while (!r.onStreamEnded(true, t + n * MS / 10)) {
+        while (!stream(r, true, t + n * MS / 10)) {
             n++;
             assertTrue(n < 1_000, "an attack after clean traffic was never judged");
         }
@@ -60,11 +60,33 @@ class PrematureResetsTest {
     void anOldBurstIsForgotten() {
         PrematureResets r = new PrematureResets(200, WINDOW, 0);
         for (int i = 0; i < 90; i++) {
-            assertFalse(r.onStreamEnded(true, i * MS));
+            assertFalse(stream(r, true, i * MS));
         }
         long later = 3 * WINDOW;
         for (int i = 0; i < 90; i++) {
-            assertFalse(r.onStreamEnded(true, later + i * MS), "90 + 90 early resets 30 s apart are two bursts");
+            assertFalse(stream(r, true, later + i * MS), "90 + 90 early resets 30 s apart are two bursts");
         }
+    }
+
+    /**
+     * The app stops answering: the client keeps opening calls (1,000 a second) that stay open, and gives up on a
+     * fifth of them before any response (deadlines, cancels). Those are the only streams that end, so by the streams
+     * ended alone every one was premature; by the streams opened, a fifth. Never judged.
+     */
+    @Test
+    void anAppThatStopsAnsweringDoesNotMakeItsClientsLookLikeAttackers() {
+        PrematureResets r = new PrematureResets(200, WINDOW, 0);
+        for (int i = 0; i < 60_000; i++) { // a minute
+            r.onStreamOpened(i * MS);
+            if (i % 5 == 0) {
+                assertFalse(r.onStreamEnded(true, i * MS), "judged after " + i + " streams");
+            }
+        }
+    }
+
+    /** The client opened a stream and it ended, premature or not, at {@code t}. */
+    private static boolean stream(PrematureResets r, boolean premature, long t) {
+        r.onStreamOpened(t);
+        return r.onStreamEnded(premature, t);
     }
 }
