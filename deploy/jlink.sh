@@ -23,10 +23,12 @@ set -eu
 #   jdk.crypto.ec: the SunEC provider (EC keys, ECDHE) for the JDK's TLS and KeyFactory; loaded as a service
 #   jdk.naming.dns: JNDI's dns: provider, for DNS SRV/A lookups through JNDI; loaded as a service
 #   jdk.httpserver: the JDK's HTTPS server, which `h2splice injector` serves the admission webhook with
+#   java.management: the JVM's direct-memory counter (BufferPoolMXBean), which the memory governor watches and the
+#                    metrics page shows; netty also reads -XX:MaxDirectMemorySize through it
 # Left out although jdeps lists them: java.desktop (java.beans, in Jackson's optional Java 7 annotations and SnakeYAML's
 # bean introspector, which Jackson's YAML parser does not use), java.sql and java.xml (Jackson's optional java.sql and
 # DOM types, logback's XML configuration; h2splice configures logback in code). Together 14 MB.
-MODULES=java.base,java.logging,java.naming,java.net.http,jdk.jfr,jdk.unsupported,jdk.crypto.ec,jdk.naming.dns,jdk.httpserver
+MODULES=java.base,java.logging,java.management,java.naming,java.net.http,jdk.jfr,jdk.unsupported,jdk.crypto.ec,jdk.naming.dns,jdk.httpserver
 
 if [ "$#" -ne 2 ]; then
   echo "usage: $0 JAR DEST" >&2
