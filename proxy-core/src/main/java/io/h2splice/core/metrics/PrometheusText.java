@@ -8,12 +8,14 @@ package io.h2splice.core.metrics;
  * <p>Families: {@code h2splice_connections_open{side}} and {@code h2splice_connections_total{side}} for every
  * {@link ProxyMetrics.Side}, {@code h2splice_streams_active}, {@code h2splice_streams_total},
  * {@code h2splice_resets_{received,sent}_total{code}} and {@code h2splice_goaways_{received,sent}_total{code}} by
- * HTTP/2 error code, {@code h2splice_data_bytes_total{direction}}, {@code h2splice_pool_dials_total{pool,result}},
+ * HTTP/2 error code, {@code h2splice_data_bytes_total{direction}}, {@code h2splice_data_frames_total{direction}},
+ * {@code h2splice_pool_dials_total{pool,result}},
  * {@code h2splice_pool_ejections_total{pool}} ({@code sidecar}),
  * {@code h2splice_calls_total{grpc_status}} for all 17 codes (zeros included, so rates work from the first scrape),
  * {@code h2splice_api_token_denied_total{port}} ({@code grpc}, {@code http}),
  * {@code h2splice_memory_budget_bytes}, {@code h2splice_memory_held_bytes}, {@code h2splice_memory_refused_total{what}}
  * and {@code h2splice_memory_shed_total{what}} ({@code stream}/{@code call}, {@code connection}),
+ * {@code h2splice_entries{structure}} ({@link ProxyMetrics#trackEntries}),
  * {@code h2splice_direct_memory_used_bytes} and {@code h2splice_allocator_used_bytes{memory}} ({@link BufferMemory}),
  * {@code h2splice_info{app_id,namespace,transport} 1}, then the per-call families with Dapr's names
  * ({@link CallMetricsText}).
@@ -55,6 +57,10 @@ public final class PrometheusText {
         header(out, "h2splice_data_bytes_total", "counter", "DATA payload bytes forwarded, by direction.");
         sample(out, "h2splice_data_bytes_total", "direction", "request", metrics.requestBytes());
         sample(out, "h2splice_data_bytes_total", "direction", "response", metrics.responseBytes());
+        header(out, "h2splice_data_frames_total", "counter",
+                "DATA frames received to forward, by direction (bytes / frames: how the previous hop framed them).");
+        sample(out, "h2splice_data_frames_total", "direction", "request", metrics.dataFrames(true));
+        sample(out, "h2splice_data_frames_total", "direction", "response", metrics.dataFrames(false));
         header(out, "h2splice_pool_dials_total", "counter",
                 "Connections dialled by the upstream pools, by pool and result.");
         for (String pool : new String[] {"sidecar", "app"}) {
@@ -92,6 +98,11 @@ public final class PrometheusText {
                         + "quarters full.");
         sample(out, "h2splice_memory_shed_total", "what", "call", metrics.memoryShedCount(false));
         sample(out, "h2splice_memory_shed_total", "what", "connection", metrics.memoryShedCount(true));
+        header(out, "h2splice_entries", "gauge",
+                "Entries of the structures that grow with what peers ask for (each has a bound), by structure.");
+        for (java.util.Map.Entry<String, Long> e : metrics.entries().entrySet()) {
+            sample(out, "h2splice_entries", "structure", e.getKey(), e.getValue());
+        }
         header(out, "h2splice_direct_memory_used_bytes", "gauge",
                 "Direct memory the JVM has reserved for buffers (limited by -XX:MaxDirectMemorySize).");
         sample(out, "h2splice_direct_memory_used_bytes", BufferMemory.jvmDirectUsed());

@@ -1,6 +1,8 @@
 package io.h2splice.core.metrics;
 
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 /**
  * A sidecar's metrics: h2splice's own connection and frame counters here, and the per-call families with Dapr's
@@ -55,6 +57,8 @@ public final class ProxyMetrics {
     private final LongAdder[] goAwaysSent = adders(H2_ERROR_NAMES.length);
     private final LongAdder requestBytes = new LongAdder();
     private final LongAdder responseBytes = new LongAdder();
+    private final LongAdder requestFrames = new LongAdder();
+    private final LongAdder responseFrames = new LongAdder();
     private final LongAdder[] dials = adders(2 * 2);
     private final LongAdder sidecarEjections = new LongAdder();
     private final LongAdder[] callsByStatus = adders(STATUS_NAMES.length);
@@ -67,6 +71,13 @@ public final class ProxyMetrics {
     private final CallMetrics calls;
 
     /** Default settings, one event loop (engine tests). */
+    /** Structures that grow with what peers ask for, each with a way to read its size (registered at start). */
+    private final CopyOnWriteArrayList<Tracked> tracked = new CopyOnWriteArrayList<>();
+
+    /** One registered size: {@code size} must be safe to read from any thread. */
+    record Tracked(String structure, LongSupplier size) {
+    }
+
     public ProxyMetrics() {
         this(MetricsSettings.defaults(), 1);
     }
@@ -121,14 +132,16 @@ public final class ProxyMetrics {
         goAwaysSent[h2Error(h2ErrorCode)].increment();
     }
 
-    /** DATA payload bytes forwarded from callers towards apps. */
+    /** A DATA frame of {@code n} payload bytes received from a caller, to be forwarded towards the app. */
     public void requestBytes(int n) {
         requestBytes.add(n);
+        requestFrames.increment();
     }
 
-    /** DATA payload bytes forwarded from apps back to callers. */
+    /** A DATA frame of {@code n} payload bytes received from the app's side, to be forwarded back to the caller. */
     public void responseBytes(int n) {
         responseBytes.add(n);
+        responseFrames.increment();
     }
 
     /** A dial to another sidecar ({@code sidecar}) or to the app finished, connected or not. */
@@ -235,6 +248,29 @@ public final class ProxyMetrics {
 
     public long responseBytes() {
         return responseBytes.sum();
+    }
+
+    /**
+     * Shows {@code size} as {@code h2splice_entries{structure}} (summed over every registration of one name, e.g.
+     * one per event loop), so that a structure that grows with peers' requests can be watched: called once per
+     * structure when it is made; {@code size} is read from the metrics thread.
+     */
+    public void trackEntries(String structure, LongSupplier size) {
+        tracked.add(new Tracked(structure, size));
+    }
+
+    /** Entries of each tracked structure now, by name in the order first registered. */
+    public java.util.Map<String, Long> entries() {
+        java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+        for (Tracked t : tracked) {
+            out.merge(t.structure(), t.size().getAsLong(), Long::sum);
+        }
+        return out;
+    }
+
+    /** DATA frames received, request or response direction: with the bytes, how the previous hop framed them. */
+    public long dataFrames(boolean request) {
+        return (request ? requestFrames : responseFrames).sum();
     }
 
     public long dials(boolean sidecar, boolean connected) {

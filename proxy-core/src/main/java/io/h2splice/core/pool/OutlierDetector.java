@@ -72,6 +72,7 @@ public final class OutlierDetector {
     OutlierDetector(ProxyMetrics metrics, LongSupplier nanoTime) {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+        metrics.trackEntries("ejected_addresses", ejections::size);
     }
 
     /**

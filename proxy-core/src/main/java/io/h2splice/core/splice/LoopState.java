@@ -47,6 +47,8 @@ final class LoopState {
      */
     private int pruneAt = PRUNE_FLOOR;
     static final int PRUNE_FLOOR = 256;
+    /** {@code sidecarPools.size()}, written on this loop after each change, read by the metrics page. */
+    private volatile int poolsGauge;
     private final Consumer<Channel> downstreamTracker;
     private final CallTracer tracer;
     private final LoopMetrics callMetrics;
@@ -88,6 +90,7 @@ final class LoopState {
         this.appPool = appAddress == null ? null : new UpstreamPool(eventLoop, appAddress, null, null, appDialer);
         this.downstreamTracker = downstreamTracker;
         this.appToken = config.apiTokens().stampsApp() ? AsciiString.of(config.apiTokens().app()) : null;
+        metrics.trackEntries("sidecar_pools", () -> poolsGauge);
     }
 
     /** {@code APP_API_TOKEN} as a header value, or null when not set. */
@@ -148,6 +151,7 @@ final class LoopState {
             }
             pool = new UpstreamPool(eventLoop, address, appId, namespace, sidecarDialer, outliers);
             sidecarPools.put(key, pool);
+            poolsGauge = sidecarPools.size();
         }
         lastSidecarPool = pool;
         return pool;
@@ -157,6 +161,7 @@ final class LoopState {
         sidecarPools.values().removeIf(UpstreamPool::isIdle);
         lastSidecarPool = null; // it may have been dropped
         pruneAt = Math.max(PRUNE_FLOOR, 2 * sidecarPools.size());
+        poolsGauge = sidecarPools.size();
     }
 
     /** Sidecar pools kept now (tests). */

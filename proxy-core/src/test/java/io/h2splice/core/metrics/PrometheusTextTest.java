@@ -64,6 +64,8 @@ class PrometheusTextTest {
         assertTrue(text.contains("\nh2splice_goaways_received_total{code=\"NO_ERROR\"} 0\n"));
         assertTrue(text.contains("\nh2splice_data_bytes_total{direction=\"request\"} 100\n"));
         assertTrue(text.contains("\nh2splice_data_bytes_total{direction=\"response\"} 7\n"));
+        assertTrue(text.contains("\nh2splice_data_frames_total{direction=\"request\"} 1\n"), text);
+        assertTrue(text.contains("\nh2splice_data_frames_total{direction=\"response\"} 1\n"), text);
         assertTrue(text.contains("\nh2splice_pool_dials_total{pool=\"sidecar\",result=\"failed\"} 1\n"));
         assertTrue(text.contains("\nh2splice_pool_dials_total{pool=\"app\",result=\"connected\"} 0\n"));
         assertTrue(text.contains("\n# TYPE h2splice_pool_ejections_total counter\n"
@@ -101,6 +103,17 @@ class PrometheusTextTest {
         Matcher m = Pattern.compile("\n" + Pattern.quote(sample) + " (-?[0-9]+)\n").matcher(text);
         assertTrue(m.find(), sample + " in\n" + text);
         return Long.parseLong(m.group(1));
+    }
+
+    @Test
+    void trackedStructuresAreSummedByName() {
+        ProxyMetrics m = new ProxyMetrics();
+        m.trackEntries("sidecar_pools", () -> 3); // one per event loop
+        m.trackEntries("sidecar_pools", () -> 4);
+        m.trackEntries("ejected_addresses", () -> 1);
+        String text = PrometheusText.render(m, "a", "ns", "nio");
+        assertTrue(text.contains("\nh2splice_entries{structure=\"sidecar_pools\"} 7\n"), text);
+        assertTrue(text.contains("\nh2splice_entries{structure=\"ejected_addresses\"} 1\n"), text);
     }
 
     @Test

@@ -45,8 +45,10 @@ class LoopStatePoolsTest {
         ch.finishAndReleaseAll();
     }
 
+    private final ProxyMetrics metrics = new ProxyMetrics();
+
     private LoopState loop(Dialer dialer) {
-        return new LoopState(ch.eventLoop(), ProxyConfig.loopback("client", 50051), new ProxyMetrics(),
+        return new LoopState(ch.eventLoop(), ProxyConfig.loopback("client", 50051), metrics,
                 (id, ns) -> CompletableFuture.completedFuture(List.of()), dialer, dialer,
                 new InetSocketAddress("127.0.0.1", 50051), c -> { });
     }
@@ -59,6 +61,10 @@ class LoopStatePoolsTest {
             loop.sidecarPool("server", "default", pod).acquire(failing);
             assertTrue(loop.sidecarPoolCount() <= LoopState.PRUNE_FLOOR, "pools kept: " + loop.sidecarPoolCount());
         }
+        assertEquals((long) loop.sidecarPoolCount(), metrics.entries().get("sidecar_pools"),
+                "the metrics page shows the pools kept");
+        long ejected = metrics.entries().get("ejected_addresses");
+        assertTrue(ejected >= 1 && ejected <= 10_000, "every failed pod ejected, each kept a while: " + ejected);
     }
 
     @Test
@@ -71,6 +77,7 @@ class LoopStatePoolsTest {
                     .acquire(failing);
         }
         assertEquals(999, loop.sidecarPoolCount(), "busy pools are never dropped");
+        assertEquals(999L, metrics.entries().get("sidecar_pools"));
         assertSame(first, loop.sidecarPool("server", "default", new InetSocketAddress("10.1.0.1", 50002)));
     }
 }
