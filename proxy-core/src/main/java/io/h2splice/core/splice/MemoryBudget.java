@@ -47,6 +47,7 @@ final class MemoryBudget implements Runnable {
     private final long shedAbove;
     /** The JVM's direct memory in use now, and the marks on it (above {@code Long.MAX_VALUE / 2} when unwatched). */
     private final LongSupplier directUsed;
+    private final long directLimit;
     private final long directRefuseAbove;
     private final long directShedAbove;
     /** Open connections of this loop; each account knows its index here (removed by swapping with the last). */
@@ -55,10 +56,6 @@ final class MemoryBudget implements Runnable {
     private boolean shedScheduled;
 
     MemoryBudget(EventLoop loop, long share, long directLimit, ProxyMetrics metrics) {
-        this(loop, share, directLimit, metrics, BufferMemory::jvmDirectUsed);
-    }
-
-    MemoryBudget(EventLoop loop, long share, long directLimit, ProxyMetrics metrics, LongSupplier directUsed) {
         if (share < 1) {
             throw new IllegalArgumentException("memory budget share must be positive, got " + share);
         }
@@ -67,7 +64,8 @@ final class MemoryBudget implements Runnable {
         this.share = share;
         this.refuseAbove = share / 2;
         this.shedAbove = share - share / 4;
-        this.directUsed = directUsed;
+        this.directUsed = BufferMemory::jvmDirectUsed;
+        this.directLimit = directLimit;
         this.directRefuseAbove = directLimit > 0 ? directLimit / 2 : Long.MAX_VALUE;
         this.directShedAbove = directLimit > 0 ? directLimit - directLimit / 4 : Long.MAX_VALUE;
     }
@@ -156,7 +154,7 @@ final class MemoryBudget implements Runnable {
             largest.shedThisTurn = true;
             shedOne = true;
             String pressure = overBudget ? "this loop holds " + used + " of its " + share + " bytes"
-                    : "direct memory is " + direct + " bytes, over three quarters of " + directLimit() + " bytes";
+                    : "direct memory is " + direct + " bytes, over three quarters of " + directLimit + " bytes";
             if (largest.owner.shedForMemory(pressure)) {
                 largest.closing = true;
                 releasing += largest.used;
@@ -169,10 +167,6 @@ final class MemoryBudget implements Runnable {
             shedScheduled = true;
             loop.execute(this); // look again once the holder shed has let go
         }
-    }
-
-    private long directLimit() {
-        return directShedAbove == Long.MAX_VALUE ? 0 : directRefuseAbove * 2;
     }
 
     /** Bytes charged on this loop now (tests). */
