@@ -9,8 +9,17 @@ import io.netty.handler.codec.http2.DefaultHttp2Connection;
 import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
+import io.netty.handler.codec.http2.DefaultHttp2ConnectionDecoder;
+import io.netty.handler.codec.http2.DefaultHttp2ConnectionEncoder;
+import io.netty.handler.codec.http2.DefaultHttp2FrameWriter;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
 import io.netty.handler.codec.http2.Http2FrameAdapter;
 import io.netty.handler.codec.http2.Http2FrameLogger;
+import io.netty.handler.codec.http2.Http2FrameReader;
+import io.netty.handler.codec.http2.Http2FrameWriter;
+import io.netty.handler.codec.http2.Http2InboundFrameLogger;
+import io.netty.handler.codec.http2.Http2OutboundFrameLogger;
+import io.netty.handler.codec.http2.Http2PromisedRequestVerifier;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.UniformStreamByteDistributor;
 import io.netty.handler.logging.LogLevel;
@@ -77,22 +86,40 @@ final class HandlerBuilder extends AbstractHttp2ConnectionHandlerBuilder<SpliceH
         UniformStreamByteDistributor distributor = new UniformStreamByteDistributor(connection);
         distributor.minAllocationChunk(MIN_ALLOCATION_CHUNK);
         connection.remote().flowController(new DefaultHttp2RemoteFlowController(connection, distributor));
-        connection(connection);
         initialSettings(settings);
         frameListener(new Http2FrameAdapter()); // replaced by each handler's own listener
-        validateHeaders(true);
-        encoderEnforceMaxQueuedControlFrames(MAX_QUEUED_CONTROL_FRAMES);
         decoderEnforceMaxConsecutiveEmptyDataFrames(MAX_EMPTY_DATA_FRAMES);
         decoderEnforceMaxRstFramesPerWindow(0, 0);
-        encoderEnforceMaxRstFramesPerWindow(0, 0);
         gracefulShutdownTimeoutMillis(loop.config().gracefulShutdown().toMillis());
+        Http2FrameLogger frames = null;
         if (server) {
             // Sees every frame written, to reset the PING strikes as grpc-go does; logs frames at TRACE too.
             strikes = new PingStrikes(loop.config().keepalive().minPeerPingInterval().toNanos());
-            frameLogger(new FrameWriteWatcher(strikes, FRAME_LOG.name()));
+            frames = new FrameWriteWatcher(strikes, FRAME_LOG.name());
         } else if (FRAME_LOG.isTraceEnabled()) {
-            frameLogger(new Http2FrameLogger(LogLevel.TRACE, FRAME_LOG.name()));
+            frames = new Http2FrameLogger(LogLevel.TRACE, FRAME_LOG.name());
         }
+        codec(connection, limits.maxHeaderListSize(), frames);
+    }
+
+    /**
+     * The codec as Netty's builder would make it (headers validated, frames logged), with two differences: frames are
+     * read by a {@link HeaderBlockJoiner}, and the queued-control-frame guard is ours ({@link ControlFrameLimit}),
+     * because Netty's builder adds its own only to a codec it builds itself. Netty's flat RST_STREAM rate limit on
+     * what we send is not added (see the class doc).
+     */
+    private void codec(DefaultHttp2Connection connection, long maxHeaderListSize, Http2FrameLogger frames) {
+        Http2FrameReader reader = new HeaderBlockJoiner(new DefaultHttp2HeadersDecoder(true, maxHeaderListSize));
+        Http2FrameWriter writer = new DefaultHttp2FrameWriter();
+        if (frames != null) {
+            reader = new Http2InboundFrameLogger(reader, frames);
+            writer = new Http2OutboundFrameLogger(writer, frames);
+        }
+        Http2ConnectionEncoder encoder = new ControlFrameLimit(new DefaultHttp2ConnectionEncoder(connection, writer),
+                MAX_QUEUED_CONTROL_FRAMES);
+        Http2ConnectionDecoder decoder = new DefaultHttp2ConnectionDecoder(connection, encoder, reader,
+                Http2PromisedRequestVerifier.ALWAYS_VERIFY, true, true, true);
+        codec(decoder, encoder);
     }
 
     /** The API listener judges rapid reset per client connection; the internal listener never does (see class doc). */

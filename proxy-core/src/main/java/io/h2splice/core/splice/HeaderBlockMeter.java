@@ -15,8 +15,8 @@ import java.util.Map;
  * skipped, never read or copied) and keeps two numbers:
  * <ul>
  *   <li>the bytes of a header block still being assembled (HEADERS without END_HEADERS, then CONTINUATION frames),
- *       which Netty buffers until the block ends: charged to the connection's {@link MemoryAccount} until the block
- *       ends or the connection closes. A peer that keeps a block open just under the header-list limit on many
+ *       which wait in the codec's input buffer until the block ends ({@link HeaderBlockJoiner}): charged to the
+ *       connection's {@link MemoryAccount} until the block ends or the connection closes. A peer that keeps a block open just under the header-list limit on many
  *       connections holds that much memory each;</li>
  *   <li>a balance between the header bytes the peer sent and what its header lists decode to
  *       ({@link #decodedTooMuch}): the HPACK bomb, a few bytes that index a large table entry many times over.</li>

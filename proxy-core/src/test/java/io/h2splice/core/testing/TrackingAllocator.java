@@ -19,6 +19,7 @@ import java.util.List;
 public final class TrackingAllocator extends AbstractByteBufAllocator {
 
     private final List<ByteBuf> allocated = new ArrayList<>();
+    private long bytesAsked;
 
     public TrackingAllocator() {
         super(false);
@@ -26,11 +27,13 @@ public final class TrackingAllocator extends AbstractByteBufAllocator {
 
     @Override
     protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
+        bytesAsked += initialCapacity;
         return track(toLeakAwareBuffer(new UnpooledHeapByteBuf(this, initialCapacity, maxCapacity)));
     }
 
     @Override
     protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+        bytesAsked += initialCapacity;
         return track(toLeakAwareBuffer(new UnpooledDirectByteBuf(this, initialCapacity, maxCapacity)));
     }
 
@@ -52,6 +55,14 @@ public final class TrackingAllocator extends AbstractByteBufAllocator {
     private <T extends ByteBuf> T track(T buf) {
         allocated.add(buf);
         return buf;
+    }
+
+    /**
+     * The capacities asked for so far, summed: the bytes a channel's code allocated (a buffer's growth in place, as a
+     * cumulation grows, is not counted).
+     */
+    public long bytesAsked() {
+        return bytesAsked;
     }
 
     /** How many buffers were allocated so far. */

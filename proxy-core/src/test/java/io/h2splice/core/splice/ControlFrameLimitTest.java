@@ -1,0 +1,110 @@
+package io.h2splice.core.splice;
+
+import io.h2splice.core.config.ProxyConfig;
+import io.h2splice.core.metrics.ProxyMetrics;
+import io.h2splice.core.outbound.OutboundRouter;
+import io.h2splice.core.testing.H2Peer;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.util.ReferenceCountUtil;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link ControlFrameLimit} on the API listener's codec: a socket that takes nothing (the peer reads nothing) is
+ * stood in for by a handler that keeps every write pending, or, for the honest peer, completes them.
+ */
+class ControlFrameLimitTest {
+
+    private final H2Peer client = new H2Peer(false);
+    private final Socket socket = new Socket();
+    private EmbeddedChannel down;
+
+    /** The socket end of the pipeline: holds each write (its promise pending) until {@link #drain}. */
+    private static final class Socket extends ChannelOutboundHandlerAdapter {
+        private final List<Object> held = new ArrayList<>();
+        private final List<ChannelPromise> pending = new ArrayList<>();
+        boolean reading = true;
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            if (reading) {
+                ReferenceCountUtil.release(msg);
+                promise.setSuccess();
+            } else {
+                held.add(msg);
+                pending.add(promise);
+            }
+        }
+
+        @Override
+        public void flush(ChannelHandlerContext ctx) {
+        }
+
+        /** Lets go of what was held as a closed socket would: its writes fail (their listeners release too). */
+        void release() {
+            held.forEach(ReferenceCountUtil::release);
+            held.clear();
+            pending.forEach(p -> p.tryFailure(new java.nio.channels.ClosedChannelException()));
+            pending.clear();
+        }
+    }
+
+    private void start() {
+        down = new EmbeddedChannel(socket);
+        ProxyConfig config = ProxyConfig.loopback("a", 0);
+        LoopState state = new LoopState(down.eventLoop(), config, new ProxyMetrics(),
+                (id, ns) -> CompletableFuture.completedFuture(List.of()), null, null, null, c -> { });
+        down.pipeline().addLast(HandlerBuilder.downstream(state, ProxyMetrics.Side.API,
+                new OutboundRouter(config.appId(), config.namespace())));
+        down.writeInbound(client.clientPreface());
+    }
+
+    @AfterEach
+    void tearDown() {
+        socket.release();
+        down.finishAndReleaseAll();
+        client.close();
+    }
+
+    /** SETTINGS frames in one read, as a flood arrives. */
+    private void settingsFlood(int frames) {
+        ByteBuf b = Unpooled.buffer(frames * 9);
+        for (int i = 0; i < frames; i++) {
+            ByteBuf f = client.settings(new Http2Settings());
+            b.writeBytes(f);
+            f.release();
+        }
+        down.writeInbound(b);
+        down.runPendingTasks();
+    }
+
+    @Test
+    void aPeerThatReadsNoneOfTenThousandAcknowledgementsIsClosed() {
+        start();
+        socket.reading = false;
+        settingsFlood(9_999);
+        assertTrue(down.isActive(), "9,999 acknowledgements may wait");
+        settingsFlood(2);
+        assertFalse(down.isActive(), "the 10,001st is one too many");
+    }
+
+    @Test
+    void aPeerThatReadsItsAcknowledgementsIsNeverClosed() {
+        start();
+        settingsFlood(30_000);
+        assertTrue(down.isActive());
+    }
+}
