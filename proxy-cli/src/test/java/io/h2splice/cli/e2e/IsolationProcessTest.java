@@ -370,21 +370,21 @@ class IsolationProcessTest {
      */
     @Test
     void ninetyUnfinishedMebibyteHeaderBlocksAreHeldWithinTheMemoryBudget() throws Exception {
-        ninetyUnfinishedHeaderBlocks(1 << 20, true);
+        ninetyUnfinishedHeaderBlocks(1 << 20);
     }
 
     /**
      * The issue's case: 4.9 MB blocks (just under the 5 MiB at which the codec closes a connection), 441 MB asked.
-     * Memory holds as above and the victim sees no error; its latency is reported, not bounded: Netty assembles a
-     * block by copying it into a new exact-size buffer whenever a CONTINUATION frame does not fit, quadratic CPU per
-     * block that the budget does not ration (docs/memory.md; measured p99 +50..100 ms on a quiet 2-core machine).
+     * Memory holds as above, and the victim's latency stays within the isolation bound too: each block's frames wait
+     * whole in the codec's input and are copied once ({@code HeaderBlockJoiner}). Netty's own assembly copied the
+     * block so far at every CONTINUATION frame, 735 MB of memcpy per block, and the victim's p99 rose by 50..100 ms.
      */
     @Test
     void ninetyUnfinishedHeaderBlocksJustUnderTheLimitAreHeldWithinTheMemoryBudget() throws Exception {
-        ninetyUnfinishedHeaderBlocks(4_900_000, false);
+        ninetyUnfinishedHeaderBlocks(4_900_000);
     }
 
-    private void ninetyUnfinishedHeaderBlocks(int blockBytes, boolean latencyBound) throws Exception {
+    private void ninetyUnfinishedHeaderBlocks(int blockBytes) throws Exception {
         List<RawH2Client> blocks = new CopyOnWriteArrayList<>();
         long[] heldMost = {0};
         // Laid out once: 90 copies would be up to 900 MB of garbage in this JVM, whose pauses the victim would measure.
@@ -405,7 +405,7 @@ class IsolationProcessTest {
                         heldMost[0] = Math.max(heldMost[0], metric(metricsPage(), "h2splice_memory_held_bytes"));
                     }
                 }
-            }, latencyBound);
+            });
             System.out.println("unfinished header blocks of " + blockBytes + " bytes: RSS of the sidecar "
                     + rssKib(client) + " KiB (high water " + hwmKib(client) + " KiB), most held " + heldMost[0]);
             String page = metricsPage();
@@ -516,11 +516,6 @@ class IsolationProcessTest {
 
     /** Runs {@code attack} on its own thread while the victim runs, then asserts on the victim. */
     private void underAttack(Attack attack) throws Exception {
-        underAttack(attack, true);
-    }
-
-    /** As above; without {@code latencyBound} the victim must see no error and its latency is only reported. */
-    private void underAttack(Attack attack, boolean latencyBound) throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicBoolean failed = new AtomicBoolean();
         Thread t = new Thread(() -> {
@@ -536,12 +531,7 @@ class IsolationProcessTest {
         VictimLoad.Result r = victim.run(VICTIM_RATE, VICTIM_RUN);
         stop.set(true);
         t.join(20_000);
-        if (latencyBound) {
-            assertUnharmed(r);
-        } else {
-            System.out.println(getClass().getSimpleName() + ": baseline " + baseline + "; now " + r);
-            assertTrue(r.errors().isEmpty(), "the victim saw errors: " + r + "\n" + tail(serverLog) + tail(clientLog));
-        }
+        assertUnharmed(r);
         assertTrue(!failed.get(), "the attacker thread failed (stack trace above)");
     }
 
