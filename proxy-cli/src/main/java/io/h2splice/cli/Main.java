@@ -24,6 +24,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        NettyDefaults.apply(); // before any Netty class is loaded
         System.exit(execute(args, CliEnv.system()));
     }
 
