@@ -5,6 +5,7 @@ import io.h2splice.bench.load.LoadGenerator;
 import io.h2splice.bench.load.LoadResult;
 import io.h2splice.bench.load.LoadRun;
 import io.h2splice.bench.load.Scenario;
+import io.h2splice.bench.proc.CpuSplit;
 import io.h2splice.bench.proc.ProcFiles;
 import io.h2splice.bench.proc.Sampler;
 import io.h2splice.bench.proc.Watched;
@@ -280,8 +281,8 @@ public final class Runner {
         }
         Sampler sampler = new Sampler(watched, 100);
         LoadResult result;
-        long[] cpu0;
-        long[] cpu1;
+        CpuSplit[] cpu0;
+        CpuSplit[] cpu1;
         java.util.OptionalLong machine0;
         java.util.OptionalLong machine1;
         long[] peaks;
@@ -292,10 +293,10 @@ public final class Runner {
             }
             run.beginWindow();
             machine0 = ProcFiles.machineBusyNanos();
-            cpu0 = sampler.cpuNanos();
+            cpu0 = sampler.cpuSplits();
             progress.phase("measure", options.durationMillis());
             result = run.endWindow();
-            cpu1 = sampler.cpuNanos();
+            cpu1 = sampler.cpuSplits();
             machine1 = ProcFiles.machineBusyNanos();
             sampler.sampleOnce();
             peaks = sampler.peaksKib();
@@ -309,12 +310,13 @@ public final class Runner {
         int proxies = setup.proxies().size();
         long ours = 0;
         for (int i = 0; i < watched.size(); i++) {
-            long cpu = cpu1[i] - cpu0[i];
+            CpuSplit split = cpu1[i].since(cpu0[i]);
+            long cpu = split.total();
             ours += cpu;
             double per1k = result.count() == 0 ? Double.NaN : cpu / 1e6 / (result.count() / 1000.0);
             String role = i < proxies ? "proxy" : watched.get(i).name();
             usage.add(new ProcessUsage(watched.get(i).name(), role, cpu, per1k,
-                    idle.getOrDefault(watched.get(i).name(), 0L), peaks[i]));
+                    idle.getOrDefault(watched.get(i).name(), 0L), peaks[i], split));
         }
         double otherCores = machine0.isPresent() && machine1.isPresent()
                 ? Math.max(0, machine1.getAsLong() - machine0.getAsLong() - ours) / (double) result.elapsedNanos()

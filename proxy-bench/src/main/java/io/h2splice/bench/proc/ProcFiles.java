@@ -31,6 +31,12 @@ public final class ProcFiles {
      * @throws IllegalArgumentException when the line does not have those fields
      */
     public static long cpuTicks(String statLine) {
+        long[] split = cpuTicksSplit(statLine);
+        return split[0] + split[1];
+    }
+
+    /** utime and stime (fields 14 and 15) of a {@code /proc/<pid>/stat} line, in clock ticks; see {@link #cpuTicks}. */
+    static long[] cpuTicksSplit(String statLine) {
         int close = statLine.lastIndexOf(')');
         if (close < 0) {
             throw new IllegalArgumentException("no ')' after the command name in: " + abbreviate(statLine));
@@ -41,7 +47,7 @@ public final class ProcFiles {
             throw new IllegalArgumentException("too few fields in: " + abbreviate(statLine));
         }
         try {
-            return Long.parseLong(f[14 - 3]) + Long.parseLong(f[15 - 3]);
+            return new long[] {Long.parseLong(f[14 - 3]), Long.parseLong(f[15 - 3])};
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("utime/stime are not numbers in: " + abbreviate(statLine), e);
         }
@@ -103,6 +109,36 @@ public final class ProcFiles {
             return OptionalLong.empty();
         }
         return OptionalLong.of(cpuTicks(stat) * TimeUnit.SECONDS.toNanos(1) / clockTicks());
+    }
+
+    /**
+     * CPU time of a running process split by user/system and by its threads' kinds ({@link CpuSplit}); empty when it
+     * is gone or {@code /proc} is not there.
+     */
+    public static java.util.Optional<CpuSplit> cpuSplit(long pid) {
+        Path dir = Path.of("/proc", Long.toString(pid));
+        String stat = read(dir.resolve("stat"));
+        if (stat == null) {
+            return java.util.Optional.empty();
+        }
+        long[] ticks = cpuTicksSplit(stat);
+        java.util.List<java.util.Map.Entry<String, Long>> threads = new java.util.ArrayList<>();
+        try (java.util.stream.Stream<Path> tasks = java.nio.file.Files.list(dir.resolve("task"))) {
+            tasks.forEach(task -> {
+                String comm = read(task.resolve("comm"));
+                String taskStat = read(task.resolve("stat"));
+                if (comm != null && taskStat != null) {
+                    threads.add(java.util.Map.entry(comm.strip(), nanos(cpuTicks(taskStat))));
+                }
+            });
+        } catch (java.io.IOException | java.io.UncheckedIOException gone) {
+            // the process ended while its threads were read: what was read stands
+        }
+        return java.util.Optional.of(CpuSplit.of(nanos(ticks[0]), nanos(ticks[1]), threads));
+    }
+
+    private static long nanos(long ticks) {
+        return ticks * TimeUnit.SECONDS.toNanos(1) / clockTicks();
     }
 
     /** Resident memory of a running process in KiB; empty when it is gone or {@code /proc} is not there. */

@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Samples the RSS of a set of {@link Watched} processes on a daemon thread every {@code periodMillis}, keeping the peak
- * since the last {@link #resetPeaks()}. CPU time needs no sampling: {@link #cpuNanos()} is read at the window's edges.
+ * since the last {@link #resetPeaks()}. CPU time needs no sampling: {@link #cpuSplits()} is read at the window's edges.
  */
 public final class Sampler implements AutoCloseable {
 
@@ -57,11 +57,11 @@ public final class Sampler implements AutoCloseable {
         return out;
     }
 
-    /** The CPU time in nanoseconds of each watched process, in the order given. */
-    public long[] cpuNanos() {
-        long[] out = new long[watched.size()];
+    /** The CPU time of each watched process, split ({@link CpuSplit}), in the order given. */
+    public CpuSplit[] cpuSplits() {
+        CpuSplit[] out = new CpuSplit[watched.size()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = watched.get(i).cpuNanos();
+            out[i] = watched.get(i).cpuSplit();
         }
         return out;
     }

@@ -36,6 +36,15 @@ public record Watched(String name, ProcessHandle root, boolean descendants) {
         return sum;
     }
 
+    /** CPU time of the tree split by user/system and thread kind ({@link CpuSplit}); zero for processes gone. */
+    public CpuSplit cpuSplit() {
+        CpuSplit sum = CpuSplit.ZERO;
+        for (ProcessHandle p : tree()) {
+            sum = sum.plus(ProcFiles.cpuSplit(p.pid()).orElse(CpuSplit.ZERO));
+        }
+        return sum;
+    }
+
     /** Resident memory of the tree in KiB; 0 when none of it can be read. */
     public long rssKib() {
         long sum = 0;

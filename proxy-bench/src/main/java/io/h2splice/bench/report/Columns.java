@@ -1,5 +1,7 @@
 package io.h2splice.bench.report;
 
+import io.h2splice.bench.proc.CpuSplit;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -53,6 +55,34 @@ final class Columns {
         r.add(cpu.isEmpty() ? "-" : String.join(" / ", cpu));
         r.add(rss.isEmpty() ? "-" : String.join(" / ", rss));
         return r;
+    }
+
+    /**
+     * Where each proxy's CPU went, one line per topology that ran: ms per 1,000 calls (or messages) in user and
+     * system time, and for a JVM by thread kind ({@link io.h2splice.bench.proc.CpuSplit}: the event loops, the JIT,
+     * the collector, the rest).
+     */
+    static List<String> cpuSplit(ScenarioReport s) {
+        List<String> lines = new ArrayList<>();
+        for (Cell c : s.cells()) {
+            if (!c.ok() || c.proxies().isEmpty()) {
+                continue;
+            }
+            List<String> parts = new ArrayList<>();
+            for (ProcessUsage p : c.proxies()) {
+                CpuSplit k = p.cpu();
+                String part = p.name() + " user " + Format.cpu(p.per1k(k.user())) + ", system "
+                        + Format.cpu(p.per1k(k.system()));
+                if (k.loop() + k.jit() + k.gc() > 0) {
+                    part += " (event loops " + Format.cpu(p.per1k(k.loop())) + ", JIT " + Format.cpu(p.per1k(k.jit()))
+                            + ", GC " + Format.cpu(p.per1k(k.gc())) + ", other " + Format.cpu(p.per1k(k.other()))
+                            + ")";
+                }
+                parts.add(part);
+            }
+            lines.add(c.topology() + ": " + String.join("; ", parts));
+        }
+        return lines;
     }
 
     /** Errors and stalls of a scenario, one line per topology that had them. */

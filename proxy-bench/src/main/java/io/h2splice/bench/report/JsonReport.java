@@ -101,6 +101,14 @@ public final class JsonReport {
             po.put("role", p.role());
             po.put("cpuMs", p.cpuNanos() / 1e6);
             po.put("cpuMsPer1k", p.cpuMsPer1k());
+            Map<String, Object> split = new LinkedHashMap<>();
+            split.put("user", p.per1k(p.cpu().user()));
+            split.put("system", p.per1k(p.cpu().system()));
+            split.put("eventLoops", p.per1k(p.cpu().loop()));
+            split.put("jit", p.per1k(p.cpu().jit()));
+            split.put("gc", p.per1k(p.cpu().gc()));
+            split.put("other", p.per1k(p.cpu().other()));
+            po.put("cpuMsPer1kBy", split);
             po.put("rssIdleKiB", p.rssIdleKib());
             po.put("rssPeakKiB", p.rssPeakKib());
             procs.add(po);

@@ -35,6 +35,11 @@ public final class TextReport {
                 rows.add(Columns.row(s, c, f));
             }
             table(sb, rows);
+            List<String> split = Columns.cpuSplit(s);
+            if (!split.isEmpty()) {
+                sb.append("  CPU ms/1k ").append(s.streaming() ? "msgs" : "calls").append(" by kind:").append('\n');
+                split.forEach(line -> sb.append("    ").append(line).append('\n'));
+            }
             for (String note : Columns.notes(s)) {
                 sb.append("  ! ").append(note).append('\n');
             }

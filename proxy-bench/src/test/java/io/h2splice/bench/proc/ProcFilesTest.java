@@ -3,6 +3,7 @@ package io.h2splice.bench.proc;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -80,5 +81,39 @@ class ProcFilesTest {
         assertTrue(ProcFiles.rssKib(pid).orElse(0) > 1024, "a JVM has more than 1 MiB resident");
         assertTrue(new Watched("me", ProcessHandle.current()).cpuNanos() > 0);
         assertEquals(OptionalLong.empty(), ProcFiles.cpuNanos(Long.MAX_VALUE), "no such process");
+    }
+
+    @Test
+    void threadsAreToldApartByName() {
+        assertEquals("loop", CpuSplit.kind("h2splice-loop-5"));
+        assertEquals("loop", CpuSplit.kind("h2splice-accept"));
+        assertEquals("jit", CpuSplit.kind("C2 CompilerThre"));
+        assertEquals("jit", CpuSplit.kind("C1 CompilerThre"));
+        assertEquals("gc", CpuSplit.kind("VM Thread"));
+        assertEquals("gc", CpuSplit.kind("GC Thread#0"));
+        assertEquals("other", CpuSplit.kind("nginx"));
+        assertEquals("other", CpuSplit.kind("main"));
+    }
+
+    @Test
+    void theSplitKeepsUserAndSystemAndPutsWhatNoThreadExplainsInOther() {
+        CpuSplit s = CpuSplit.of(700, 300, List.of(Map.entry("h2splice-loop-1", 600L), Map.entry("C2 CompilerThre",
+                100L), Map.entry("VM Thread", 50L), Map.entry("main", 20L)));
+        assertEquals(new CpuSplit(700, 300, 600, 100, 50, 250), s);
+        assertEquals(1000, s.total());
+        CpuSplit later = new CpuSplit(900, 400, 750, 100, 40, 410);
+        assertEquals(new CpuSplit(200, 100, 150, 0, 0, 160), later.since(s), "a thread gone takes nothing back");
+    }
+
+    @Test
+    void thisProcessSplitsItsCpu() {
+        long pid = ProcessHandle.current().pid();
+        java.util.Optional<CpuSplit> split = ProcFiles.cpuSplit(pid);
+        if (split.isEmpty()) {
+            return; // no /proc here
+        }
+        assertTrue(split.get().total() > 0);
+        assertTrue(split.get().jit() > 0, "a JVM that ran tests has compiled something: " + split.get());
+        assertEquals(java.util.Optional.empty(), ProcFiles.cpuSplit(Long.MAX_VALUE));
     }
 }

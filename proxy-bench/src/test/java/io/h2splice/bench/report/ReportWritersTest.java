@@ -1,5 +1,7 @@
 package io.h2splice.bench.report;
 
+import io.h2splice.bench.proc.CpuSplit;
+
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
@@ -33,12 +35,14 @@ class ReportWritersTest {
 
     static RunReport run() {
         Cell direct = ok("direct", 0, 50_000, 10_000, List.of(new ProcessUsage("app", "app", 1_000_000_000, 20, 0,
-                60_000)));
+                60_000, new CpuSplit(600_000_000, 400_000_000, 0, 0, 0, 1_000_000_000))));
         Cell oneHop = ok("1hop", 1, 90_000, 7_000, List.of(
-                new ProcessUsage("sidecar", "proxy", 700_000_000, 20, 40_000, 50_000)));
+                new ProcessUsage("sidecar", "proxy", 700_000_000, 20, 40_000, 50_000,
+                        new CpuSplit(420_000_000, 280_000_000, 560_000_000, 70_000_000, 35_000_000, 35_000_000))));
         Cell twoHop = ok("2hop", 2, 130_000, 5_000, List.of(
-                new ProcessUsage("sidecar A", "proxy", 500_000_000, 20, 40_000, 51_000),
-                new ProcessUsage("sidecar B", "proxy", 500_000_000, 20, 41_000, 52_000)));
+                new ProcessUsage("sidecar A", "proxy", 500_000_000, 20, 40_000, 51_000,
+                        new CpuSplit(300_000_000, 200_000_000, 400_000_000, 50_000_000, 25_000_000, 25_000_000)),
+                new ProcessUsage("sidecar B", "proxy", 500_000_000, 20, 41_000, 52_000, CpuSplit.ZERO)));
         Cell mtls = Cell.notRun("2hop-mtls", 2, "skipped", "mTLS not available in this build");
         ScenarioReport s = new ScenarioReport("unary-16B-c1", "unary 16 B, 1 in flight", "closed", 0, 16, false,
                 List.of(direct, oneHop, twoHop, mtls));
@@ -71,6 +75,10 @@ class ReportWritersTest {
         assertEquals(4, results.size());
         Map<String, Object> twoHop = (Map<String, Object>) results.get(2);
         assertEquals("2hop", twoHop.get("topology"));
+        Map<String, Object> sidecarA = (Map<String, Object>) ((List<Object>) twoHop.get("processes")).get(0);
+        Map<String, Object> by = (Map<String, Object>) sidecarA.get("cpuMsPer1kBy");
+        assertEquals(12.0, (Double) by.get("user"), 1e-9);
+        assertEquals(16.0, (Double) by.get("eventLoops"), 1e-9);
         assertEquals("UNAVAILABLE: \"quoted\" <b>", twoHop.get("firstError"));
         Map<String, Object> lat = (Map<String, Object>) twoHop.get("latencyMicros");
         Map<String, Object> added = (Map<String, Object>) twoHop.get("addedPerHopMicros");
@@ -160,6 +168,9 @@ class ReportWritersTest {
         assertTrue(text.contains("39->50 / 40->51"), "RSS idle->peak per sidecar\n" + text);
         assertTrue(text.contains("! 2hop: 3 errors in the window"), text);
         assertTrue(text.contains("sidecar 512 ms, 39 MiB"), text);
+        // sidecar A: 500 ms of CPU is 20 ms per 1,000 calls; 300 ms user is 12 of them, 400 ms in event loops 16
+        assertTrue(text.contains("2hop: sidecar A user 12.0, system 8.0 (event loops 16.0, JIT 2.0, GC 1.0, other "
+                + "1.0); sidecar B user 0.0, system 0.0"), "CPU by kind\n" + text);
     }
 
     @Test
