@@ -10,6 +10,7 @@ import io.h2splice.bench.proc.ProcFiles;
 import io.h2splice.bench.proc.Sampler;
 import io.h2splice.bench.proc.Watched;
 import io.h2splice.bench.report.Cell;
+import io.h2splice.bench.report.Framing;
 import io.h2splice.bench.report.Latency;
 import io.h2splice.bench.report.ProcessUsage;
 import io.h2splice.bench.report.RunReport;
@@ -41,6 +42,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -283,6 +285,8 @@ public final class Runner {
         LoadResult result;
         CpuSplit[] cpu0;
         CpuSplit[] cpu1;
+        List<Optional<DataCounters>> data0;
+        List<Optional<DataCounters>> data1;
         java.util.OptionalLong machine0;
         java.util.OptionalLong machine1;
         long[] peaks;
@@ -294,9 +298,11 @@ public final class Runner {
             run.beginWindow();
             machine0 = ProcFiles.machineBusyNanos();
             cpu0 = sampler.cpuSplits();
+            data0 = scrapeData(setup, watched);
             progress.phase("measure", options.durationMillis());
             result = run.endWindow();
             cpu1 = sampler.cpuSplits();
+            data1 = scrapeData(setup, watched);
             machine1 = ProcFiles.machineBusyNanos();
             sampler.sampleOnce();
             peaks = sampler.peaksKib();
@@ -316,7 +322,8 @@ public final class Runner {
             double per1k = result.count() == 0 ? Double.NaN : cpu / 1e6 / (result.count() / 1000.0);
             String role = i < proxies ? "proxy" : watched.get(i).name();
             usage.add(new ProcessUsage(watched.get(i).name(), role, cpu, per1k,
-                    idle.getOrDefault(watched.get(i).name(), 0L), peaks[i], split));
+                    idle.getOrDefault(watched.get(i).name(), 0L), peaks[i], split,
+                    framing(data0.get(i), data1.get(i), result.count())));
         }
         double otherCores = machine0.isPresent() && machine1.isPresent()
                 ? Math.max(0, machine1.getAsLong() - machine0.getAsLong() - ours) / (double) result.elapsedNanos()
@@ -336,6 +343,26 @@ public final class Runner {
         return new Cell(topology.name(), topology.hops(), "ok", null, result.count(), result.elapsedNanos(),
                 result.perSecond(), result.megabytesPerSecond(), result.errors(), result.firstError(), unfinished,
                 Latency.of(result.latencies()), usage, otherCores);
+    }
+
+    /** Each watched process's DATA counters from its metrics page (empty for those without one: peers, the app). */
+    private static List<Optional<DataCounters>> scrapeData(Setup setup, List<Watched> watched) {
+        List<Optional<DataCounters>> out = new ArrayList<>();
+        for (Watched w : watched) {
+            out.add(DataCounters.scrape(setup.metricsPort(w.name())));
+        }
+        return out;
+    }
+
+    /** How a sidecar's received DATA was framed over the window, or null without both readings. */
+    private static Framing framing(Optional<DataCounters> before, Optional<DataCounters> after, long calls) {
+        if (before.isEmpty() || after.isEmpty()) {
+            return null;
+        }
+        DataCounters a = before.get();
+        DataCounters b = after.get();
+        return Framing.of(b.requestBytes() - a.requestBytes(), b.requestFrames() - a.requestFrames(),
+                b.responseBytes() - a.responseBytes(), b.responseFrames() - a.responseFrames(), calls);
     }
 
     private void notRun(Topology t, String status, String reason) {

@@ -85,6 +85,36 @@ final class Columns {
         return lines;
     }
 
+    /**
+     * How each sidecar's received DATA was framed, one line per topology whose proxies report it: frames per call
+     * (or message) and bytes per frame, requests and responses.
+     */
+    static List<String> framing(ScenarioReport s) {
+        List<String> lines = new ArrayList<>();
+        for (Cell c : s.cells()) {
+            if (!c.ok()) {
+                continue;
+            }
+            List<String> parts = new ArrayList<>();
+            for (ProcessUsage p : c.proxies()) {
+                Framing f = p.framing();
+                if (f != null) {
+                    parts.add(p.name() + " requests " + frames(f.requestFramesPer(), f.requestBytesPerFrame())
+                            + ", responses " + frames(f.responseFramesPer(), f.responseBytesPerFrame()));
+                }
+            }
+            if (!parts.isEmpty()) {
+                lines.add(c.topology() + ": " + String.join("; ", parts));
+            }
+        }
+        return lines;
+    }
+
+    private static String frames(double perCall, double bytesPerFrame) {
+        return Double.isNaN(perCall) ? "-" : String.format(java.util.Locale.ROOT, "%.1f", perCall)
+                + (Double.isNaN(bytesPerFrame) ? "" : String.format(java.util.Locale.ROOT, " of %.0f B", bytesPerFrame));
+    }
+
     /** Errors and stalls of a scenario, one line per topology that had them. */
     static List<String> notes(ScenarioReport s) {
         List<String> notes = new ArrayList<>();

@@ -109,6 +109,14 @@ public final class JsonReport {
             split.put("gc", p.per1k(p.cpu().gc()));
             split.put("other", p.per1k(p.cpu().other()));
             po.put("cpuMsPer1kBy", split);
+            if (p.framing() != null) {
+                Map<String, Object> fr = new LinkedHashMap<>();
+                fr.put("requestFramesPer", p.framing().requestFramesPer());
+                fr.put("requestBytesPerFrame", p.framing().requestBytesPerFrame());
+                fr.put("responseFramesPer", p.framing().responseFramesPer());
+                fr.put("responseBytesPerFrame", p.framing().responseBytesPerFrame());
+                po.put("dataFramesReceived", fr);
+            }
             po.put("rssIdleKiB", p.rssIdleKib());
             po.put("rssPeakKiB", p.rssPeakKib());
             procs.add(po);

@@ -12,9 +12,10 @@ import io.h2splice.bench.proc.CpuSplit;
  * @param rssIdleKib RSS after start, before any load (0 when not taken)
  * @param rssPeakKib the highest RSS sampled during warm-up and the window
  * @param cpu        {@code cpuNanos} split by user/system and by thread kind
+ * @param framing    how the DATA it received was framed (h2splice sidecars with a metrics page), else null
  */
 public record ProcessUsage(String name, String role, long cpuNanos, double cpuMsPer1k, long rssIdleKib,
-                           long rssPeakKib, CpuSplit cpu) {
+                           long rssPeakKib, CpuSplit cpu, Framing framing) {
 
     /** {@code nanos} of this process's CPU in ms per 1,000 calls or messages, as {@link #cpuMsPer1k} is. */
     public double per1k(long nanos) {

@@ -40,6 +40,12 @@ public final class TextReport {
                 sb.append("  CPU ms/1k ").append(s.streaming() ? "msgs" : "calls").append(" by kind:").append('\n');
                 split.forEach(line -> sb.append("    ").append(line).append('\n'));
             }
+            List<String> framing = Columns.framing(s);
+            if (!framing.isEmpty()) {
+                sb.append("  DATA frames received per ").append(s.streaming() ? "message" : "call").append(':')
+                        .append('\n');
+                framing.forEach(line -> sb.append("    ").append(line).append('\n'));
+            }
             for (String note : Columns.notes(s)) {
                 sb.append("  ! ").append(note).append('\n');
             }

@@ -35,14 +35,15 @@ class ReportWritersTest {
 
     static RunReport run() {
         Cell direct = ok("direct", 0, 50_000, 10_000, List.of(new ProcessUsage("app", "app", 1_000_000_000, 20, 0,
-                60_000, new CpuSplit(600_000_000, 400_000_000, 0, 0, 0, 1_000_000_000))));
+                60_000, new CpuSplit(600_000_000, 400_000_000, 0, 0, 0, 1_000_000_000), null)));
         Cell oneHop = ok("1hop", 1, 90_000, 7_000, List.of(
                 new ProcessUsage("sidecar", "proxy", 700_000_000, 20, 40_000, 50_000,
-                        new CpuSplit(420_000_000, 280_000_000, 560_000_000, 70_000_000, 35_000_000, 35_000_000))));
+                        new CpuSplit(420_000_000, 280_000_000, 560_000_000, 70_000_000, 35_000_000, 35_000_000),
+                        Framing.of(800_000, 50, 800_000, 100, 50))));
         Cell twoHop = ok("2hop", 2, 130_000, 5_000, List.of(
                 new ProcessUsage("sidecar A", "proxy", 500_000_000, 20, 40_000, 51_000,
-                        new CpuSplit(300_000_000, 200_000_000, 400_000_000, 50_000_000, 25_000_000, 25_000_000)),
-                new ProcessUsage("sidecar B", "proxy", 500_000_000, 20, 41_000, 52_000, CpuSplit.ZERO)));
+                        new CpuSplit(300_000_000, 200_000_000, 400_000_000, 50_000_000, 25_000_000, 25_000_000), null),
+                new ProcessUsage("sidecar B", "proxy", 500_000_000, 20, 41_000, 52_000, CpuSplit.ZERO, null)));
         Cell mtls = Cell.notRun("2hop-mtls", 2, "skipped", "mTLS not available in this build");
         ScenarioReport s = new ScenarioReport("unary-16B-c1", "unary 16 B, 1 in flight", "closed", 0, 16, false,
                 List.of(direct, oneHop, twoHop, mtls));
@@ -171,6 +172,7 @@ class ReportWritersTest {
         // sidecar A: 500 ms of CPU is 20 ms per 1,000 calls; 300 ms user is 12 of them, 400 ms in event loops 16
         assertTrue(text.contains("2hop: sidecar A user 12.0, system 8.0 (event loops 16.0, JIT 2.0, GC 1.0, other "
                 + "1.0); sidecar B user 0.0, system 0.0"), "CPU by kind\n" + text);
+        assertTrue(text.contains("1hop: sidecar requests 1.0 of 16000 B, responses 2.0 of 8000 B"), "framing\n" + text);
     }
 
     @Test
