@@ -45,7 +45,7 @@ public record Options(long warmupMillis, long durationMillis, List<Scenario> sce
               --topologies LIST     comma-separated, in the order to run: direct, 1hop, 2hop, 2hop-mtls, 2hop-bare,
                                     2hop-metrics, 2hop-observed, target, nghttpx, haproxy, nginx
                                     (default: direct,1hop,2hop,2hop-mtls, then target
-                                    with --target, then the --peers)
+                                    with --target, then the peers)
               --warmup SECONDS      per scenario and topology, excluded from the results (default: 3)
               --duration SECONDS    the measured window per scenario and topology (default: 5)
                                     (both take a number of seconds, or 500ms, 2s)
@@ -63,8 +63,10 @@ public record Options(long warmupMillis, long durationMillis, List<Scenario> sce
               --metadata K=V        metadata on every call to --target; repeatable (e.g. dapr-app-id=server)
               --target-hops N       proxies between the client and the target's app, to share its added latency
                                     (default: 1)
-              --peers LIST          also run 2 hops through two instances of nghttpx, haproxy and/or nginx,
-                                    each with --workers workers, when the binary is installed (else skipped)
+              --peers LIST          which of nghttpx, haproxy and nginx also run 2 hops (two instances each,
+                                    with --workers workers), when the binary is installed (else skipped);
+                                    'none' for none (default: all three, so that every figure of a run has
+                                    the C proxies' beside it)
 
             Processes:
               --workers N           event-loop threads per sidecar (h2splice run --workers) and workers per peer
@@ -112,7 +114,7 @@ public record Options(long warmupMillis, long durationMillis, List<Scenario> sce
         int targetPort = 0;
         Map<String, String> metadata = new LinkedHashMap<>();
         int targetHops = 1;
-        List<PeerTopology.Peer> peers = new ArrayList<>();
+        List<PeerTopology.Peer> peers = null; // every peer unless --peers says otherwise
         int workers = 1;
         Path jar = null;
         String jvmOpts = null;
@@ -206,7 +208,8 @@ public record Options(long warmupMillis, long durationMillis, List<Scenario> sce
                 }
                 case "--target-hops" -> targetHops = positive(flag, value, 100);
                 case "--peers" -> {
-                    for (String p : list(flag, value)) {
+                    peers = new ArrayList<>();
+                    for (String p : value.equals("none") ? List.<String>of() : list(flag, value)) {
                         PeerTopology.Peer peer;
                         try {
                             peer = PeerTopology.Peer.of(p);
@@ -225,6 +228,9 @@ public record Options(long warmupMillis, long durationMillis, List<Scenario> sce
                 case "--out" -> out = Path.of(value);
                 default -> throw new IllegalArgumentException("unknown flag " + flag);
             }
+        }
+        if (peers == null) {
+            peers = List.of(PeerTopology.Peer.values());
         }
         if (!metadata.isEmpty() && targetHost == null) {
             throw new IllegalArgumentException("--metadata is for --target calls; give --target HOST:PORT");

@@ -23,7 +23,11 @@ class OptionsTest {
         assertEquals(3_000, o.warmupMillis());
         assertEquals(5_000, o.durationMillis());
         assertEquals(Scenario.defaults(), o.scenarios());
-        assertEquals(List.of("direct", "1hop", "2hop", "2hop-mtls"), o.topologies());
+        assertEquals(List.of("direct", "1hop", "2hop", "2hop-mtls", "nghttpx", "haproxy", "nginx"), o.topologies());
+        assertEquals(List.of(PeerTopology.Peer.values()), o.peers());
+        Options none = Options.parse(new String[] {"--peers", "none"});
+        assertEquals(List.of(), none.peers());
+        assertEquals(List.of("direct", "1hop", "2hop", "2hop-mtls"), none.topologies());
         assertEquals(1, o.workers());
         assertFalse(o.openLoop());
         assertFalse(o.help());
