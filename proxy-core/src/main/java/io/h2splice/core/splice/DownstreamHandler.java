@@ -25,7 +25,8 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
  * HEADERS, asks its {@link Router} where the call goes, and starts a {@link Splice}; later frames of the stream go
  * to that splice. It also polices the peer's PINGs (GOAWAY ENHANCE_YOUR_CALM for a client pinging more often than
  * every {@code minPeerPingInterval}, after two strikes, as grpc-go does; on the internal listener a graceful GOAWAY
- * instead, so the calls a peer sidecar carries finish) and, on the API listener, rapid reset ({@link PrematureResets}).
+ * instead, so the calls a peer sidecar carries finish), floods of SETTINGS frames ({@link SettingsFlood}, the same way)
+ * and, on the API listener, rapid reset ({@link PrematureResets}).
  */
 final class DownstreamHandler extends SpliceHandler {
 
@@ -33,9 +34,11 @@ final class DownstreamHandler extends SpliceHandler {
     /** One line per 10 s for connections closed for rapid reset, however many attackers (counted in GOAWAY metrics). */
     private static final LogLimiter RAPID_RESET_LINES = LogLimiter.every10Seconds();
     private static final LogLimiter BOMB_LINES = LogLimiter.every10Seconds();
+    private static final LogLimiter SETTINGS_FLOOD_LINES = LogLimiter.every10Seconds();
 
     private final Router router;
     private final PingStrikes pingStrikes;
+    private final SettingsFlood settingsFlood = new SettingsFlood();
     /** Null on the internal listener: a peer sidecar carries its clients' cancellations and is never judged by them. */
     private final PrematureResets resets;
     /** Sits just before this handler: unfinished header blocks and the HPACK-bomb balance. */
@@ -118,6 +121,19 @@ final class DownstreamHandler extends SpliceHandler {
         @Override
         void onReset(Splice splice, long errorCode) {
             splice.onDownstreamReset(errorCode);
+        }
+
+        @Override
+        public void onSettingsRead(ChannelHandlerContext ctx, Http2Settings settings) {
+            if (settingsFlood.onSettings(System.nanoTime())) {
+                SETTINGS_FLOOD_LINES.warn(log, "{} connection {} closed: over {} SETTINGS frames in {} s", side.label,
+                        ctx.channel(), SettingsFlood.MAX_PER_WINDOW, SettingsFlood.WINDOW_NANOS / 1_000_000_000L);
+                if (side == ProxyMetrics.Side.API) {
+                    goAwayAndClose(Http2Error.ENHANCE_YOUR_CALM, "too many SETTINGS frames");
+                } else {
+                    drainWith("too many SETTINGS frames");
+                }
+            }
         }
 
         @Override

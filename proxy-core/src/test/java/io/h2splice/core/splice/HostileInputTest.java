@@ -13,6 +13,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2Settings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -95,6 +96,24 @@ class HostileInputTest {
             feed(pingFrame(i));
         }
         assertEquals(Http2Error.ENHANCE_YOUR_CALM.code(), goAwayCode());
+    }
+
+    /** SETTINGS frames the peer reads the acknowledgements of still cost a frame's work each: 100 in 10 s at most. */
+    @Test
+    void aSettingsFloodGetsEnhanceYourCalm() throws Exception {
+        start(ProxyConfig.loopback("a", 0));
+        ByteBuf hundred = Unpooled.buffer();
+        for (int i = 0; i < SettingsFlood.MAX_PER_WINDOW - 1; i++) { // and the one in the preface
+            ByteBuf f = client.settings(new Http2Settings());
+            hundred.writeBytes(f);
+            f.release();
+        }
+        feed(hundred);
+        assertEquals(List.of(), ofType(client.read(down), "GOAWAY"), "100 SETTINGS frames are allowed");
+        assertTrue(down.isActive());
+        feed(client.settings(new Http2Settings()));
+        assertEquals(Http2Error.ENHANCE_YOUR_CALM.code(), goAwayCode());
+        assertFalse(down.isActive());
     }
 
     @Test
