@@ -1,5 +1,6 @@
 package io.h2splice.core.splice;
 
+import io.h2splice.core.config.Keepalive;
 import io.h2splice.core.config.ProxyConfig;
 import io.h2splice.core.metrics.ProxyMetrics;
 import io.h2splice.core.outbound.OutboundRouter;
@@ -10,11 +11,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.util.ReferenceCountUtil;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -23,8 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@link ControlFrameLimit} on the API listener's codec: a socket that takes nothing (the peer reads nothing) is
- * stood in for by a handler that keeps every write pending, or, for the honest peer, completes them.
+ * {@link ControlFrameLimit} on the API listener's codec, with PING acknowledgements: a socket that takes nothing (the
+ * peer reads nothing) is stood in for by a handler that keeps every write pending, or, for the honest peer, completes
+ * them.
  */
 class ControlFrameLimitTest {
 
@@ -64,7 +66,9 @@ class ControlFrameLimitTest {
 
     private void start() {
         down = new EmbeddedChannel(socket);
-        ProxyConfig config = ProxyConfig.loopback("a", 0);
+        // PINGs as often as the peer likes (one nanosecond apart): the strikes of PingStrikes never close it first.
+        ProxyConfig config = ProxyConfig.loopback("a", 0).withKeepalive(new Keepalive(Duration.ofHours(1),
+                Duration.ofHours(1), Duration.ofHours(1), Duration.ofNanos(1)));
         LoopState state = new LoopState(down.eventLoop(), config, new ProxyMetrics(),
                 (id, ns) -> CompletableFuture.completedFuture(List.of()), null, null, null, c -> { });
         down.pipeline().addLast(HandlerBuilder.downstream(state, ProxyMetrics.Side.API,
@@ -79,13 +83,14 @@ class ControlFrameLimitTest {
         client.close();
     }
 
-    /** SETTINGS frames in one read, as a flood arrives. */
-    private void settingsFlood(int frames) {
-        ByteBuf b = Unpooled.buffer(frames * 9);
+    /**
+     * PING frames in one read, as a flood arrives: each asks for an acknowledgement (a SETTINGS flood would be closed
+     * by {@link SettingsFlood} at its 101st frame, whether the acknowledgements are read or not).
+     */
+    private void pingFlood(int frames) {
+        ByteBuf b = Unpooled.buffer(frames * 17);
         for (int i = 0; i < frames; i++) {
-            ByteBuf f = client.settings(new Http2Settings());
-            b.writeBytes(f);
-            f.release();
+            b.writeMedium(8).writeByte(0x6).writeByte(0).writeInt(0).writeLong(i);
         }
         down.writeInbound(b);
         down.runPendingTasks();
@@ -95,16 +100,16 @@ class ControlFrameLimitTest {
     void aPeerThatReadsNoneOfTenThousandAcknowledgementsIsClosed() {
         start();
         socket.reading = false;
-        settingsFlood(9_999);
+        pingFlood(9_999);
         assertTrue(down.isActive(), "9,999 acknowledgements may wait");
-        settingsFlood(2);
+        pingFlood(2);
         assertFalse(down.isActive(), "the 10,001st is one too many");
     }
 
     @Test
     void aPeerThatReadsItsAcknowledgementsIsNeverClosed() {
         start();
-        settingsFlood(30_000);
+        pingFlood(30_000);
         assertTrue(down.isActive());
     }
 }
