@@ -92,7 +92,7 @@ class IsolationProcessTest {
     private static final String BUDGET = "48Mi";
     /** How far above its RSS before the attacks the attacked sidecar may go under them, and stay after them. */
     private static final long RSS_UNDER_ATTACK = 128L << 20;
-    private static final long RSS_AFTER = 48L << 20;
+    private static final long RSS_AFTER = 64L << 20;
     private long rssAtStartKib = -1;
     private final List<ManagedChannel> attackers = new CopyOnWriteArrayList<>();
 
@@ -108,7 +108,10 @@ class IsolationProcessTest {
                 Integer.toString(appPort), "--", Processes.java(), "-Xmx256m", "-XX:+UseSerialGC", "-cp",
                 Processes.classpath(), TestApp.class.getName());
         // The sidecar under attack runs with a small memory budget (half of the default) in this 128 MiB JVM.
-        client = processes.h2splice(clientLog, "run", "--app-id", "client", "--memory-budget", BUDGET);
+        // Its heap made resident at start (AlwaysPreTouch), so that its RSS before and after the attacks differ by what
+        // the attacks left, not by heap pages the collector had not touched yet.
+        client = processes.start(Map.of("JAVA_TOOL_OPTIONS", "-XX:+AlwaysPreTouch"), clientLog,
+                Processes.h2spliceCommand("run", "--app-id", "client", "--memory-budget", BUDGET));
         LocalRegistry registry = new LocalRegistry(home);
         Processes.awaitRegistered(registry, SERVER, server, serverLog, 60);
         RegistryEntry clientEntry = Processes.awaitRegistered(registry, "client", client, clientLog, 60);
@@ -184,10 +187,11 @@ class IsolationProcessTest {
     }
 
     /**
-     * The attacked sidecar's RSS (a 128 MiB heap, committed from the start) stays within {@link #RSS_UNDER_ATTACK}
-     * of where it was before the first attack, and a second after the last one it is back within
-     * {@link #RSS_AFTER}: what it grew by is what the attacks' code paths (JIT, class metadata) and the allocator
-     * keep, not what they held. Measured: 212 MB before, 280 MB at the most, 233 MB after.
+     * The attacked sidecar's RSS (a 128 MiB heap, made resident at start) stays within {@link #RSS_UNDER_ATTACK} of
+     * where it was before the first attack, and a second after the last one it is back within {@link #RSS_AFTER}:
+     * what remains is what the allocator keeps pooled (Netty's full pooling mode, see NettyDefaults in proxy-cli),
+     * the JIT's code and class metadata for the attacks' paths, not what the attacks held. Measured: 270 MB before,
+     * 365 MB at the most, 315 MB after (with the allocator's low-memory mode: 212, 280, 233 MB).
      */
     private void assertMemoryCameBack(long rssAtEndKib, long highWaterKib) {
         System.out.println("RSS of the attacked sidecar: " + rssAtStartKib + " KiB before the attacks, "
