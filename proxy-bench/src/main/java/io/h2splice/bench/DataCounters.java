@@ -1,10 +1,8 @@
 package io.h2splice.bench;
 
+import io.h2splice.bench.proc.MetricsPage;
+
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.HttpURLConnection;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -19,15 +17,7 @@ record DataCounters(long requestBytes, long requestFrames, long responseBytes, l
             return Optional.empty();
         }
         try {
-            HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/metrics").toURL()
-                    .openConnection();
-            c.setConnectTimeout(2_000);
-            c.setReadTimeout(5_000);
-            try (InputStream in = c.getInputStream()) {
-                return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            } finally {
-                c.disconnect();
-            }
+            return parse(MetricsPage.fetch(port));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }

@@ -1,10 +1,8 @@
 package io.h2splice.bench.soak;
 
+import io.h2splice.bench.proc.MetricsPage;
+
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.HttpURLConnection;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -90,26 +88,12 @@ final class SidecarProbe {
 
     /** The metrics page's text, or null (the failure kept in {@link #lastError}). */
     private String metricsPage() {
-        HttpURLConnection c = null;
         try {
-            c = (HttpURLConnection) URI.create("http://127.0.0.1:" + metricsPort + "/metrics").toURL()
-                    .openConnection();
-            c.setConnectTimeout(1_000);
-            c.setReadTimeout(5_000);
-            if (c.getResponseCode() != 200) {
-                lastError = "metrics page of " + name + ": HTTP " + c.getResponseCode();
-                return null;
-            }
-            try (InputStream in = c.getInputStream()) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
+            return MetricsPage.fetch(metricsPort);
         } catch (IOException e) {
-            lastError = "metrics page of " + name + ": " + e;
+            lastError = "metrics page of " + name + ": " + (e.getMessage() != null && e.getMessage().startsWith("HTTP ")
+                    ? e.getMessage() : e);
             return null;
-        } finally {
-            if (c != null) {
-                c.disconnect();
-            }
         }
     }
 }
