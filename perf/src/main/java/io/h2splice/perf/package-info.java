@@ -7,6 +7,7 @@
  *
  * <p>Starting points: {@code perf/run} and {@code perf/README.md}; {@link io.h2splice.core.testing.H2Peer} (frame
  * fixtures), {@link io.h2splice.perf.support.OpAllocProfiler} (bytes allocated inside a timed region only),
- * {@link io.h2splice.perf.support.BudgetReport} (the PASS/FAIL table).
+ * {@link io.h2splice.perf.support.FramesPerMessageProfiler} and {@link io.h2splice.perf.support.FrameTally} (DATA
+ * frames written per message), {@link io.h2splice.perf.support.BudgetReport} (the PASS/FAIL table).
  */
 package io.h2splice.perf;

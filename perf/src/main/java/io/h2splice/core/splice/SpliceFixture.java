@@ -59,14 +59,23 @@ final class SpliceFixture implements AutoCloseable {
      * never goes past 2^31-1 (which would be a FLOW_CONTROL_ERROR). DATA frames here are single, unpadded frames.
      */
     private static final int BIG_WINDOW = Integer.MAX_VALUE;
-    private static final int TOP_UP = 1 << 30;
+    static final int TOP_UP = 1 << 30;
 
     final ProxyMetrics metrics;
     final EmbeddedChannel down = new EmbeddedChannel();
+    /**
+     * The channel whose event loop is the sidecar's loop ({@link LoopState}): runs the loop's tasks, the flush batch
+     * above all, when {@link #runLoop()} says. {@link #down} itself unless the fixture was asked for a loop of its
+     * own: an {@code EmbeddedChannel} runs its loop's pending tasks after every write and flush made on it, so with
+     * the client connection's loop the flush batch may run inside a write the engine makes during a read, nested in
+     * another flush batch, which a real event loop never does.
+     */
+    final EmbeddedChannel loop;
     final List<EmbeddedChannel> dialled = new ArrayList<>();
     EmbeddedChannel up;
-    private final H2Peer client = new H2Peer(false);
-    private final H2Peer app = new H2Peer(true);
+    /** The far ends: their HPACK states are the connections', so other fixtures encode and decode through them. */
+    final H2Peer client = new H2Peer(false);
+    final H2Peer app = new H2Peer(true);
     private final LoopState state;
     private final List<ByteBuf> owned = new ArrayList<>();
 
@@ -103,7 +112,7 @@ final class SpliceFixture implements AutoCloseable {
      */
     SpliceFixture(Listener listener, Http2Headers requestHeaders, int messageBytes, MetricsSettings metricsSettings,
                   CallTracer tracer) throws Exception {
-        this(listener, requestHeaders, messageBytes, metricsSettings, tracer, ResiliencyPolicies.NONE);
+        this(listener, requestHeaders, messageBytes, metricsSettings, tracer, ResiliencyPolicies.NONE, false);
     }
 
     /**
@@ -112,6 +121,16 @@ final class SpliceFixture implements AutoCloseable {
      */
     SpliceFixture(Listener listener, Http2Headers requestHeaders, int messageBytes, MetricsSettings metricsSettings,
                   CallTracer tracer, ResiliencyPolicies policies) throws Exception {
+        this(listener, requestHeaders, messageBytes, metricsSettings, tracer, policies, false);
+    }
+
+    /**
+     * As above; with {@code ownLoop} the sidecar's loop is a channel of its own ({@link #loop}), whose tasks run only
+     * when {@link #runLoop()} is called: after each read, as a real event loop runs them after its I/O.
+     */
+    SpliceFixture(Listener listener, Http2Headers requestHeaders, int messageBytes, MetricsSettings metricsSettings,
+                  CallTracer tracer, ResiliencyPolicies policies, boolean ownLoop) throws Exception {
+        this.loop = ownLoop ? new EmbeddedChannel() : down;
         this.metrics = new ProxyMetrics(metricsSettings, 1);
         if (!(Thread.currentThread() instanceof FastThreadLocalThread)) {
             System.err.println("[perf] warning: benchmark thread is not a FastThreadLocalThread; run with "
@@ -125,7 +144,7 @@ final class SpliceFixture implements AutoCloseable {
                 Duration.ofSeconds(8)));
         StaticResolver resolver = new StaticResolver(Map.of(new AppKey(CALLEE, NS),
                 List.of(new InetSocketAddress("127.0.0.1", 50002))));
-        state = new LoopState(down.eventLoop(), 0, config, metrics, resolver,
+        state = new LoopState(loop.eventLoop(), 0, config, metrics, resolver,
                 dialer(ProxyMetrics.Side.UPSTREAM_SIDECAR, true), dialer(ProxyMetrics.Side.UPSTREAM_APP, false),
                 new InetSocketAddress("127.0.0.1", 50051), c -> { }, tracer);
         Router router = api ? new OutboundRouter(own, NS, ApiTokens.none(), metrics,
@@ -183,7 +202,7 @@ final class SpliceFixture implements AutoCloseable {
 
         // Call 2, from the replayable frames, checked.
         H2Peer.feed(down, request, downId);
-        down.runPendingTasks();
+        runLoop();
         atApp = app.read(up);
         checkRouted(ofType(atApp, "HEADERS").get(0).headers(), api);
         if (ofType(atApp, "HEADERS").get(0).streamId() != upId) {
@@ -191,7 +210,7 @@ final class SpliceFixture implements AutoCloseable {
         }
         expect(atApp, "DATA", 1);
         H2Peer.feed(up, response, upId);
-        down.runPendingTasks();
+        runLoop();
         atClient = client.read(down);
         expect(atClient, "HEADERS", 2);
         expect(atClient, "DATA", 1);
@@ -204,7 +223,7 @@ final class SpliceFixture implements AutoCloseable {
     /** Client HEADERS in, routed HEADERS drained from the upstream connection. @return bytes written upstream */
     long requestHeaders() {
         H2Peer.feed(down, requestHeaders, downId);
-        down.runPendingTasks();
+        runLoop();
         return H2Peer.drain(up) + H2Peer.drain(down);
     }
 
@@ -216,14 +235,14 @@ final class SpliceFixture implements AutoCloseable {
     /** A whole unary request (HEADERS + DATA) in one read. */
     long request() {
         H2Peer.feed(down, request, downId);
-        down.runPendingTasks();
+        runLoop();
         return H2Peer.drain(up) + H2Peer.drain(down);
     }
 
     /** One request DATA frame of the open call, from the client's side. */
     long requestData(ByteBuf frame) {
         H2Peer.feed(down, frame, downId);
-        down.runPendingTasks();
+        runLoop();
         appWindowUsed += frame.capacity() - 9; // its payload
         if (appWindowUsed >= TOP_UP) { // the app grants more, as a reading peer does (never above 2^31-1)
             appWindowUsed -= TOP_UP;
@@ -236,7 +255,7 @@ final class SpliceFixture implements AutoCloseable {
     /** One response DATA frame of the open call, from the app's side. */
     long responseData(ByteBuf frame) {
         H2Peer.feed(up, frame, upId);
-        down.runPendingTasks();
+        runLoop();
         clientWindowUsed += frame.capacity() - 9;
         if (clientWindowUsed >= TOP_UP) { // the client grants more, as a reading peer does (never above 2^31-1)
             clientWindowUsed -= TOP_UP;
@@ -266,8 +285,13 @@ final class SpliceFixture implements AutoCloseable {
 
     private long fromApp(ByteBuf frames) {
         H2Peer.feed(up, frames, upId);
-        down.runPendingTasks();
+        runLoop();
         return H2Peer.drain(down) + H2Peer.drain(up);
+    }
+
+    /** Runs the sidecar loop's pending tasks (the flush batch of every connection that was written to). */
+    void runLoop() {
+        loop.runPendingTasks();
     }
 
     /** The next call gets the next stream ids on both connections. */
@@ -294,6 +318,9 @@ final class SpliceFixture implements AutoCloseable {
     @Override
     public void close() {
         down.finishAndReleaseAll();
+        if (loop != down) {
+            loop.finishAndReleaseAll();
+        }
         for (EmbeddedChannel ch : dialled) {
             ch.finishAndReleaseAll();
         }
@@ -329,13 +356,13 @@ final class SpliceFixture implements AutoCloseable {
     private void feedOnce(EmbeddedChannel ch, ByteBuf frames, int streamId) {
         H2Peer.feed(ch, frames, streamId);
         frames.release();
-        down.runPendingTasks();
+        runLoop();
     }
 
     private void feedOnce(EmbeddedChannel ch, ByteBuf frames) {
         H2Peer.feed(ch, frames);
         frames.release();
-        down.runPendingTasks();
+        runLoop();
     }
 
     private static void checkRouted(Http2Headers h, boolean api) {
