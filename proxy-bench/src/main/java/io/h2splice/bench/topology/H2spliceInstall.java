@@ -11,7 +11,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * How the benchmark starts h2splice: the java binary (this JVM's), the JVM flags and {@code proxy-cli/target/h2splice.jar}.
+ * How the benchmark starts h2splice: the java binary, the JVM flags and {@code proxy-cli/target/h2splice.jar}.
+ *
+ * <p>The java binary is the launcher's: {@code $JAVA_HOME/bin/java} when {@code JAVA_HOME} is set and holds one (so
+ * {@code JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64} runs the sidecars on that JDK, the load and the app staying on
+ * the benchmark's own), else this JVM's.
  *
  * <p>The jar is {@code --h2splice-jar}, else found by walking up from the benchmark's own jar (or classes) and then
  * from the working directory to a directory holding {@code proxy-cli/target/h2splice.jar}: the repository root.
@@ -73,7 +77,7 @@ public record H2spliceInstall(Path root, Path jar, String missing, String java, 
             missing = "h2splice's jar (" + JAR + ") not found above " + codeLocation() + " or the working directory; "
                     + "build it with 'mvn -B -DskipTests package' or pass --h2splice-jar PATH";
         }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String java = javaBinary(env);
         List<String> opts;
         String source;
         String fromEnv = env.get("H2SPLICE_JAVA_OPTS");
@@ -101,6 +105,15 @@ public record H2spliceInstall(Path root, Path jar, String missing, String java, 
             cds = launcherCdsLogFlags(root);
         }
         return new H2spliceInstall(root, jar, missing, java, opts, source, cds);
+    }
+
+    /** {@code $JAVA_HOME/bin/java} when that is a file, as {@code bin/h2splice} picks it; else this JVM's. */
+    static String javaBinary(Map<String, String> env) {
+        String home = env.get("JAVA_HOME");
+        if (home != null && !home.isBlank() && Files.isRegularFile(Path.of(home, "bin", "java"))) {
+            return Path.of(home, "bin", "java").toString();
+        }
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     /** The launcher's CDS log flags when it uses an archive at all; {@code null} when it does not. */

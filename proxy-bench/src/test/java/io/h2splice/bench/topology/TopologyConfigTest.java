@@ -72,6 +72,18 @@ class TopologyConfigTest {
     }
 
     @Test
+    void theSidecarsJavaIsTheLaunchersJavaHome(@org.junit.jupiter.api.io.TempDir Path home) throws Exception {
+        String own = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        assertEquals(own, H2spliceInstall.javaBinary(java.util.Map.of()));
+        assertEquals(own, H2spliceInstall.javaBinary(java.util.Map.of("JAVA_HOME", home.toString())),
+                "a JAVA_HOME without bin/java: this JVM's");
+        java.nio.file.Files.createDirectories(home.resolve("bin"));
+        java.nio.file.Files.writeString(home.resolve("bin/java"), "");
+        assertEquals(home.resolve("bin/java").toString(),
+                H2spliceInstall.javaBinary(java.util.Map.of("JAVA_HOME", home.toString())));
+    }
+
+    @Test
     void aMissingExplicitJarIsSaid() {
         H2spliceInstall i = H2spliceInstall.locate(Path.of("/no/such/h2splice.jar"), null, java.util.Map.of());
         assertTrue(!i.hasJar() && i.whyNoJar().contains("/no/such/h2splice.jar: no such file"), i.whyNoJar());
