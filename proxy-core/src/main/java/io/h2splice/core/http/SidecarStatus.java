@@ -48,7 +48,7 @@ public interface SidecarStatus {
     /** {@code --app-protocol} as given: {@code grpc}, {@code grpcs}, {@code h2c}, {@code http} or {@code https}. */
     String appProtocol();
 
-    /** The event-loop transport in use: {@code "epoll"} or {@code "nio"}. */
+    /** The event-loop transport in use: {@code "io_uring"}, {@code "epoll"} or {@code "nio"}. */
     String transport();
 
     /**

@@ -71,13 +71,14 @@ public final class Proxy implements AutoCloseable {
     private volatile int publicPort = -1;
 
     private Proxy(ProxyConfig config, NameResolver resolver, TransportSecurity security, CallTracer tracer,
-                  MetricsSettings metricsSettings, AccessList accessList, ResiliencyPolicies resiliency) {
+                  MetricsSettings metricsSettings, AccessList accessList, ResiliencyPolicies resiliency,
+                  Transport transport) {
         this.config = config;
         this.resiliency = resiliency;
         this.accessLists = new AccessListHolder(accessList);
         this.metrics = new ProxyMetrics(metricsSettings, config.workers());
         this.resolver = resolver;
-        this.transport = Transport.pick();
+        this.transport = transport;
         this.boss = transport.newGroup(1, "h2splice-accept");
         this.workers = transport.newGroup(config.workers(), "h2splice-loop");
         this.engine = new SpliceEngine(config, metrics, resolver, transport, security, workers, tracer,
@@ -127,7 +128,13 @@ public final class Proxy implements AutoCloseable {
         Objects.requireNonNull(security, "security");
         Objects.requireNonNull(tracer, "tracer");
         Objects.requireNonNull(metricsSettings, "metricsSettings");
-        Proxy p = new Proxy(config, resolver, security, tracer, metricsSettings, accessList, resiliency);
+        Transport transport;
+        try {
+            transport = Transport.pick();
+        } catch (IllegalArgumentException e) {
+            throw new ProxyStartException(e.getMessage(), e);
+        }
+        Proxy p = new Proxy(config, resolver, security, tracer, metricsSettings, accessList, resiliency, transport);
         try {
             p.bindAll();
         } catch (ProxyStartException e) {
@@ -139,11 +146,10 @@ public final class Proxy implements AutoCloseable {
     }
 
     private void bindAll() throws ProxyStartException {
-        if (transport.name().equals("epoll")) {
-            log.info("transport: native epoll, {} event loop(s)", config.workers());
+        if (transport.fallback() == null) {
+            log.info("transport: {}, {} event loop(s)", transport.name(), config.workers());
         } else {
-            log.info("transport: NIO, {} event loop(s) (epoll unavailable: {})", config.workers(),
-                    Transport.epollUnavailableReason());
+            log.info("transport: {}, {} event loop(s) ({})", transport.name(), config.workers(), transport.fallback());
         }
         apiPort = bindEach("dapr-grpc-port", config.listenAddresses(), config.apiPort(), engine.apiInitializer());
         internalPort = bindEach("dapr-internal-grpc-port", List.of(config.internalAddress()), config.internalPort(),
@@ -254,7 +260,7 @@ public final class Proxy implements AutoCloseable {
         return config;
     }
 
-    /** "epoll" or "nio". */
+    /** "io_uring", "epoll" or "nio". */
     public String transportName() {
         return transport.name();
     }
