@@ -61,6 +61,7 @@ public final class PrometheusText {
                 "DATA frames received to forward, by direction (bytes / frames: how the previous hop framed them).");
         sample(out, "h2splice_data_frames_total", "direction", "request", metrics.dataFrames(true));
         sample(out, "h2splice_data_frames_total", "direction", "response", metrics.dataFrames(false));
+        framesWritten(out, metrics);
         header(out, "h2splice_pool_dials_total", "counter",
                 "Connections dialled by the upstream pools, by pool and result.");
         for (String pool : new String[] {"sidecar", "app"}) {
@@ -131,6 +132,26 @@ public final class PrometheusText {
             out.append(namesAndValues[i]).append("=\"");
             escapeLabelValue(out, namesAndValues[i + 1]);
             out.append('"');
+        }
+    }
+
+    /** {@code h2splice_data_frame_written_bytes{side}}: a histogram of payload bytes per DATA frame written. */
+    private static void framesWritten(StringBuilder out, ProxyMetrics metrics) {
+        String name = "h2splice_data_frame_written_bytes";
+        header(out, name, "histogram", "Payload bytes per DATA frame written, by the connection's side (api: to "
+                + "clients, internal: to calling sidecars, upstream_sidecar, upstream_app).");
+        for (ProxyMetrics.Side side : ProxyMetrics.Side.values()) {
+            FrameSizes f = metrics.framesWritten(side);
+            long cumulative = 0;
+            for (int i = 0; i <= FrameSizes.BOUNDS.length; i++) {
+                cumulative += f.frames(i);
+                out.append(name).append("_bucket{");
+                labels(out, "side", side.label, "le", i < FrameSizes.BOUNDS.length
+                        ? Long.toString(FrameSizes.BOUNDS[i]) : "+Inf");
+                out.append("} ").append(cumulative).append('\n');
+            }
+            sample(out, name + "_sum", "side", side.label, f.bytes());
+            sample(out, name + "_count", "side", side.label, cumulative);
         }
     }
 

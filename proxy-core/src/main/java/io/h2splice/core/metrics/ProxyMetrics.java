@@ -59,6 +59,7 @@ public final class ProxyMetrics {
     private final LongAdder responseBytes = new LongAdder();
     private final LongAdder requestFrames = new LongAdder();
     private final LongAdder responseFrames = new LongAdder();
+    private final FrameSizes[] framesWritten = frameSizes(Side.values().length);
     private final LongAdder[] dials = adders(2 * 2);
     private final LongAdder sidecarEjections = new LongAdder();
     private final LongAdder[] callsByStatus = adders(STATUS_NAMES.length);
@@ -268,6 +269,11 @@ public final class ProxyMetrics {
         return out;
     }
 
+    /** Payload bytes per DATA frame written on connections of {@code side}: how this sidecar framed what it forwards. */
+    public FrameSizes framesWritten(Side side) {
+        return framesWritten[side.ordinal()];
+    }
+
     /** DATA frames received, request or response direction: with the bytes, how the previous hop framed them. */
     public long dataFrames(boolean request) {
         return (request ? requestFrames : responseFrames).sum();
@@ -284,6 +290,14 @@ public final class ProxyMetrics {
     /** Index into {@link #H2_ERROR_NAMES} of an HTTP/2 error code. */
     static int h2Error(long code) {
         return code >= 0 && code < H2_ERROR_NAMES.length - 1 ? (int) code : H2_ERROR_NAMES.length - 1;
+    }
+
+    private static FrameSizes[] frameSizes(int n) {
+        FrameSizes[] a = new FrameSizes[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = new FrameSizes();
+        }
+        return a;
     }
 
     private static long sum(LongAdder[] a) {

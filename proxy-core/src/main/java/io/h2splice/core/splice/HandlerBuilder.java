@@ -8,7 +8,6 @@ import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
 import io.netty.handler.codec.http2.DefaultHttp2Connection;
 import io.netty.handler.codec.http2.DefaultHttp2ConnectionDecoder;
 import io.netty.handler.codec.http2.DefaultHttp2ConnectionEncoder;
-import io.netty.handler.codec.http2.DefaultHttp2FrameWriter;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
 import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
@@ -103,14 +102,15 @@ final class HandlerBuilder extends AbstractHttp2ConnectionHandlerBuilder<SpliceH
     }
 
     /**
-     * The codec as Netty's builder would make it (headers validated, frames logged), with two differences: frames are
-     * read by a {@link HeaderBlockJoiner}, and the queued-control-frame guard is ours ({@link ControlFrameLimit}),
-     * because Netty's builder adds its own only to a codec it builds itself. Netty's flat RST_STREAM rate limit on
+     * The codec as Netty's builder would make it (headers validated, frames logged), with three differences: frames
+     * are read by a {@link HeaderBlockJoiner}, DATA frames written are measured ({@link FrameSizeRecordingWriter}),
+     * and the queued-control-frame guard is ours ({@link ControlFrameLimit}), because Netty's builder adds its own
+     * only to a codec it builds itself. Netty's flat RST_STREAM rate limit on
      * what we send is not added (see the class doc).
      */
     private void codec(DefaultHttp2Connection connection, long maxHeaderListSize, Http2FrameLogger frames) {
         Http2FrameReader reader = new HeaderBlockJoiner(new DefaultHttp2HeadersDecoder(true, maxHeaderListSize));
-        Http2FrameWriter writer = new DefaultHttp2FrameWriter();
+        Http2FrameWriter writer = new FrameSizeRecordingWriter(loop.metrics().framesWritten(side));
         if (frames != null) {
             reader = new Http2InboundFrameLogger(reader, frames);
             writer = new Http2OutboundFrameLogger(writer, frames);

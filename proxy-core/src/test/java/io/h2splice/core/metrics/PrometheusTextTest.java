@@ -31,6 +31,8 @@ class PrometheusTextTest {
         m.goAwaySent(11);
         m.requestBytes(100);
         m.responseBytes(7);
+        m.framesWritten(ProxyMetrics.Side.UPSTREAM_APP).record(100);
+        m.framesWritten(ProxyMetrics.Side.UPSTREAM_APP).record(16_384);
         m.dialed(true, false);
         m.sidecarEjected();
         LoopMetrics loop = m.calls().forLoop(0, "default");
@@ -66,6 +68,15 @@ class PrometheusTextTest {
         assertTrue(text.contains("\nh2splice_data_bytes_total{direction=\"response\"} 7\n"));
         assertTrue(text.contains("\nh2splice_data_frames_total{direction=\"request\"} 1\n"), text);
         assertTrue(text.contains("\nh2splice_data_frames_total{direction=\"response\"} 1\n"), text);
+        assertTrue(text.contains("\n# TYPE h2splice_data_frame_written_bytes histogram\n"), text);
+        assertTrue(text.contains("\nh2splice_data_frame_written_bytes_bucket{side=\"upstream_app\",le=\"64\"} 0\n"
+                + "h2splice_data_frame_written_bytes_bucket{side=\"upstream_app\",le=\"256\"} 1\n"), text);
+        assertTrue(text.contains("\nh2splice_data_frame_written_bytes_bucket{side=\"upstream_app\",le=\"16384\"} 2\n"
+                + "h2splice_data_frame_written_bytes_bucket{side=\"upstream_app\",le=\"65536\"} 2\n"
+                + "h2splice_data_frame_written_bytes_bucket{side=\"upstream_app\",le=\"+Inf\"} 2\n"
+                + "h2splice_data_frame_written_bytes_sum{side=\"upstream_app\"} 16484\n"
+                + "h2splice_data_frame_written_bytes_count{side=\"upstream_app\"} 2\n"), text);
+        assertTrue(text.contains("\nh2splice_data_frame_written_bytes_count{side=\"api\"} 0\n"), text);
         assertTrue(text.contains("\nh2splice_pool_dials_total{pool=\"sidecar\",result=\"failed\"} 1\n"));
         assertTrue(text.contains("\nh2splice_pool_dials_total{pool=\"app\",result=\"connected\"} 0\n"));
         assertTrue(text.contains("\n# TYPE h2splice_pool_ejections_total counter\n"

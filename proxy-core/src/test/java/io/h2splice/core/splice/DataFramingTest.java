@@ -1,6 +1,8 @@
 package io.h2splice.core.splice;
 
 import io.h2splice.core.config.Limits;
+import io.h2splice.core.metrics.FrameSizes;
+import io.h2splice.core.metrics.ProxyMetrics;
 import io.h2splice.core.testing.H2Peer;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -62,5 +64,15 @@ class DataFramingTest extends EngineFixture {
         assertTrue(data.size() <= calls * (MESSAGE / FRAME + 1), data.size() + " DATA frames for " + calls
                 + " messages of 64 KiB, " + full + " of them full (the smallest " + smallest + " bytes)");
         assertTrue(full >= calls * (MESSAGE / FRAME - 1), full + " full frames of " + data.size());
+
+        // h2splice_data_frame_written_bytes{side="upstream_app"} saw exactly these frames
+        FrameSizes written = metrics.framesWritten(ProxyMetrics.Side.UPSTREAM_APP);
+        assertEquals(data.size(), written.frames(), "frames written to the app, as the histogram counts them");
+        assertEquals(bytes, written.bytes(), "payload bytes written to the app");
+        int fullBucket = FrameSizes.bucket(FRAME);
+        assertEquals(FrameSizes.BOUNDS[fullBucket], FRAME);
+        assertEquals(data.stream().filter(f -> f.data().length > FrameSizes.BOUNDS[fullBucket - 1]).count(),
+                written.frames(fullBucket), "frames over 4 KiB and at most 16 KiB");
+        assertEquals(0, metrics.framesWritten(ProxyMetrics.Side.API).frames(), "no response DATA was written");
     }
 }
