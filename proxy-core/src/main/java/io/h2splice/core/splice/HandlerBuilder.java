@@ -20,7 +20,6 @@ import io.netty.handler.codec.http2.Http2InboundFrameLogger;
 import io.netty.handler.codec.http2.Http2OutboundFrameLogger;
 import io.netty.handler.codec.http2.Http2PromisedRequestVerifier;
 import io.netty.handler.codec.http2.Http2Settings;
-import io.netty.handler.codec.http2.UniformStreamByteDistributor;
 import io.netty.handler.logging.LogLevel;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
@@ -33,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * sent, on by default for servers) are off: a shared sidecar-to-sidecar connection carries the cancellations of many
  * clients, and cancelling is normal. Rapid reset is judged per client connection on the API listener instead
  * ({@link PrematureResets}). Every connection's receive side is a {@link HeldBytesFlowController}; its send side
- * deals window to streams in chunks of at least {@link #MIN_ALLOCATION_CHUNK}.
+ * deals window to streams in chunks of at least {@link #MIN_ALLOCATION_CHUNK} ({@link WholeChunkDistributor}).
  */
 final class HandlerBuilder extends AbstractHttp2ConnectionHandlerBuilder<SpliceHandler, HandlerBuilder> {
 
@@ -82,9 +81,8 @@ final class HandlerBuilder extends AbstractHttp2ConnectionHandlerBuilder<SpliceH
         DefaultHttp2Connection connection = new DefaultHttp2Connection(server);
         memory = loop.memory().newAccount();
         connection.local().flowController(new HeldBytesFlowController(connection, memory));
-        UniformStreamByteDistributor distributor = new UniformStreamByteDistributor(connection);
-        distributor.minAllocationChunk(MIN_ALLOCATION_CHUNK);
-        connection.remote().flowController(new DefaultHttp2RemoteFlowController(connection, distributor));
+        connection.remote().flowController(new DefaultHttp2RemoteFlowController(connection,
+                new WholeChunkDistributor(connection, MIN_ALLOCATION_CHUNK)));
         initialSettings(settings);
         frameListener(new Http2FrameAdapter()); // replaced by each handler's own listener
         decoderEnforceMaxConsecutiveEmptyDataFrames(MAX_EMPTY_DATA_FRAMES);
