@@ -29,13 +29,21 @@ final class FlushBatch implements Runnable {
         }
     }
 
+    /**
+     * Flushes every dirty connection. {@code scheduled} stays set until the pass ends, so a connection marked dirty
+     * by a flush (listeners run inline) is appended and flushed in this pass rather than scheduling a second pass: on
+     * an event loop that runs tasks inside a write (an {@code EmbeddedChannel} does), a second pass would run nested
+     * in this one, clear the list under it and leave a connection marked dirty with no entry, never flushed again.
+     */
     @Override
     public void run() {
-        scheduled = false;
-        // Index loop: flushing may mark more handlers dirty (listeners run inline); they are flushed in this pass.
-        for (int i = 0; i < dirty.size(); i++) {
-            dirty.get(i).flushNow();
+        try {
+            for (int i = 0; i < dirty.size(); i++) {
+                dirty.get(i).flushNow();
+            }
+        } finally {
+            dirty.clear();
+            scheduled = false;
         }
-        dirty.clear();
     }
 }
