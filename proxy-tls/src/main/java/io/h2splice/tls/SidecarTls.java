@@ -1,6 +1,6 @@
 package io.h2splice.tls;
 
-import io.h2splice.core.splice.HopSecurity;
+import io.h2splice.core.hop.HopSecurity;
 import io.h2splice.tls.ca.CaException;
 import io.h2splice.tls.ca.CertificateAuthority;
 import io.h2splice.tls.ca.KeyAlgorithm;

@@ -3,8 +3,8 @@ package io.h2splice.tls;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-import io.h2splice.core.splice.HopSecurity;
-import io.h2splice.core.splice.TransportSecurity;
+import io.h2splice.core.hop.HopSecurity;
+import io.h2splice.core.hop.TransportSecurity;
 import io.h2splice.core.testing.TwoSidecars;
 import io.h2splice.tls.ca.CaException;
 import io.h2splice.tls.ca.CertificateAuthority;

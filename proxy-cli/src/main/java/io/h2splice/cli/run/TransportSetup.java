@@ -1,8 +1,8 @@
 package io.h2splice.cli.run;
 
 import io.h2splice.core.config.ProxyConfig;
-import io.h2splice.core.splice.HopSecurity;
-import io.h2splice.core.splice.TransportSecurity;
+import io.h2splice.core.hop.HopSecurity;
+import io.h2splice.core.hop.TransportSecurity;
 import io.h2splice.tls.SidecarTls;
 import io.h2splice.tls.ca.CaException;
 import io.h2splice.tls.ca.KeyAlgorithm;

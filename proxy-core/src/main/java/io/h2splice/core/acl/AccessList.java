@@ -3,7 +3,7 @@ package io.h2splice.core.acl;
 import io.h2splice.core.config.AccessControl;
 import io.h2splice.core.config.AccessPolicy;
 import io.h2splice.core.config.Operation;
-import io.h2splice.core.splice.PeerIdentity;
+import io.h2splice.core.hop.PeerIdentity;
 
 import java.util.HashMap;
 import java.util.Map;

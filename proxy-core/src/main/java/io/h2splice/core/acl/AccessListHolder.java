@@ -1,6 +1,6 @@
 package io.h2splice.core.acl;
 
-import io.h2splice.core.splice.PeerIdentity;
+import io.h2splice.core.hop.PeerIdentity;
 
 import io.h2splice.core.routing.Route;
 import io.h2splice.core.status.ProxyError;

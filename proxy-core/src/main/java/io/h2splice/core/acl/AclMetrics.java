@@ -1,7 +1,7 @@
 package io.h2splice.core.acl;
 
+import io.h2splice.core.hop.PeerIdentity;
 import io.h2splice.core.metrics.PrometheusText;
-import io.h2splice.core.splice.PeerIdentity;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.h2splice.core.routing;
 
-import io.h2splice.core.splice.PeerIdentity;
+import io.h2splice.core.hop.PeerIdentity;
 import io.netty.handler.codec.http2.Http2Headers;
 
 /**

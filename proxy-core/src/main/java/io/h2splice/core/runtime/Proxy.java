@@ -3,13 +3,15 @@ package io.h2splice.core.runtime;
 import io.h2splice.core.acl.AccessList;
 import io.h2splice.core.acl.AccessListHolder;
 import io.h2splice.core.config.ProxyConfig;
+import io.h2splice.core.hop.TransportSecurity;
 import io.h2splice.core.http.HttpEndpoints;
+import io.h2splice.core.inbound.InboundRouter;
 import io.h2splice.core.listen.Transport;
 import io.h2splice.core.metrics.MetricsSettings;
 import io.h2splice.core.metrics.ProxyMetrics;
-import io.h2splice.core.resolve.NameResolver;
+import io.h2splice.core.outbound.OutboundRouter;
 import io.h2splice.core.resiliency.ResiliencyPolicies;
-import io.h2splice.core.splice.TransportSecurity;
+import io.h2splice.core.resolve.NameResolver;
 import io.h2splice.core.splice.SpliceEngine;
 import io.h2splice.core.trace.CallTracer;
 import io.netty.bootstrap.Bootstrap;
@@ -82,7 +84,9 @@ public final class Proxy implements AutoCloseable {
         this.boss = transport.newGroup(1, "h2splice-accept");
         this.workers = transport.newGroup(config.workers(), "h2splice-loop");
         this.engine = new SpliceEngine(config, metrics, resolver, transport, security, workers, tracer,
-                accessLists, resiliency);
+                new OutboundRouter(config.appId(), config.namespace(), config.apiTokens(), metrics, accessLists,
+                        resiliency),
+                new InboundRouter(config.appId(), config.namespace(), accessLists));
     }
 
     /** Binds all listeners. Throws {@link ProxyStartException} with a one-line message when a port cannot be bound. */

@@ -1,6 +1,7 @@
 package io.h2splice.core.splice;
 
 import io.h2splice.core.headers.HopHeaders;
+import io.h2splice.core.hop.HopSecurity;
 import io.h2splice.core.log.LogLimiter;
 import io.h2splice.core.metrics.LoopMetrics;
 import io.h2splice.core.metrics.ProxyMetrics;

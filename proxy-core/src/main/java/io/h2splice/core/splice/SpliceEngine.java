@@ -1,17 +1,15 @@
 package io.h2splice.core.splice;
 
-import io.h2splice.core.acl.AccessList;
-import io.h2splice.core.acl.AccessListHolder;
 import io.h2splice.core.config.ProxyConfig;
-import io.h2splice.core.inbound.InboundRouter;
+import io.h2splice.core.hop.HopSecurity;
+import io.h2splice.core.hop.TransportSecurity;
 import io.h2splice.core.listen.Transport;
 import io.h2splice.core.metrics.ProxyMetrics;
-import io.h2splice.core.outbound.OutboundRouter;
 import io.h2splice.core.pool.Dialer;
 import io.h2splice.core.pool.OutlierDetector;
 import io.h2splice.core.pool.UpstreamPool;
 import io.h2splice.core.resolve.NameResolver;
-import io.h2splice.core.resiliency.ResiliencyPolicies;
+import io.h2splice.core.routing.Router;
 import io.h2splice.core.trace.CallTracer;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -28,6 +26,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The splice engine of one sidecar: per-loop state, and the channel initializers of the API listener (outbound
@@ -41,37 +40,25 @@ public final class SpliceEngine {
     private final TransportSecurity security;
     private final Map<EventExecutor, LoopState> loops = new IdentityHashMap<>();
     private final ChannelGroup downstreams = new DefaultChannelGroup("downstreams", GlobalEventExecutor.INSTANCE);
-    private final OutboundRouter outbound;
-    private final InboundRouter inbound;
+    private final Router outbound;
+    private final Router inbound;
 
+    /**
+     * @param outbound the API listener's router (routing to other apps, tokens, resiliency)
+     * @param inbound  the internal listener's router (the local app, access lists)
+     */
     public SpliceEngine(ProxyConfig config, ProxyMetrics metrics, NameResolver resolver, Transport transport,
-                        TransportSecurity security, EventLoopGroup workers) {
-        this(config, metrics, resolver, transport, security, workers, CallTracer.OFF);
-    }
-
-    /** As above, with {@code tracer} deciding and starting each call's span. */
-    public SpliceEngine(ProxyConfig config, ProxyMetrics metrics, NameResolver resolver, Transport transport,
-                        TransportSecurity security, EventLoopGroup workers, CallTracer tracer) {
-        this(config, metrics, resolver, transport, security, workers, tracer, new AccessListHolder(AccessList.NONE));
-    }
-
-    /** As above, with the internal listener enforcing the access list {@code accessLists} holds. */
-    public SpliceEngine(ProxyConfig config, ProxyMetrics metrics, NameResolver resolver, Transport transport,
-                        TransportSecurity security, EventLoopGroup workers, CallTracer tracer,
-                        AccessListHolder accessLists) {
-        this(config, metrics, resolver, transport, security, workers, tracer, accessLists, ResiliencyPolicies.NONE);
-    }
-
-    /** As above, with {@code resiliency} applied to the calls the API listener sends to other apps. */
-    public SpliceEngine(ProxyConfig config, ProxyMetrics metrics, NameResolver resolver, Transport transport,
-                        TransportSecurity security, EventLoopGroup workers, CallTracer tracer,
-                        AccessListHolder accessLists, ResiliencyPolicies resiliency) {
-        this.config = config;
-        this.transport = transport;
-        this.security = security;
-        this.outbound = new OutboundRouter(config.appId(), config.namespace(), config.apiTokens(), metrics,
-                accessLists, resiliency);
-        this.inbound = new InboundRouter(config.appId(), config.namespace(), accessLists);
+                        TransportSecurity security, EventLoopGroup workers, CallTracer tracer, Router outbound,
+                        Router inbound) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.transport = Objects.requireNonNull(transport, "transport");
+        this.security = Objects.requireNonNull(security, "security");
+        this.outbound = Objects.requireNonNull(outbound, "outbound");
+        this.inbound = Objects.requireNonNull(inbound, "inbound");
+        Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(resolver, "resolver");
+        Objects.requireNonNull(workers, "workers");
+        Objects.requireNonNull(tracer, "tracer");
         InetSocketAddress app = config.hasApp() ? new InetSocketAddress(config.appAddress(), config.appPort()) : null;
         OutlierDetector outliers = new OutlierDetector(metrics); // one for all loops: an ejection holds on each
         metrics.memoryBudget(config.limits().memoryBudget());

@@ -1,5 +1,6 @@
 package io.h2splice.core.splice;
 
+import io.h2splice.core.hop.HopEvent;
 import io.h2splice.core.metrics.ProxyMetrics;
 import io.h2splice.core.pool.PooledConnection;
 import io.h2splice.core.pool.UpstreamPool;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.h2splice.core.config.AccessControl;
 import io.h2splice.core.config.AccessPolicy;
 import io.h2splice.core.config.Operation;
-import io.h2splice.core.splice.PeerIdentity;
+import io.h2splice.core.hop.PeerIdentity;
 
 import java.lang.management.ManagementFactory;
 import java.util.List;

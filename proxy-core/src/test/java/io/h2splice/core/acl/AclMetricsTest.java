@@ -3,7 +3,7 @@ package io.h2splice.core.acl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.h2splice.core.splice.PeerIdentity;
+import io.h2splice.core.hop.PeerIdentity;
 import org.junit.jupiter.api.Test;
 
 /** Bounded label sets: the first {@link AclMetrics#MAX_CALLERS} callers get their own series, the rest {@code other}. */

@@ -8,10 +8,10 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.h2splice.core.acl.AccessList;
 import io.h2splice.core.config.ProxyConfig;
+import io.h2splice.core.hop.TransportSecurity;
 import io.h2splice.core.metrics.MetricsSettings;
 import io.h2splice.core.resiliency.ResiliencyPolicies;
 import io.h2splice.core.runtime.Proxy;
-import io.h2splice.core.splice.TransportSecurity;
 import io.h2splice.core.trace.CallTracer;
 
 import java.net.InetAddress;

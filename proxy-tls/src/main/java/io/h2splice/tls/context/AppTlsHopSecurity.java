@@ -1,6 +1,6 @@
 package io.h2splice.tls.context;
 
-import io.h2splice.core.splice.HopSecurity;
+import io.h2splice.core.hop.HopSecurity;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;

@@ -1,7 +1,7 @@
 package io.h2splice.tls.context;
 
+import io.h2splice.core.hop.HopSecurity;
 import io.h2splice.tls.ca.WorkloadCredentials;
-import io.h2splice.core.splice.HopSecurity;
 import io.netty.channel.ChannelPipeline;
 
 import java.net.InetSocketAddress;

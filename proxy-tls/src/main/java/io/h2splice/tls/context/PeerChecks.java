@@ -1,9 +1,9 @@
 package io.h2splice.tls.context;
 
+import io.h2splice.core.hop.HopEvent;
+import io.h2splice.core.hop.HopSecurity;
+import io.h2splice.core.hop.PeerIdentity;
 import io.h2splice.core.log.LogLimiter;
-import io.h2splice.core.splice.HopEvent;
-import io.h2splice.core.splice.HopSecurity;
-import io.h2splice.core.splice.PeerIdentity;
 import io.h2splice.tls.identity.SpiffeId;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;

@@ -1,4 +1,4 @@
-package io.h2splice.core.splice;
+package io.h2splice.core.hop;
 
 /** User events a secure {@link HopSecurity} fires on a client channel when its handshake ends. */
 public final class HopEvent {

@@ -1,4 +1,4 @@
-package io.h2splice.core.splice;
+package io.h2splice.core.hop;
 
 import io.netty.channel.ChannelPipeline;
 import io.netty.util.AttributeKey;
