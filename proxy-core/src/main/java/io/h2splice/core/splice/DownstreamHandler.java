@@ -152,17 +152,11 @@ final class DownstreamHandler extends SpliceHandler {
 
     private void rejectWith(Http2Stream stream, Http2Headers headers, boolean requestEnded, Route route) {
         loop.metrics().streamOpened();
-        loop.metrics().streamClosed();
-        loop.metrics().callCompleted(route.grpcStatus());
-        if (side == ProxyMetrics.Side.API) { // answered at once: Dapr's API server counts and logs it with its status
-            LoopMetrics m = loop.callMetrics();
-            if (m.enabled()) {
-                m.ended(m.method(headers.path()), route.grpcStatus(), 0, true);
-            }
-            if (loop.config().apiLogging()) {
-                ApiLog.call(headers, route, route.grpcStatus(), 0);
-            }
-        }
+        // answered at once: on the API listener Dapr's API server counts and logs it with its status
+        boolean api = side == ProxyMetrics.Side.API;
+        LoopMetrics m = loop.callMetrics();
+        CallEnd.record(loop, headers, route, route.grpcStatus(), 0, null, false,
+                api && m.enabled() ? m.method(headers.path()) : null, null, null, api);
         writeHeaders(stream.id(), TrailersOnly.response(route.grpcStatus(), route.message()), true);
         if (!requestEnded) {
             writeReset(stream.id(), Http2Error.NO_ERROR.code());

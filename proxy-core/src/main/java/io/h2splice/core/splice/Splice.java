@@ -392,25 +392,12 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
         heldHeaders = null;
         log.releaseAll();
         down.memory.charge(-headerBytes);
-        down.loop.metrics().streamClosed();
         int finalStatus = status >= 0 ? status
                 : downResetCode >= 0 ? GrpcStatus.CANCELLED : GrpcStatus.UNKNOWN;
-        down.loop.metrics().callCompleted(finalStatus);
-        long nanos = System.nanoTime() - startNanos;
-        LoopMetrics m = down.loop.callMetrics();
         boolean remote = route.kind() == Route.Kind.REMOTE;
-        if (peerSeries != null && (!remote || sent)) { // a call never sent to the target got no response from it
-            m.ended(peerSeries, finalStatus, nanos, remote && !streaming);
-        }
-        if (methodSeries != null) {
-            m.ended(methodSeries, finalStatus, nanos, true);
-        }
-        if (trace != null) {
-            trace.end(finalStatus, statusMessage);
-        }
-        if (down.loop.config().apiLogging()) {
-            ApiLog.call(requestHeaders, route, finalStatus, nanos);
-        }
+        // a call never sent to the target got no response from it: its series does not take it
+        CallEnd.record(down.loop, requestHeaders, route, finalStatus, System.nanoTime() - startNanos,
+                remote && !sent ? null : peerSeries, remote && !streaming, methodSeries, trace, statusMessage, true);
     }
 
     // === response: upstream → downstream ===
