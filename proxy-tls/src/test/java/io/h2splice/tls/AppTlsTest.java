@@ -44,8 +44,8 @@ class AppTlsTest {
                         })).build())
                 .build().start();
         try (AppTlsHopSecurity appTls = AppTlsHopSecurity.create();
-             Proxy sidecar = Proxy.start(ProxyConfig.loopback("server", app.getPort()).withWorkers(1),
-                     new MapResolver(), new TransportSecurity(HopSecurity.PLAINTEXT, appTls))) {
+             Proxy sidecar = Proxy.builder(ProxyConfig.loopback("server", app.getPort()).withWorkers(1),
+                     new MapResolver()).security(new TransportSecurity(HopSecurity.PLAINTEXT, appTls)).start()) {
             sidecar.whenReady().get(10, TimeUnit.SECONDS);
             ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", sidecar.apiPort()).usePlaintext().build();
             try {

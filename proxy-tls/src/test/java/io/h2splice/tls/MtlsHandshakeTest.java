@@ -61,12 +61,12 @@ class MtlsHandshakeTest {
     /** client → A (hopA) → B (hopB, serving app "server") → app. */
     private void start(HopSecurity hopA, HopSecurity hopB) throws Exception {
         app = TestApp.start("server-app");
-        b = Proxy.start(ProxyConfig.loopback("server", app.port()).withWorkers(1), new MapResolver(),
-                new TransportSecurity(hopB, HopSecurity.PLAINTEXT));
+        b = Proxy.builder(ProxyConfig.loopback("server", app.port()).withWorkers(1), new MapResolver())
+                .security(new TransportSecurity(hopB, HopSecurity.PLAINTEXT)).start();
         open.add(b);
         MapResolver resolver = new MapResolver().put("server", "default", TwoSidecars.loopback(b.internalPort()));
-        a = Proxy.start(ProxyConfig.loopback("client", 0).withWorkers(1), resolver,
-                new TransportSecurity(hopA, HopSecurity.PLAINTEXT));
+        a = Proxy.builder(ProxyConfig.loopback("client", 0).withWorkers(1), resolver)
+                .security(new TransportSecurity(hopA, HopSecurity.PLAINTEXT)).start();
         open.add(a);
         b.whenReady().get(10, TimeUnit.SECONDS);
         channel = NettyChannelBuilder.forAddress("127.0.0.1", a.apiPort()).usePlaintext().build();
@@ -173,8 +173,8 @@ class MtlsHandshakeTest {
         a.drain().get(10, TimeUnit.SECONDS); // A's connection to B goes; A's session with B stays in its cache
         open.remove(a);
         MapResolver resolver = new MapResolver().put("server", "default", TwoSidecars.loopback(b.internalPort()));
-        a = Proxy.start(ProxyConfig.loopback("client", 0).withWorkers(1), resolver,
-                new TransportSecurity(expiring, HopSecurity.PLAINTEXT));
+        a = Proxy.builder(ProxyConfig.loopback("client", 0).withWorkers(1), resolver)
+                .security(new TransportSecurity(expiring, HopSecurity.PLAINTEXT)).start();
         open.add(a);
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         channel = NettyChannelBuilder.forAddress("127.0.0.1", a.apiPort()).usePlaintext().build();

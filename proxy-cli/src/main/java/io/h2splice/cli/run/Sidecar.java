@@ -118,8 +118,9 @@ final class Sidecar {
                             : ""));
         }
         try {
-            proxy = Proxy.start(config, resolver, transport.security(), tracing.tracer(),
-                    settings.metricsSettings(), accessList, settings.resiliency());
+            proxy = Proxy.builder(config, resolver).security(transport.security()).tracer(tracing.tracer())
+                    .metricsSettings(settings.metricsSettings()).accessList(accessList)
+                    .resiliency(settings.resiliency()).start();
         } catch (ProxyStartException e) {
             LOG.error(LogSetup.FATAL, "cannot start: " + e.getMessage());
             return ExitCodes.FAILURE;

@@ -1,19 +1,15 @@
 package io.h2splice.core.runtime;
 
-import io.h2splice.core.acl.AccessList;
 import io.h2splice.core.acl.AccessListHolder;
 import io.h2splice.core.config.ProxyConfig;
-import io.h2splice.core.hop.TransportSecurity;
 import io.h2splice.core.http.HttpEndpoints;
 import io.h2splice.core.inbound.InboundRouter;
 import io.h2splice.core.listen.Transport;
-import io.h2splice.core.metrics.MetricsSettings;
 import io.h2splice.core.metrics.ProxyMetrics;
 import io.h2splice.core.outbound.OutboundRouter;
 import io.h2splice.core.resiliency.ResiliencyPolicies;
 import io.h2splice.core.resolve.NameResolver;
 import io.h2splice.core.splice.SpliceEngine;
-import io.h2splice.core.trace.CallTracer;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -38,7 +34,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * One running sidecar: its event loops, its listeners and its pools.
  *
- * <p>Starting points: {@link #start} binds every listener and returns; {@link #listenPublic} adds the public health
+ * <p>Starting points: {@link #builder} (then {@link ProxyBuilder#start()}) binds every listener and returns; {@link #listenPublic} adds the public health
  * port; {@link #whenReady()} completes once the app port accepts connections (at once when there is no app);
  * {@link #drain()} stops accepting, sends GOAWAY on every connection, lets running calls finish within
  * {@link ProxyConfig#gracefulShutdown()}, then closes everything; {@link #drainAfter} first turns not ready and keeps
@@ -72,73 +68,35 @@ public final class Proxy implements AutoCloseable {
     private int metricsPort = -1;
     private volatile int publicPort = -1;
 
-    private Proxy(ProxyConfig config, NameResolver resolver, TransportSecurity security, CallTracer tracer,
-                  MetricsSettings metricsSettings, AccessList accessList, ResiliencyPolicies resiliency,
-                  Transport transport) {
-        this.config = config;
-        this.resiliency = resiliency;
-        this.accessLists = new AccessListHolder(accessList);
-        this.metrics = new ProxyMetrics(metricsSettings, config.workers());
-        this.resolver = resolver;
+    private Proxy(ProxyBuilder b, Transport transport) {
+        this.config = b.config;
+        this.resiliency = b.resiliency;
+        this.accessLists = new AccessListHolder(b.accessList);
+        this.metrics = new ProxyMetrics(b.metricsSettings, config.workers());
+        this.resolver = b.resolver;
         this.transport = transport;
         this.boss = transport.newGroup(1, "h2splice-accept");
         this.workers = transport.newGroup(config.workers(), "h2splice-loop");
-        this.engine = new SpliceEngine(config, metrics, resolver, transport, security, workers, tracer,
+        this.engine = new SpliceEngine(config, metrics, resolver, transport, b.security, workers, b.tracer,
                 new OutboundRouter(config.appId(), config.namespace(), config.apiTokens(), metrics, accessLists,
                         resiliency),
                 new InboundRouter(config.appId(), config.namespace(), accessLists));
     }
 
-    /** Binds all listeners. Throws {@link ProxyStartException} with a one-line message when a port cannot be bound. */
-    public static Proxy start(ProxyConfig config, NameResolver resolver) throws ProxyStartException {
-        return start(config, resolver, TransportSecurity.PLAINTEXT);
+    /** A sidecar of {@code config} finding other apps through {@code resolver}; the rest has defaults until set. */
+    public static ProxyBuilder builder(ProxyConfig config, NameResolver resolver) {
+        return new ProxyBuilder(config, resolver);
     }
 
-    /** As {@link #start(ProxyConfig, NameResolver)}, with the given security for the sidecar and app hops. */
-    public static Proxy start(ProxyConfig config, NameResolver resolver, TransportSecurity security)
-            throws ProxyStartException {
-        return start(config, resolver, security, CallTracer.OFF);
-    }
-
-    /** As {@link #start(ProxyConfig, NameResolver, TransportSecurity)}, with {@code tracer} tracing the calls. */
-    public static Proxy start(ProxyConfig config, NameResolver resolver, TransportSecurity security, CallTracer tracer)
-            throws ProxyStartException {
-        return start(config, resolver, security, tracer, MetricsSettings.defaults());
-    }
-
-    /** As above, with the metric settings ({@code spec.metric} of Dapr's Configuration). */
-    public static Proxy start(ProxyConfig config, NameResolver resolver, TransportSecurity security, CallTracer tracer,
-                              MetricsSettings metricsSettings) throws ProxyStartException {
-        return start(config, resolver, security, tracer, metricsSettings, AccessList.NONE);
-    }
-
-    /**
-     * As above, with the internal listener enforcing {@code accessList} from the first call on; replace it later
-     * through {@link #accessLists()}.
-     */
-    public static Proxy start(ProxyConfig config, NameResolver resolver, TransportSecurity security, CallTracer tracer,
-                              MetricsSettings metricsSettings, AccessList accessList) throws ProxyStartException {
-        return start(config, resolver, security, tracer, metricsSettings, accessList, ResiliencyPolicies.NONE);
-    }
-
-    /** As above, with {@code resiliency} applied to calls to other apps (Dapr's Resiliency resources). */
-    public static Proxy start(ProxyConfig config, NameResolver resolver, TransportSecurity security, CallTracer tracer,
-                              MetricsSettings metricsSettings, AccessList accessList, ResiliencyPolicies resiliency)
-            throws ProxyStartException {
-        Objects.requireNonNull(resiliency, "resiliency");
-        Objects.requireNonNull(config, "config");
-        Objects.requireNonNull(accessList, "accessList");
-        Objects.requireNonNull(resolver, "resolver");
-        Objects.requireNonNull(security, "security");
-        Objects.requireNonNull(tracer, "tracer");
-        Objects.requireNonNull(metricsSettings, "metricsSettings");
+    /** {@link ProxyBuilder#start()}: binds all listeners, or fails with a one-line message. */
+    static Proxy start(ProxyBuilder b) throws ProxyStartException {
         Transport transport;
         try {
             transport = Transport.pick();
         } catch (IllegalArgumentException e) {
             throw new ProxyStartException(e.getMessage(), e);
         }
-        Proxy p = new Proxy(config, resolver, security, tracer, metricsSettings, accessList, resiliency, transport);
+        Proxy p = new Proxy(b, transport);
         try {
             p.bindAll();
         } catch (ProxyStartException e) {

@@ -74,7 +74,7 @@ class KubernetesDnsE2eTest {
         dns.put(NAME, PODS);
         resolver = new KubernetesDnsResolver(KubernetesNaming.clusterDomain("cluster.local"), internalPort,
                 dns.address());
-        caller = Proxy.start(ProxyConfig.loopback("client", 0), resolver);
+        caller = Proxy.builder(ProxyConfig.loopback("client", 0), resolver).start();
         caller.whenReady().get(TwoSidecars.START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         channel = NettyChannelBuilder.forAddress(TwoSidecars.loopback(caller.apiPort())).usePlaintext().build();
     }
@@ -86,7 +86,8 @@ class KubernetesDnsE2eTest {
             int port = freePortOn(PODS[0]);
             try {
                 for (int i = 0; i < PODS.length; i++) {
-                    callees.add(Proxy.start(callee(PODS[i], port, apps.get(i).port()), new StaticResolver(Map.of())));
+                    callees.add(Proxy.builder(callee(PODS[i], port, apps.get(i).port()), new StaticResolver(Map.of()))
+                            .start());
                 }
                 internalPort = port;
                 for (Proxy p : callees) {

@@ -3,10 +3,7 @@ package io.h2splice.core.e2e;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
-import io.h2splice.core.acl.AccessList;
 import io.h2splice.core.config.ProxyConfig;
-import io.h2splice.core.hop.TransportSecurity;
-import io.h2splice.core.metrics.MetricsSettings;
 import io.h2splice.core.resiliency.CallPolicy;
 import io.h2splice.core.resiliency.ResiliencyPolicies;
 import io.h2splice.core.runtime.Proxy;
@@ -21,7 +18,6 @@ import io.h2splice.core.testing.RawH2Server.Action;
 import io.h2splice.core.testing.RawH2Server;
 import io.h2splice.core.testing.TestService;
 import io.h2splice.core.testing.TwoSidecars;
-import io.h2splice.core.trace.CallTracer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -77,8 +73,7 @@ class ResiliencyFrameLevelE2eTest {
             try {
                 MapResolver resolver = new MapResolver().put("server", "default",
                         TwoSidecars.loopback(upstream.port()));
-                started = Proxy.start(ProxyConfig.loopback("client", 0), resolver, TransportSecurity.PLAINTEXT,
-                        CallTracer.OFF, MetricsSettings.defaults(), AccessList.NONE, policies);
+                started = Proxy.builder(ProxyConfig.loopback("client", 0), resolver).resiliency(policies).start();
                 started.whenReady().get(15, TimeUnit.SECONDS);
             } catch (Exception | Error e) {
                 if (started != null) {

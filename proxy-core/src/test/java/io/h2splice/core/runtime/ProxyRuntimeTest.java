@@ -84,8 +84,8 @@ class ProxyRuntimeTest {
     @Test
     void healthzTurns204OnceTheAppListensAndMetricsCountCalls() throws Exception {
         int appPort = freePort();
-        proxy = Proxy.start(ProxyConfig.loopback("server", appPort).withWorkers(1),
-                (id, ns) -> CompletableFuture.completedFuture(List.of()));
+        proxy = Proxy.builder(ProxyConfig.loopback("server", appPort).withWorkers(1),
+                (id, ns) -> CompletableFuture.completedFuture(List.of())).start();
         HttpResponse<String> before = get(proxy.httpPort(), "/v1.0/healthz");
         assertEquals(500, before.statusCode());
         assertTrue(before.body().contains("ERR_HEALTH_NOT_READY"), before.body());
@@ -109,8 +109,8 @@ class ProxyRuntimeTest {
     @Test
     void drainLetsARunningCallFinishAndStopsAccepting() throws Exception {
         app = startApp(0);
-        proxy = Proxy.start(ProxyConfig.loopback("server", app.getPort()).withWorkers(1),
-                (id, ns) -> CompletableFuture.completedFuture(List.of()));
+        proxy = Proxy.builder(ProxyConfig.loopback("server", app.getPort()).withWorkers(1),
+                (id, ns) -> CompletableFuture.completedFuture(List.of())).start();
         proxy.whenReady().get(10, TimeUnit.SECONDS);
         ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", proxy.apiPort()).usePlaintext().build();
         try {
@@ -134,8 +134,8 @@ class ProxyRuntimeTest {
     @Test
     void thePublicPortServesOnlyHealthzOnEveryInterface() throws Exception {
         app = startApp(0);
-        proxy = Proxy.start(ProxyConfig.loopback("server", app.getPort()).withWorkers(1),
-                (id, ns) -> CompletableFuture.completedFuture(List.of()));
+        proxy = Proxy.builder(ProxyConfig.loopback("server", app.getPort()).withWorkers(1),
+                (id, ns) -> CompletableFuture.completedFuture(List.of())).start();
         int pub = proxy.listenPublic(0);
         assertEquals(pub, proxy.publicPort());
         proxy.whenReady().get(10, TimeUnit.SECONDS);
@@ -157,8 +157,8 @@ class ProxyRuntimeTest {
     @Test
     void drainAfterTurnsNotReadyAtOnceAndKeepsServingUntilTheDrain() throws Exception {
         app = startApp(0);
-        proxy = Proxy.start(ProxyConfig.loopback("server", app.getPort()).withWorkers(1),
-                (id, ns) -> CompletableFuture.completedFuture(List.of()));
+        proxy = Proxy.builder(ProxyConfig.loopback("server", app.getPort()).withWorkers(1),
+                (id, ns) -> CompletableFuture.completedFuture(List.of())).start();
         int pub = proxy.listenPublic(0);
         proxy.whenReady().get(10, TimeUnit.SECONDS);
         long start = System.nanoTime();
@@ -182,8 +182,8 @@ class ProxyRuntimeTest {
 
     @Test
     void drainDuringTheServingPeriodStartsAtOnce() throws Exception {
-        proxy = Proxy.start(ProxyConfig.loopback("alone", 0).withWorkers(1),
-                (id, ns) -> CompletableFuture.completedFuture(List.of()));
+        proxy = Proxy.builder(ProxyConfig.loopback("alone", 0).withWorkers(1),
+                (id, ns) -> CompletableFuture.completedFuture(List.of())).start();
         proxy.whenReady().get(10, TimeUnit.SECONDS);
         CompletableFuture<Void> late = proxy.drainAfter(java.time.Duration.ofMinutes(10));
         assertFalse(proxy.isReady());

@@ -9,7 +9,6 @@ import io.grpc.stub.MetadataUtils;
 import io.h2splice.core.acl.AccessList;
 import io.h2splice.core.config.ProxyConfig;
 import io.h2splice.core.hop.TransportSecurity;
-import io.h2splice.core.metrics.MetricsSettings;
 import io.h2splice.core.resiliency.ResiliencyPolicies;
 import io.h2splice.core.runtime.Proxy;
 import io.h2splice.core.trace.CallTracer;
@@ -174,9 +173,9 @@ public final class TwoSidecars implements AutoCloseable {
             bAppPort = relay.port();
         }
         resolverB = new MapResolver();
-        b = Proxy.start(o.configureB.apply(ProxyConfig.loopback(SERVER, bAppPort).withNamespace(o.serverNamespace)),
-                resolverB, security.apply(SERVER, o.serverNamespace), o.tracerB, MetricsSettings.defaults(),
-                o.accessListB);
+        b = Proxy.builder(o.configureB.apply(ProxyConfig.loopback(SERVER, bAppPort).withNamespace(o.serverNamespace)),
+                resolverB).security(security.apply(SERVER, o.serverNamespace)).tracer(o.tracerB)
+                .accessList(o.accessListB).start();
 
         int aAppPort = 0;
         if (o.clientApp) {
@@ -189,9 +188,9 @@ public final class TwoSidecars implements AutoCloseable {
             bPort = relayToB.port();
         }
         resolverA = new MapResolver().put(SERVER, o.serverNamespace, loopback(bPort));
-        a = Proxy.start(o.configureA.apply(ProxyConfig.loopback(CLIENT, aAppPort)), resolverA,
-                o.securityA != null ? o.securityA : security.apply(CLIENT, "default"), o.tracerA,
-                MetricsSettings.defaults(), AccessList.NONE, o.resiliencyA);
+        a = Proxy.builder(o.configureA.apply(ProxyConfig.loopback(CLIENT, aAppPort)), resolverA)
+                .security(o.securityA != null ? o.securityA : security.apply(CLIENT, "default")).tracer(o.tracerA)
+                .resiliency(o.resiliencyA).start();
         resolverB.put(CLIENT, "default", loopback(a.internalPort()));
 
         b.whenReady().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
