@@ -73,8 +73,8 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
     private boolean responseStarted;
     private boolean responseEnded;
     private boolean refused;
-    /** The refused-stream replay of this attempt was used. */
-    private boolean retried;
+    /** This attempt's one replay on a fresh connection after REFUSED_STREAM was used (not a policy retry). */
+    private boolean refusedReplayUsed;
     /** The next stream opened must first replay what the log kept. */
     private boolean replayOnOpen;
     private Phase phase = Phase.RESOLVING;
@@ -484,14 +484,9 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
             return;
         }
         boolean wasRefused = refused || upResetCode == Http2Error.REFUSED_STREAM.code();
-        if (wasRefused && !responseStarted && !retried && log.isReplayable()) {
-            retried = true;
-            replayOnOpen = true;
-            refused = false;
-            upResetCode = -1;
-            up = null;
-            upStream = null;
-            heldHeaders = null;
+        if (wasRefused && !responseStarted && !refusedReplayUsed && log.isReplayable()) {
+            forgetAttemptStream();
+            refusedReplayUsed = true;
             phase = Phase.CONNECTING;
             pool.acquireFresh(this);
             return;
@@ -548,14 +543,22 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
                 up.writeReset(upStream.id(), Http2Error.CANCEL.code());
             }
         }
+        forgetAttemptStream();
+        refusedReplayUsed = false; // each attempt may use the refused-stream replay once
+        phase = Phase.BACKING_OFF;
+    }
+
+    /**
+     * Forgets the upstream stream of the attempt (refused, or abandoned for a retry): the next stream opened starts
+     * clean and first replays what the request log kept.
+     */
+    private void forgetAttemptStream() {
         up = null;
         upStream = null;
         heldHeaders = null;
         upResetCode = -1;
         refused = false;
-        retried = false; // each attempt may use the refused-stream replay once
         replayOnOpen = true;
-        phase = Phase.BACKING_OFF;
     }
 
     /** The back-off after a failed attempt has passed (run by {@link PolicyRun} on this loop). */
