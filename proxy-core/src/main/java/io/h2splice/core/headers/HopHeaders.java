@@ -4,8 +4,15 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
 
 /**
- * The header rewrites of COMPAT.md "Headers on each hop". They mutate the decoded headers in place; every other
- * header, {@code -bin} included, is left byte for byte as it arrived.
+ * Every header rewrite h2splice makes on a hop (the table "Headers on each hop" of COMPAT.md), in this one file. They
+ * mutate the decoded headers in place; every other header, {@code -bin} included, is left byte for byte as it arrived.
+ *
+ * <p>Where each is applied: the API listener's router ({@code OutboundRouter}) applies {@link #toRemoteSidecar} or
+ * {@link #toOwnApp} once it has the route; the internal listener's ({@code InboundRouter}) applies {@link #toApp} and,
+ * over mTLS, {@link #stampVerifiedCaller}; the downstream handler applies {@link #appToken} to any call routed to the
+ * local app, from either listener; each attempt's upstream write applies {@link #remainingTimeout} (the time left is
+ * known only when the stream opens); the tracer applies {@link #traceContext} to a sampled call. docs/headers.md is
+ * the table of these rules, header by header. Immutable rules, no state: safe on any thread.
  */
 public final class HopHeaders {
 
@@ -44,6 +51,26 @@ public final class HopHeaders {
     public static void stampVerifiedCaller(Http2Headers h, String callerAppId, String callerNamespace) {
         h.set(HeaderNames.DAPR_CALLER_APP_ID, callerAppId);
         h.set(HeaderNames.DAPR_CALLER_NAMESPACE, callerNamespace);
+    }
+
+    /**
+     * A call with a deadline, on every hop: {@code grpc-timeout} says the time left when the stream is opened
+     * ({@code remainingNanos} &gt; 0), so the next hop and the app see the deadline the client set, less the time spent.
+     */
+    public static void remainingTimeout(Http2Headers h, long remainingNanos) {
+        h.set(HeaderNames.GRPC_TIMEOUT, GrpcTimeout.format(remainingNanos));
+    }
+
+    /**
+     * A sampled call's span context, on the hop after the sidecar that started its span: {@code traceparent} replaced
+     * (Dapr appends instead: dapr/dapr PR #10463), and {@code grpc-trace-bin} too when the client sent one
+     * ({@code grpcTraceBin} null otherwise). Applied by the tracer ({@code W3cTracer}), which makes the span ids.
+     */
+    public static void traceContext(Http2Headers h, CharSequence traceparent, CharSequence grpcTraceBin) {
+        h.set(HeaderNames.TRACEPARENT, traceparent);
+        if (grpcTraceBin != null) {
+            h.set(HeaderNames.GRPC_TRACE_BIN, grpcTraceBin);
+        }
     }
 
     /** A call to the sidecar's own app: both hops' rewrites at once. */

@@ -2,6 +2,7 @@ package io.h2splice.core.splice;
 
 import io.h2splice.core.headers.GrpcTimeout;
 import io.h2splice.core.headers.HeaderNames;
+import io.h2splice.core.headers.HopHeaders;
 import io.h2splice.core.headers.Truthy;
 import io.h2splice.core.metrics.CallSeries;
 import io.h2splice.core.metrics.LoopMetrics;
@@ -246,7 +247,7 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
                 }
                 return;
             }
-            requestHeaders.set(HeaderNames.GRPC_TIMEOUT, GrpcTimeout.format(remaining));
+            HopHeaders.remainingTimeout(requestHeaders, remaining);
         }
         up = handler;
         Throwable refused = up.writeHeaders(streamId, requestHeaders, headersEndStream).cause();

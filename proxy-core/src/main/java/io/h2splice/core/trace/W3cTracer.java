@@ -1,6 +1,7 @@
 package io.h2splice.core.trace;
 
 import io.h2splice.core.headers.HeaderNames;
+import io.h2splice.core.headers.HopHeaders;
 import io.netty.handler.codec.http2.Http2Headers;
 
 import java.util.concurrent.ThreadLocalRandom;
@@ -87,11 +88,8 @@ final class W3cTracer implements CallTracer {
         long spanId = newSpanId();
         CallSpan span = queue == null ? null : new CallSpan(traceIdHigh, traceIdLow, spanId, parentSpanId, server,
                 String.valueOf(headers.path()), SpanAttributes.of(headers), System.nanoTime(), queue);
-        headers.set(HeaderNames.TRACEPARENT, TraceParent.format(traceIdHigh, traceIdLow, spanId, TraceParent.SAMPLED));
-        if (hasBin) {
-            headers.set(HeaderNames.GRPC_TRACE_BIN,
-                    GrpcTraceBin.format(traceIdHigh, traceIdLow, spanId, TraceParent.SAMPLED));
-        }
+        HopHeaders.traceContext(headers, TraceParent.format(traceIdHigh, traceIdLow, spanId, TraceParent.SAMPLED),
+                hasBin ? GrpcTraceBin.format(traceIdHigh, traceIdLow, spanId, TraceParent.SAMPLED) : null);
         return span;
     }
 
