@@ -46,7 +46,7 @@ public class OutboundRouterBenchmark {
     @Param({"server", "server.production"})
     public String target;
 
-    private final OutboundRouter router = new OutboundRouter("client", "default");
+    private final OutboundRouter router = OutboundRouter.builder("client", "default").build();
     private Http2Headers h;
     private AsciiString appId;
 

@@ -1,8 +1,5 @@
 package io.h2splice.core.splice;
 
-import io.h2splice.core.acl.AccessList;
-import io.h2splice.core.acl.AccessListHolder;
-import io.h2splice.core.config.ApiTokens;
 import io.h2splice.core.config.Keepalive;
 import io.h2splice.core.config.ProxyConfig;
 import io.h2splice.core.headers.HopHeaders;
@@ -147,8 +144,7 @@ final class SpliceFixture implements AutoCloseable {
         state = new LoopState(loop.eventLoop(), 0, config, metrics, resolver,
                 dialer(ProxyMetrics.Side.UPSTREAM_SIDECAR, true), dialer(ProxyMetrics.Side.UPSTREAM_APP, false),
                 new InetSocketAddress("127.0.0.1", 50051), c -> { }, tracer);
-        Router router = api ? new OutboundRouter(own, NS, ApiTokens.none(), metrics,
-                new AccessListHolder(AccessList.NONE), policies) : new InboundRouter(own, NS);
+        Router router = api ? OutboundRouter.builder(own, NS).resiliency(policies).build() : new InboundRouter(own, NS);
         down.pipeline().addLast(HandlerBuilder.downstream(state, api ? ProxyMetrics.Side.API
                 : ProxyMetrics.Side.INTERNAL, router));
         down.pipeline().fireChannelActive(); // added after the channel went active: replay what a socket does

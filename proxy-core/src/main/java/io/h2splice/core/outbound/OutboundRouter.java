@@ -16,6 +16,8 @@ import io.h2splice.core.status.ProxyError;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
 
+import java.util.Objects;
+
 /**
  * The API listener's router: calls from the local application to other apps' sidecars (or, for its own app id and
  * namespace, straight to the local app). Its first step is the {@code DAPR_API_TOKEN} check ({@link ApiTokenCheck}),
@@ -39,40 +41,21 @@ public final class OutboundRouter implements Router {
     private final AccessListHolder accessLists;
     private final ResiliencyPolicies resiliency;
 
-    /** A router that checks no token (tests, benchmarks). */
-    public OutboundRouter(String ownAppId, String ownNamespace) {
-        this(ownAppId, ownNamespace, ApiTokens.none(), null);
+    /** A router for the sidecar of {@code ownAppId} in {@code ownNamespace}: no token, no access list, no policy. */
+    public static Builder builder(String ownAppId, String ownNamespace) {
+        return new Builder(ownAppId, ownNamespace);
     }
 
-    /**
-     * @param tokens  its {@code dapr} token, when set, is required on every call
-     * @param metrics counts the calls denied for the token; may be null when no token is set
-     */
-    public OutboundRouter(String ownAppId, String ownNamespace, ApiTokens tokens, ProxyMetrics metrics) {
-        this(ownAppId, ownNamespace, tokens, metrics, new AccessListHolder(AccessList.NONE));
-    }
-
-    /**
-     * @param accessLists checked for calls of the app to itself (Dapr: no caller identity, so the global default
-     *                    decides); calls to other apps are checked by their callee
-     */
-    public OutboundRouter(String ownAppId, String ownNamespace, ApiTokens tokens, ProxyMetrics metrics,
-                          AccessListHolder accessLists) {
-        this(ownAppId, ownNamespace, tokens, metrics, accessLists, ResiliencyPolicies.NONE);
-    }
-
-    /** @param resiliency the policies of calls to other apps, looked up once per routing key by its raw value */
-    public OutboundRouter(String ownAppId, String ownNamespace, ApiTokens tokens, ProxyMetrics metrics,
-                          AccessListHolder accessLists, ResiliencyPolicies resiliency) {
-        this.accessLists = accessLists;
-        this.resiliency = resiliency;
-        this.token = ApiTokenCheck.of(tokens.dapr());
-        if (token.enabled() && metrics == null) {
+    private OutboundRouter(Builder b) {
+        this.accessLists = b.accessLists;
+        this.resiliency = b.resiliency;
+        this.token = ApiTokenCheck.of(b.tokens.dapr());
+        if (token.enabled() && b.metrics == null) {
             throw new IllegalArgumentException("metrics are required to count calls denied for the API token");
         }
-        this.metrics = metrics;
-        this.ownAppId = ownAppId;
-        this.ownNamespace = ownNamespace;
+        this.metrics = b.metrics;
+        this.ownAppId = b.ownAppId;
+        this.ownNamespace = b.ownNamespace;
         this.ownAppIdAscii = AsciiString.of(ownAppId);
         this.ownNamespaceAscii = AsciiString.of(ownNamespace);
         this.ownApp = Route.localApp(ownAppId, ownNamespace);
@@ -124,5 +107,50 @@ public final class OutboundRouter implements Router {
         Route remote = resiliency.isActive()
                 ? Route.remote(r.appId(), r.namespace(), resiliency.forTarget(key.toString())) : r;
         return new RouteCache.Entry(remote, AsciiString.of(r.appId()));
+    }
+
+    /** What an {@link OutboundRouter} is made of; each part has a default. Used once, by one thread. */
+    public static final class Builder {
+        private final String ownAppId;
+        private final String ownNamespace;
+        private ApiTokens tokens = ApiTokens.none();
+        private ProxyMetrics metrics;
+        private AccessListHolder accessLists = new AccessListHolder(AccessList.NONE);
+        private ResiliencyPolicies resiliency = ResiliencyPolicies.NONE;
+
+        private Builder(String ownAppId, String ownNamespace) {
+            this.ownAppId = Objects.requireNonNull(ownAppId, "ownAppId");
+            this.ownNamespace = Objects.requireNonNull(ownNamespace, "ownNamespace");
+        }
+
+        /**
+         * @param tokens  its {@code dapr} token, when set, is required on every call
+         * @param metrics counts the calls denied for the token; may be null when no token is set
+         */
+        public Builder apiTokens(ApiTokens tokens, ProxyMetrics metrics) {
+            this.tokens = Objects.requireNonNull(tokens, "tokens");
+            this.metrics = metrics;
+            return this;
+        }
+
+        /**
+         * @param accessLists checked for calls of the app to itself (Dapr: no caller identity, so the global default
+         *                    decides); calls to other apps are checked by their callee
+         */
+        public Builder accessLists(AccessListHolder accessLists) {
+            this.accessLists = Objects.requireNonNull(accessLists, "accessLists");
+            return this;
+        }
+
+        /** @param resiliency the policies of calls to other apps, looked up once per routing key by its raw value */
+        public Builder resiliency(ResiliencyPolicies resiliency) {
+            this.resiliency = Objects.requireNonNull(resiliency, "resiliency");
+            return this;
+        }
+
+        /** @throws IllegalArgumentException a token is set without metrics to count the calls it denies */
+        public OutboundRouter build() {
+            return new OutboundRouter(this);
+        }
     }
 }

@@ -78,8 +78,8 @@ public final class Proxy implements AutoCloseable {
         this.boss = transport.newGroup(1, "h2splice-accept");
         this.workers = transport.newGroup(config.workers(), "h2splice-loop");
         this.engine = new SpliceEngine(config, metrics, resolver, transport, b.security, workers, b.tracer,
-                new OutboundRouter(config.appId(), config.namespace(), config.apiTokens(), metrics, accessLists,
-                        resiliency),
+                OutboundRouter.builder(config.appId(), config.namespace()).apiTokens(config.apiTokens(), metrics)
+                        .accessLists(accessLists).resiliency(resiliency).build(),
                 new InboundRouter(config.appId(), config.namespace(), accessLists));
     }
 

@@ -83,7 +83,7 @@ class ApiTokenCheckTest {
     @Test
     void routerDeniesFirstCountsAndRemovesTheTokenWhenAllowed() {
         ProxyMetrics metrics = new ProxyMetrics();
-        OutboundRouter r = new OutboundRouter("client", "default", new ApiTokens(TOKEN, ""), metrics);
+        OutboundRouter r = OutboundRouter.builder("client", "default").apiTokens(new ApiTokens(TOKEN, ""), metrics).build();
         Http2Headers noAppIdNoToken = request(null);
         noAppIdNoToken.remove(HeaderNames.DAPR_APP_ID);
         Route denied = r.route(noAppIdNoToken, null);
@@ -101,7 +101,7 @@ class ApiTokenCheckTest {
     @Test
     void aTokenRequiresMetrics() {
         assertThrows(IllegalArgumentException.class,
-                () -> new OutboundRouter("client", "default", new ApiTokens(TOKEN, ""), null));
+                () -> OutboundRouter.builder("client", "default").apiTokens(new ApiTokens(TOKEN, ""), null).build());
     }
 
     @Test

@@ -4,9 +4,7 @@ import io.h2splice.core.acl.AccessList;
 import io.h2splice.core.acl.AccessListHolder;
 import io.h2splice.core.config.AccessControl;
 import io.h2splice.core.config.AccessPolicy;
-import io.h2splice.core.config.ApiTokens;
 import io.h2splice.core.config.Operation;
-import io.h2splice.core.metrics.ProxyMetrics;
 import io.h2splice.core.routing.Route;
 import io.h2splice.core.status.GrpcStatus;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
@@ -28,8 +26,8 @@ class SelfCallAccessListTest {
                     List.of(new Operation("/pkg.Svc/Open", List.of(), "allow"))))));
 
     private final AccessListHolder holder = new AccessListHolder(DENY_BY_DEFAULT);
-    private final OutboundRouter router = new OutboundRouter("server", "default", ApiTokens.none(),
-            new ProxyMetrics(), holder);
+    private final OutboundRouter router = OutboundRouter.builder("server", "default").accessLists(holder)
+            .build();
 
     private static Http2Headers call(String appId, String path) {
         return new DefaultHttp2Headers().method("POST").scheme("http").path(path).add("dapr-app-id", appId);

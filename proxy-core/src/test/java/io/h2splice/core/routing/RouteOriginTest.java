@@ -24,11 +24,11 @@ class RouteOriginTest {
         assertEquals(Route.Kind.LOCAL_APP, fromPeer.kind());
         assertTrue(fromPeer.fromPeer());
 
-        Route ownApp = new OutboundRouter("server", "default").route(call("server"), null);
+        Route ownApp = OutboundRouter.builder("server", "default").build().route(call("server"), null);
         assertEquals(Route.Kind.LOCAL_APP, ownApp.kind());
         assertFalse(ownApp.fromPeer());
 
-        Route remote = new OutboundRouter("client", "default").route(call("server"), null);
+        Route remote = OutboundRouter.builder("client", "default").build().route(call("server"), null);
         assertEquals(Route.Kind.REMOTE, remote.kind());
         assertFalse(remote.fromPeer());
         assertFalse(Route.error(ProxyError.MISSING_APP_ID).fromPeer());

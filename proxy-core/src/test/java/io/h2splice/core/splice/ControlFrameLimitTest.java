@@ -72,7 +72,7 @@ class ControlFrameLimitTest {
         LoopState state = new LoopState(down.eventLoop(), config, new ProxyMetrics(),
                 (id, ns) -> CompletableFuture.completedFuture(List.of()), null, null, null, c -> { });
         down.pipeline().addLast(HandlerBuilder.downstream(state, ProxyMetrics.Side.API,
-                new OutboundRouter(config.appId(), config.namespace())));
+                OutboundRouter.builder(config.appId(), config.namespace()).build()));
         down.writeInbound(client.clientPreface());
     }
 

@@ -57,7 +57,7 @@ abstract class EngineFixture {
             return up.newSucceededFuture();
         };
         state = loopState(config, appDialer);
-        down.pipeline().addLast(HandlerBuilder.downstream(state, side, new OutboundRouter("app", "default")));
+        down.pipeline().addLast(HandlerBuilder.downstream(state, side, OutboundRouter.builder("app", "default").build()));
         feed(down, client.clientPreface());
         client.read(down);
         return down;

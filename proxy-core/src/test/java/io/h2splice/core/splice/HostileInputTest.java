@@ -42,7 +42,7 @@ class HostileInputTest {
         LoopState state = new LoopState(down.eventLoop(), config, new ProxyMetrics(),
                 (id, ns) -> CompletableFuture.completedFuture(List.of()), null, null, null, c -> { });
         down.pipeline().addLast(HandlerBuilder.downstream(state, ProxyMetrics.Side.API,
-                new OutboundRouter(config.appId(), config.namespace())));
+                OutboundRouter.builder(config.appId(), config.namespace()).build()));
         feed(client.clientPreface());
         client.read(down);
     }
@@ -83,7 +83,7 @@ class HostileInputTest {
         LoopState state = new LoopState(down.eventLoop(), config, new ProxyMetrics(),
                 (id, ns) -> CompletableFuture.completedFuture(List.of()), null, null, null, c -> { });
         down.pipeline().addLast(HandlerBuilder.downstream(state, ProxyMetrics.Side.API,
-                new OutboundRouter("a", "default")));
+                OutboundRouter.builder("a", "default").build()));
         feed(Unpooled.copiedBuffer("GET / HTTP/1.1\r\nHost: x\r\n\r\n", StandardCharsets.US_ASCII));
         assertEquals(Http2Error.PROTOCOL_ERROR.code(), goAwayCode());
         assertFalse(down.isActive());
@@ -138,7 +138,7 @@ class HostileInputTest {
         LoopState state = new LoopState(down.eventLoop(), config, new ProxyMetrics(),
                 (id, ns) -> new CompletableFuture<>(), null, null, null, c -> { });
         down.pipeline().addLast(HandlerBuilder.downstream(state, ProxyMetrics.Side.API,
-                new OutboundRouter("a", "default")));
+                OutboundRouter.builder("a", "default").build()));
         H2Peer fresh = new H2Peer(false);
         try {
             down.writeInbound(fresh.clientPreface());

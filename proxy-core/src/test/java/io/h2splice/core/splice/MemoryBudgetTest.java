@@ -300,7 +300,7 @@ class MemoryBudgetTest extends EngineFixture {
     private EmbeddedChannel otherClient() throws Exception {
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.pipeline().addLast(HandlerBuilder.downstream(state, ProxyMetrics.Side.API,
-                new OutboundRouter("app", "default")));
+                OutboundRouter.builder("app", "default").build()));
         H2Peer peer = new H2Peer(false);
         others.add(ch);
         otherPeers.add(peer);

@@ -1,14 +1,11 @@
 package io.h2splice.core.splice;
 
-import io.h2splice.core.config.ApiTokens;
 import io.h2splice.core.config.ProxyConfig;
 import io.h2splice.core.config.resiliency.AppTarget;
 import io.h2splice.core.config.resiliency.CircuitBreakerPolicy;
 import io.h2splice.core.config.resiliency.Resiliency;
 import io.h2splice.core.config.resiliency.RetryPolicy;
 import io.h2splice.core.metrics.ProxyMetrics;
-import io.h2splice.core.acl.AccessList;
-import io.h2splice.core.acl.AccessListHolder;
 import io.h2splice.core.outbound.OutboundRouter;
 import io.h2splice.core.pool.Dialer;
 import io.h2splice.core.resiliency.CallPolicy;
@@ -72,8 +69,7 @@ class ResiliencySpliceTest {
         state = new LoopState(down.eventLoop(), config, metrics,
                 (id, ns) -> CompletableFuture.completedFuture(List.of(SERVER)), sidecars, null, null, c -> { });
         down.pipeline().addLast(HandlerBuilder.downstream(state, ProxyMetrics.Side.API,
-                new OutboundRouter("client", "default", ApiTokens.none(), metrics,
-                        new AccessListHolder(AccessList.NONE), policies)));
+                OutboundRouter.builder("client", "default").resiliency(policies).build()));
         feed(down, client.clientPreface());
         client.read(down);
     }
