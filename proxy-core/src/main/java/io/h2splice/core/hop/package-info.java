@@ -6,6 +6,7 @@
  * namespace) and {@link io.h2splice.core.hop.HopEvent} (the pipeline events of a client-side handshake).
  *
  * <p>Depends on no other h2splice package, so that every package may depend on it (dependencies point one way:
- * runtime → splice → routers → acl/routing → hop). Immutable values and an interface; safe on any thread.
+ * runtime → splice and the routers → acl → routing → hop; the splice knows the routers only as routing's
+ * {@code Router}). Immutable values and an interface; safe on any thread.
  */
 package io.h2splice.core.hop;
