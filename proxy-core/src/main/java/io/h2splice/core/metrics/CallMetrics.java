@@ -8,7 +8,7 @@ import org.HdrHistogram.SingleWriterRecorder;
  * app (callee's side) and by method (API listener), plus h2splice's own "latency added" histogram (request HEADERS
  * in → request HEADERS out), one HdrHistogram recorder per event loop and listener.
  *
- * <p>Written by the event loops through their {@link LoopMetrics}; read by scrapes ({@link DaprMetricsText}).
+ * <p>Written by the event loops through their {@link LoopMetrics}; read by scrapes ({@link CallMetricsText}).
  */
 public final class CallMetrics {
 

@@ -71,7 +71,6 @@ public final class ProxyMetrics {
     private final int loops;
     private final CallMetrics calls;
 
-    /** Default settings, one event loop (engine tests). */
     /** Structures that grow with what peers ask for, each with a way to read its size (registered at start). */
     private final CopyOnWriteArrayList<Tracked> tracked = new CopyOnWriteArrayList<>();
 
@@ -79,6 +78,7 @@ public final class ProxyMetrics {
     record Tracked(String structure, LongSupplier size) {
     }
 
+    /** Default settings, one event loop (engine tests). */
     public ProxyMetrics() {
         this(MetricsSettings.defaults(), 1);
     }
