@@ -119,13 +119,24 @@ public final class UpstreamPool {
         }
     }
 
-    private PoolWaiter takeFresh(Channel ch) {
+    /**
+     * Settles the waiter {@link #acquireFresh} bound to the dial of {@code ch}, if there is one and it still waits:
+     * hands it {@code connection}, or fails it with {@code failure} when {@code connection} is null.
+     */
+    private void settleFresh(Channel ch, PooledConnection connection, String failure) {
         PoolWaiter w = freshWaiters.remove(ch);
         if (w == null && dialingFresh != null) {
             w = dialingFresh;
             dialingFresh = null;
         }
-        return w;
+        if (w == null || w.isAbandoned()) {
+            return;
+        }
+        if (connection != null) {
+            w.connectionReady(connection);
+        } else {
+            w.connectionFailed(failure);
+        }
     }
 
     /** The connection finished its preface and may carry streams. */
@@ -136,10 +147,7 @@ public final class UpstreamPool {
         if (outliers != null) {
             outliers.connected(address);
         }
-        PoolWaiter fresh = takeFresh(connection.channel());
-        if (fresh != null && !fresh.isAbandoned()) {
-            fresh.connectionReady(connection);
-        }
+        settleFresh(connection.channel(), connection, null);
         serveWaiters();
     }
 
@@ -152,10 +160,7 @@ public final class UpstreamPool {
         connecting--;
         String why = "dial " + address.getHostString() + ":" + address.getPort() + ": " + reason;
         ejectBeforeFailing(why);
-        PoolWaiter fresh = takeFresh(connection.channel());
-        if (fresh != null && !fresh.isAbandoned()) {
-            fresh.connectionFailed(why);
-        }
+        settleFresh(connection.channel(), null, why);
         failWaiters(why);
     }
 
@@ -235,10 +240,7 @@ public final class UpstreamPool {
                 connecting--;
                 String reason = describe(done.cause());
                 ejectBeforeFailing(reason);
-                PoolWaiter fresh = takeFresh(ch);
-                if (fresh != null && !fresh.isAbandoned()) {
-                    fresh.connectionFailed(reason);
-                }
+                settleFresh(ch, null, reason);
                 failWaiters(reason);
             }
         });
