@@ -141,7 +141,8 @@ final class Sidecar {
             reload = new ConfigReload(settings.configFile(), settings.dapr(), proxy.accessLists(),
                     ConfigReload.POLL_MILLIS);
             if (!Signals.installHangup(() -> reload.requestReload("SIGHUP"))) {
-                LOG.warn("cannot handle SIGHUP here; --config is still re-read when the file changes");
+                LOG.warn("SIGHUP is ignored by this process (started under nohup?) or reserved by the JVM: it will "
+                        + "not reload --config; the file is still re-read when it changes");
             }
         }
         TraceRuntime traces = tracing;

@@ -26,17 +26,14 @@ final class Signals {
     /**
      * Runs {@code onHangup} on a JVM signal thread each time {@code SIGHUP} arrives (instead of the JVM's exit).
      *
-     * @return false when SIGHUP cannot be handled here
+     * @return false when SIGHUP cannot be handled here: the JVM reserves it ({@code -Xrs}), or the parent set it to be
+     *         ignored ({@code nohup}): HotSpot then leaves it ignored and installs nothing, without saying so
      */
     static boolean installHangup(Runnable onHangup) {
-        try {
-            Signal.handle(new Signal("HUP"), s -> onHangup.run());
-            return true;
-        } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            return false;
-        }
+        return handle("HUP", name -> onHangup.run());
     }
 
+    /** True when {@code handler} now receives the signal (a signal ignored from the start stays ignored). */
     private static boolean handle(String name, Consumer<String> handler) {
         try {
             SignalHandler previous = Signal.handle(new Signal(name), s -> handler.accept("SIG" + s.getName()));
