@@ -162,7 +162,7 @@ class ImageLayoutTest extends ProcessTest {
         assertTrue(clientOut.contains("mTLS: identity spiffe://public/ns/default/client"), clientOut);
         if (nativeLibrariesShipped()) {
             assertTrue(clientOut.contains("TLS: BoringSSL via netty-tcnative"), clientOut);
-            assertTrue(clientOut.contains("transport: native epoll"), clientOut);
+            assertTrue(clientOut.contains("msg=\"transport: epoll, "), clientOut);
         }
 
         c.destroy(); // SIGTERM
