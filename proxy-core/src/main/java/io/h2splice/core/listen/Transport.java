@@ -70,10 +70,6 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory, Class<? 
                 IoUringSocketChannel.class, null);
     }
 
-    public static Transport nio() {
-        return nio(null);
-    }
-
     private static Transport nio(String why) {
         return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class,
                 why);

@@ -129,25 +129,29 @@ final class DownstreamHandler extends SpliceHandler {
             if (settingsFlood.onSettings(System.nanoTime())) {
                 SETTINGS_FLOOD_LINES.warn(log, "{} connection {} closed: over {} SETTINGS frames in {} s", side.label,
                         ctx.channel(), SettingsFlood.MAX_PER_WINDOW, SettingsFlood.WINDOW_NANOS / 1_000_000_000L);
-                if (side == ProxyMetrics.Side.API) {
-                    goAwayAndClose(Http2Error.ENHANCE_YOUR_CALM, "too many SETTINGS frames");
-                } else {
-                    drainWith("too many SETTINGS frames");
-                }
+                closeAbuser("too many SETTINGS frames");
             }
         }
 
         @Override
         public void onPingRead(ChannelHandlerContext ctx, long data) {
             if (pingStrikes.onPeerPing(System.nanoTime())) {
-                if (side == ProxyMetrics.Side.API) {
-                    goAwayAndClose(Http2Error.ENHANCE_YOUR_CALM, "too_many_pings");
-                } else {
-                    drainWith("too_many_pings");
-                }
+                closeAbuser("too_many_pings");
             }
         }
 
+    }
+
+    /**
+     * A peer abusing control frames: a client connection gets GOAWAY ENHANCE_YOUR_CALM at once; a peer sidecar's
+     * connection is drained (GOAWAY NO_ERROR), so the calls of the clients it carries finish.
+     */
+    private void closeAbuser(String debug) {
+        if (side == ProxyMetrics.Side.API) {
+            goAwayAndClose(Http2Error.ENHANCE_YOUR_CALM, debug);
+        } else {
+            drainWith(debug);
+        }
     }
 
     private void rejectWith(Http2Stream stream, Http2Headers headers, boolean requestEnded, Route route) {
