@@ -132,9 +132,9 @@ public class ResiliencyBenchmark {
     }
 
     /**
-     * The policy's own part of a call, alone: what {@link Splice} does with the route's policy for a call whose one
+     * The policy's own part of a call, alone: what {@link Call} does with the route's policy for a call whose one
      * attempt succeeds (a {@link PolicyRun}, {@link PolicyRun#beginAttempt}, {@link PolicyRun#finish}), on the
-     * fixture's loop. {@code NONE} makes no run, as {@code Splice.start} does not. Not included: the
+     * fixture's loop. {@code NONE} makes no run, as {@code Call.start} does not. Not included: the
      * {@code grpc-timeout} header sent upstream under a timeout, and holding the response HEADERS.
      */
     @Benchmark

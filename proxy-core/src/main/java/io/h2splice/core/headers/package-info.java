@@ -6,7 +6,7 @@
  * without allocating, and formatted) and {@link io.h2splice.core.headers.Truthy} (flags such as {@code dapr-stream}).
  * The rewrites are applied by the routers ({@link io.h2splice.core.outbound.OutboundRouter},
  * {@link io.h2splice.core.inbound.InboundRouter}), the app's token by the splice's {@code DownstreamHandler}, and
- * {@code grpc-timeout} by its {@code Splice}. What they mean for a user, and where they differ from Dapr: README.md,
+ * {@code grpc-timeout} by its {@code Call}. What they mean for a user, and where they differ from Dapr: README.md,
  * "API tokens" and "Where h2splice differs from Dapr (on purpose)".
  *
  * <p>Depends on no other h2splice package. Constants and static methods, safe on any thread; {@code HopHeaders}

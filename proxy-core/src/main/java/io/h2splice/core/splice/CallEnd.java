@@ -8,7 +8,7 @@ import io.netty.handler.codec.http2.Http2Headers;
 
 /**
  * The one place a finished call is recorded, whether it was answered at once ({@link DownstreamHandler} refusing it)
- * or ran ({@link Splice#downstreamClosed}): the stream and call counters, the per-call series with Dapr's names, the
+ * or ran ({@link Call#downstreamClosed}): the stream and call counters, the per-call series with Dapr's names, the
  * span, the API log line, in that order. A static method with the call's facts as arguments, so that a refused call
  * still allocates nothing. On the call's event loop.
  */

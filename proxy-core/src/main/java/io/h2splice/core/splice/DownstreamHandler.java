@@ -23,8 +23,8 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 
 /**
  * The server end of a splice: one connection accepted on the API or the internal listener. It reads each request's
- * HEADERS, asks its {@link Router} where the call goes, and starts a {@link Splice}; later frames of the stream go
- * to that splice. It also polices the peer's PINGs (GOAWAY ENHANCE_YOUR_CALM for a client pinging more often than
+ * HEADERS, asks its {@link Router} where the call goes, and starts a {@link Call}; later frames of the stream go
+ * to that call. It also polices the peer's PINGs (GOAWAY ENHANCE_YOUR_CALM for a client pinging more often than
  * every {@code minPeerPingInterval}, after two strikes, as grpc-go does; on the internal listener a graceful GOAWAY
  * instead, so the calls a peer sidecar carries finish), floods of SETTINGS frames ({@link SettingsFlood}, the same way)
  * and, on the API listener, rapid reset ({@link PrematureResets}).
@@ -85,7 +85,7 @@ final class DownstreamHandler extends SpliceHandler {
             if (stream == null) {
                 return;
             }
-            Splice existing = stream.getProperty(spliceKey);
+            Call existing = stream.getProperty(ownerKey);
             if (existing != null) {
                 existing.onRequestTrailers(headers);
                 return;
@@ -106,22 +106,16 @@ final class DownstreamHandler extends SpliceHandler {
             if (route.kind() == Route.Kind.LOCAL_APP) {
                 HopHeaders.appToken(headers, loop.appToken()); // the app hop, whichever listener the call came in on
             }
-            Splice splice = new Splice(DownstreamHandler.this, stream, headers, decoded, endStream, route);
-            stream.setProperty(spliceKey, splice);
-            splice.start();
+            Call call = new Call(DownstreamHandler.this, stream, headers, decoded, endStream, route);
+            stream.setProperty(ownerKey, call);
+            call.start();
         }
 
         @Override
         public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream) {
-            Splice splice = splice(streamId);
-            // data is released by the codec after this returns; the splice retains what it hands on.
-            return splice == null ? data.readableBytes() + padding
-                    : splice.onRequestData(data, padding, endOfStream);
-        }
-
-        @Override
-        void onReset(Splice splice, long errorCode) {
-            splice.onDownstreamReset(errorCode);
+            Call call = owner(streamId);
+            // data is released by the codec after this returns; the call retains what it hands on.
+            return call == null ? data.readableBytes() + padding : call.onRequestData(data, padding, endOfStream);
         }
 
         @Override
@@ -207,13 +201,13 @@ final class DownstreamHandler extends SpliceHandler {
 
         @Override
         public void onStreamClosed(Http2Stream stream) {
-            Splice splice = stream.getProperty(spliceKey);
-            if (splice != null) {
-                splice.downstreamClosed();
+            Call call = stream.getProperty(ownerKey);
+            if (call != null) {
+                call.downstreamClosed();
             }
             if (resets != null && ctx.channel().isActive()) {
                 long now = System.nanoTime();
-                boolean premature = splice != null && !stream.isHeadersSent() && splice.resetByClientWithin(
+                boolean premature = call != null && !stream.isHeadersSent() && call.resetByClientWithin(
                         now, PrematureResets.PREMATURE_LIFETIME_NANOS);
                 if (resets.onStreamEnded(premature, now)) {
                     closeForRapidReset();

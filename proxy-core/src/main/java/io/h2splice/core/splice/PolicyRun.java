@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * One call's run under its target's resiliency policy (Dapr's order: the retry loop wraps the circuit breaker, which
  * wraps the per-attempt timeout). Made only for calls whose target has a policy: a call without one allocates
  * nothing here. It keeps the attempt's breaker token and its one timer (the attempt's timeout, or the back-off before
- * the next attempt: never both), and decides whether an ended attempt is retried. The {@link Splice} does the I/O.
+ * the next attempt: never both), and decides whether an ended attempt is retried. The {@link Call} and its {@link Attempt}s do the I/O.
  *
  * <p>With {@code dapr-stream} set, the policy covers opening the stream only: once the upstream stream is open the
  * attempt counts as a success and the policy is over ({@link #opened()}).
@@ -31,7 +31,7 @@ final class PolicyRun implements Runnable {
     private static final long NO_TOKEN = Long.MIN_VALUE;
 
     private final CallPolicy policy;
-    private final Splice splice;
+    private final Call call;
     private final EventLoop loop;
     private final boolean openOnly;
     private final long startNanos;
@@ -44,9 +44,9 @@ final class PolicyRun implements Runnable {
     private boolean over;
     private long attemptDeadline = GrpcTimeout.NONE;
 
-    PolicyRun(CallPolicy policy, Splice splice, EventLoop loop, boolean openOnly, long startNanos) {
+    PolicyRun(CallPolicy policy, Call call, EventLoop loop, boolean openOnly, long startNanos) {
         this.policy = policy;
-        this.splice = splice;
+        this.call = call;
         this.loop = loop;
         this.openOnly = openOnly;
         this.startNanos = startNanos;
@@ -134,7 +134,7 @@ final class PolicyRun implements Runnable {
      * next attempt when the policy retries that code, the request can be replayed and the client's deadline leaves
      * time for the back-off.
      *
-     * @return true when a retry was scheduled ({@link Splice#retryNow()} runs after the back-off)
+     * @return true when a retry was scheduled ({@link Call#retryNow()} runs after the back-off)
      */
     boolean retryAfter(int grpcStatus, RequestLog requestLog, long clientDeadline, Object target) {
         endAttempt(grpcStatus);
@@ -186,10 +186,10 @@ final class PolicyRun implements Runnable {
         timer = null;
         if (backingOff) {
             backingOff = false;
-            splice.retryNow();
+            call.retryNow();
         } else {
             policy.activated(CallPolicy.Kind.TIMEOUT);
-            splice.attemptTimedOut();
+            call.attemptTimedOut();
         }
     }
 

@@ -42,8 +42,11 @@ abstract class SpliceHandler extends Http2ConnectionHandler {
 
     final LoopState loop;
     final ProxyMetrics.Side side;
-    /** Where each stream keeps its {@link Splice}: one property on Netty's own stream object, no map of ours. */
-    final Http2Connection.PropertyKey spliceKey;
+    /**
+     * Where each stream keeps its {@link StreamOwner} (a {@link Call} on the accepting side, an {@link Attempt} on the
+     * other): one property on Netty's own stream object, no map of ours.
+     */
+    final Http2Connection.PropertyKey ownerKey;
     ChannelHandlerContext ctx;
     private boolean dirty;
     /** Connection-window bytes to grant once the preface is out (set by {@link HandlerBuilder}). */
@@ -61,7 +64,7 @@ abstract class SpliceHandler extends Http2ConnectionHandler {
         this.side = side;
         this.memory = memory;
         this.keepalive = pingPeer ? new KeepaliveTimer(this, loop.config().keepalive()) : null;
-        this.spliceKey = connection().newKey();
+        this.ownerKey = connection().newKey();
         this.flow = (HeldBytesFlowController) connection().local().flowController();
         if (keepalive != null) {
             connection().addListener(new Http2ConnectionAdapter() {
@@ -73,10 +76,10 @@ abstract class SpliceHandler extends Http2ConnectionHandler {
         }
     }
 
-    /** The splice of {@code streamId}, or null (unknown stream, or one the proxy answered itself). */
-    final Splice splice(int streamId) {
+    /** What {@code streamId} is spliced to, or null (unknown stream, or one the proxy answered itself). */
+    final <T extends StreamOwner> T owner(int streamId) {
         Http2Stream stream = connection().stream(streamId);
-        return stream == null ? null : stream.getProperty(spliceKey);
+        return stream == null ? null : stream.getProperty(ownerKey);
     }
 
     @Override
@@ -155,9 +158,6 @@ abstract class SpliceHandler extends Http2ConnectionHandler {
      */
     abstract class SpliceFrames extends Http2FrameAdapter {
 
-        /** The peer reset a stream that has a splice. */
-        abstract void onReset(Splice splice, long errorCode);
-
         @Override
         public final void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers,
                                         int streamDependency, short weight, boolean exclusive, int padding,
@@ -168,9 +168,9 @@ abstract class SpliceHandler extends Http2ConnectionHandler {
         @Override
         public final void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
             loop.metrics().resetReceived(errorCode);
-            Splice splice = splice(streamId);
-            if (splice != null) {
-                onReset(splice, errorCode);
+            StreamOwner owner = owner(streamId);
+            if (owner != null) {
+                owner.onReset(errorCode);
             }
         }
 
@@ -194,9 +194,9 @@ abstract class SpliceHandler extends Http2ConnectionHandler {
         long[] most = {-1};
         try {
             connection().forEachActiveStream(stream -> {
-                Splice splice = stream.getProperty(spliceKey);
-                if (splice != null) {
-                    long held = flow.unconsumedBytes(stream) + splice.memoryChargedTo(SpliceHandler.this);
+                StreamOwner owner = stream.getProperty(ownerKey);
+                if (owner != null) {
+                    long held = flow.unconsumedBytes(stream) + owner.keptBytes();
                     if (held > most[0]) {
                         most[0] = held;
                         largest[0] = stream;
@@ -234,7 +234,7 @@ abstract class SpliceHandler extends Http2ConnectionHandler {
                     + "resetting its call holding the most (stream {})", pressure, side.label,
                     ctx.channel(), memory.used(), largest.id());
             loop.metrics().memoryShed(false);
-            largest.<Splice>getProperty(spliceKey).shed("the sidecar's memory budget was full and this call held "
+            largest.<StreamOwner>getProperty(ownerKey).shed("the sidecar's memory budget was full and this call held "
                     + "the most of it");
             return false;
         }

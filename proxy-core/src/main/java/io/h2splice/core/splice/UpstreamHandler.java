@@ -16,9 +16,9 @@ import io.netty.handler.codec.http2.Http2Stream;
 
 /**
  * The client end of a splice: one pooled connection to another sidecar or to the app. Response frames go to the
- * splice attached to their stream. GOAWAY puts the connection in draining: no new streams, running ones finish, the
+ * {@link Attempt} attached to their stream. GOAWAY puts the connection in draining: no new streams, running ones finish, the
  * connection closes when the last one ends; streams above GOAWAY's last stream id are marked refused so their
- * splices replay them on a fresh connection.
+ * calls replay them on a fresh connection.
  */
 final class UpstreamHandler extends SpliceHandler implements PooledConnection {
 
@@ -102,13 +102,13 @@ final class UpstreamHandler extends SpliceHandler implements PooledConnection {
         closeIfDrained();
     }
 
-    void attach(Http2Stream stream, Splice splice) {
-        stream.setProperty(spliceKey, splice);
+    void attach(Http2Stream stream, Attempt attempt) {
+        stream.setProperty(ownerKey, attempt);
     }
 
     /** The splice gave this stream up (a retried attempt): its later frames and events are dropped here. */
     void detach(Http2Stream stream) {
-        stream.removeProperty(spliceKey);
+        stream.removeProperty(ownerKey);
     }
 
     private void closeIfDrained() {
@@ -123,23 +123,18 @@ final class UpstreamHandler extends SpliceHandler implements PooledConnection {
         @Override
         public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers, int padding,
                                   boolean endStream) {
-            Splice splice = splice(streamId);
-            if (splice != null) {
-                splice.onResponseHeaders(headers, endStream);
+            Attempt attempt = owner(streamId);
+            if (attempt != null) {
+                attempt.onResponseHeaders(headers, endStream);
             }
         }
 
         @Override
         public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding, boolean endOfStream) {
-            Splice splice = splice(streamId);
-            // data is released by the codec after this returns; the splice retains what it hands on.
-            return splice == null ? data.readableBytes() + padding
-                    : splice.onResponseData(data, padding, endOfStream);
-        }
-
-        @Override
-        void onReset(Splice splice, long errorCode) {
-            splice.onUpstreamReset(errorCode);
+            Attempt attempt = owner(streamId);
+            // data is released by the codec after this returns; the call retains what it hands on.
+            return attempt == null ? data.readableBytes() + padding
+                    : attempt.onResponseData(data, padding, endOfStream);
         }
 
         @Override
@@ -154,9 +149,9 @@ final class UpstreamHandler extends SpliceHandler implements PooledConnection {
 
         @Override
         public void onStreamClosed(Http2Stream stream) {
-            Splice splice = stream.getProperty(spliceKey);
-            if (splice != null) {
-                splice.upstreamClosed();
+            Attempt attempt = stream.getProperty(ownerKey);
+            if (attempt != null) {
+                attempt.closed();
             }
             if (draining) {
                 closeIfDrained();
@@ -172,9 +167,9 @@ final class UpstreamHandler extends SpliceHandler implements PooledConnection {
             try {
                 connection().forEachActiveStream(stream -> {
                     if (stream.id() > lastStreamId) {
-                        Splice splice = stream.getProperty(spliceKey);
-                        if (splice != null) {
-                            splice.markRefused();
+                        Attempt attempt = stream.getProperty(ownerKey);
+                        if (attempt != null) {
+                            attempt.markRefused();
                         }
                     }
                     return true;

@@ -7,8 +7,6 @@ import io.h2splice.core.headers.Truthy;
 import io.h2splice.core.metrics.CallSeries;
 import io.h2splice.core.metrics.LoopMetrics;
 import io.h2splice.core.metrics.ProxyMetrics;
-import io.h2splice.core.pool.PoolWaiter;
-import io.h2splice.core.pool.PooledConnection;
 import io.h2splice.core.pool.UpstreamPool;
 import io.h2splice.core.resiliency.CallPolicy;
 import io.h2splice.core.routing.Route;
@@ -19,35 +17,29 @@ import io.h2splice.core.trace.TracedCall;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http2.Http2Error;
-import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Stream;
 
-import java.net.InetSocketAddress;
-import java.util.List;
-
 /**
- * One call: the pair (downstream connection, stream) ↔ (upstream connection, stream), and the only state kept per
- * call. Frames are forwarded as they come; DATA buffers are handed on retained, never copied; the sender's window is
+ * One call, as the client made it: its stream on the connection that accepted it, the request kept for replay, the
+ * policy run, deadline, metrics, trace and API log, and the end of the call in one place ({@link #downstreamClosed}).
+ * Frames are forwarded as they come; DATA buffers are handed on retained, never copied; the sender's window is
  * credited only once the other side has written the bytes, so memory per call is bounded by the HTTP/2 windows.
  *
- * <p>Lifecycle: created on the request HEADERS → the target is resolved → a pooled upstream connection is acquired →
- * the stream is opened and pending request frames are sent → frames flow both ways → the call ends when the
- * downstream stream closes. A stream the upstream refused (REFUSED_STREAM, or above GOAWAY's last stream id) before
- * any response is replayed once on a fresh connection.
+ * <p>Lifecycle: created on the request HEADERS → an {@link Attempt} resolves the target, acquires a pooled upstream
+ * connection and opens a stream, and the pending request frames are sent on it → frames flow both ways → the call
+ * ends when the downstream stream closes. A stream the upstream refused (REFUSED_STREAM, or above GOAWAY's last stream
+ * id) before any response is replayed once, by a new attempt on a fresh connection.
  *
  * <p>Under a resiliency policy ({@link PolicyRun}, remote calls only) a call may take several attempts: each asks the
  * method's breaker, arms the timeout, resolves and opens a stream; an attempt that ends with a status the retry
- * policy matches, before any response DATA reached the client (response HEADERS are held back meanwhile), is replayed
- * from the {@link RequestLog} on a new stream after the back-off. Events of an abandoned attempt's stream never reach
- * the splice (it is detached and reset), and a late resolver or pool answer is ignored by {@link #phase}.
+ * policy matches, before any response DATA reached the client (response HEADERS are held back meanwhile), is dropped
+ * and the request replayed from the {@link RequestLog} by a new attempt after the back-off. Between attempts
+ * {@link #attempt} is null.
  *
  * <p>Threading: confined to one event loop, the loop of both connections. Not thread-safe, and needs not be.
  */
-final class Splice implements PoolWaiter, ChannelFutureListener {
-
-    /** Where the current attempt is; answers meant for an earlier attempt are dropped by it. */
-    private enum Phase { RESOLVING, CONNECTING, OPEN, BACKING_OFF }
+final class Call implements StreamOwner, ChannelFutureListener {
 
     private final DownstreamHandler down;
     private final Http2Stream downStream;
@@ -59,32 +51,23 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
     private final RequestLog log;
     /** The decoded size of the request headers this call keeps (for retries), charged to its connection's budget. */
     private final long headerBytes;
+    /** Bytes of request DATA written upstream, in order, to credit the client with when each write completes. */
     private final IntFifo requestCredit = new IntFifo();
-    private final IntFifo responseCredit = new IntFifo();
     /** Per-direction --max-body-size checks; null when there is no limit. */
     private final MessageSizeGuard requestSize;
     private final MessageSizeGuard responseSize;
 
-    private UpstreamPool pool;
-    private UpstreamHandler up;
-    private Http2Stream upStream;
+    /** The current try; null before the first and while backing off between two. */
+    private Attempt attempt;
+    private int attempts;
     private Http2Headers sentTrailers;
     private boolean requestEnded;
     private boolean requestEndSent;
     private boolean responseStarted;
     private boolean responseEnded;
-    private boolean refused;
-    /** This attempt's one replay on a fresh connection after REFUSED_STREAM was used (not a policy retry). */
-    private boolean refusedReplayUsed;
-    /** The next stream opened must first replay what the log kept. */
-    private boolean replayOnOpen;
-    private Phase phase = Phase.RESOLVING;
     /** Non-null only when the target has a resiliency policy. */
     private PolicyRun policy;
-    /** Response HEADERS held back while the call may still be retried; written before the first DATA. */
-    private Http2Headers heldHeaders;
     private boolean done;
-    private long upResetCode = -1;
     private long downResetCode = -1;
     private int status = -1;
     /** The call's label sets: the other app (target or caller; null when none) and the method (API port only). */
@@ -98,12 +81,9 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
     /** The final grpc-message, kept only for a traced call. */
     private CharSequence statusMessage;
 
-    /** A response DATA frame was written downstream: return its bytes to the upstream's window. */
-    private final ChannelFutureListener responseWritten = f -> creditUpstream();
-
     /** @param headerBytes the decoded size of {@code requestHeaders}, charged until the call ends */
-    Splice(DownstreamHandler down, Http2Stream downStream, Http2Headers requestHeaders, long headerBytes,
-           boolean endStream, Route route) {
+    Call(DownstreamHandler down, Http2Stream downStream, Http2Headers requestHeaders, long headerBytes,
+         boolean endStream, Route route) {
         this.down = down;
         this.log = new RequestLog(down.memory);
         this.headerBytes = headerBytes;
@@ -123,20 +103,46 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
         this.responseSize = maxBody > 0 ? new MessageSizeGuard(maxBody) : null;
     }
 
-    // === start: resolve and acquire ===
+    // === what an attempt reads of its call ===
+
+    LoopState loop() {
+        return down.loop;
+    }
+
+    Route route() {
+        return route;
+    }
+
+    Http2Headers requestHeaders() {
+        return requestHeaders;
+    }
+
+    boolean headersEndStream() {
+        return headersEndStream;
+    }
+
+    boolean isDone() {
+        return done;
+    }
+
+    /** The current attempt, or null between two. */
+    Attempt attempt() {
+        return attempt;
+    }
+
+    // === start: the first attempt ===
 
     void start() {
         down.loop.metrics().streamOpened();
         trace = down.loop.tracer().start(requestHeaders, route.kind() == Route.Kind.LOCAL_APP);
         findSeries();
         if (route.kind() == Route.Kind.LOCAL_APP) {
-            pool = down.loop.appPool();
-            if (pool == null) {
+            UpstreamPool app = down.loop.appPool();
+            if (app == null) {
                 fail(ProxyError.NO_APP.code(), ProxyError.NO_APP.message(route.appId()));
                 return;
             }
-            phase = Phase.CONNECTING;
-            pool.acquire(this);
+            newAttempt(false).connect(app);
             return;
         }
         CallPolicy p = route.policy();
@@ -156,20 +162,13 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
                 return;
             }
         }
-        phase = Phase.RESOLVING;
-        var future = down.loop.resolver().resolve(route.appId(), route.namespace());
-        if (future.isDone()) {
-            List<InetSocketAddress> addresses = null;
-            Throwable error = null;
-            try {
-                addresses = future.join();
-            } catch (RuntimeException e) {
-                error = e;
-            }
-            onResolved(addresses, error);
-        } else {
-            future.whenComplete((addresses, error) -> down.loop.eventLoop().execute(() -> onResolved(addresses, error)));
-        }
+        newAttempt(false).resolve();
+    }
+
+    /** Makes the next attempt current; every attempt after the first replays what the request log kept. */
+    private Attempt newAttempt(boolean afterRefusal) {
+        attempt = new Attempt(this, attempts++ > 0, afterRefusal);
+        return attempt;
     }
 
     /** One cached lookup per label set; a call from another sidecar counts as received at once. */
@@ -190,94 +189,32 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
         }
     }
 
-    private void onResolved(List<InetSocketAddress> addresses, Throwable error) {
-        if (done || phase != Phase.RESOLVING) {
-            return; // the call ended, or this attempt timed out while resolving
-        }
-        String target = route.namespace().equals(down.loop.config().namespace())
-                ? route.appId() : route.appId() + "." + route.namespace();
-        if (error != null) {
-            Throwable cause = error.getCause() != null ? error.getCause() : error;
-            attemptFailed(ProxyError.RESOLVER_FAILED, target, cause.getMessage());
-            return;
-        }
-        if (addresses == null || addresses.isEmpty()) {
-            attemptFailed(ProxyError.UNKNOWN_APP, target);
-            return;
-        }
-        pool = down.loop.sidecarPool(route.appId(), route.namespace(), down.loop.pick(addresses));
-        phase = Phase.CONNECTING;
-        pool.acquire(this);
-    }
-
-    // === PoolWaiter ===
-
-    @Override
-    public boolean isAbandoned() {
-        return done;
-    }
-
-    @Override
-    public void connectionFailed(String reason) {
-        if (!done && phase == Phase.CONNECTING) {
-            attemptFailed(ProxyError.UPSTREAM_CONNECT, reason);
-        }
-    }
-
-    @Override
-    public void connectionReady(PooledConnection connection) {
-        if (done || phase != Phase.CONNECTING) {
-            return; // a connection asked for by an attempt that timed out: nothing to open on it
-        }
-        UpstreamHandler handler = (UpstreamHandler) connection;
-        int streamId = handler.connection().local().incrementAndGetNextStreamId();
-        if (streamId < 0) {
-            handler.markExhausted();
-            pool.acquire(this);
-            return;
-        }
+    /**
+     * Just before an attempt sends the request HEADERS: sets {@code grpc-timeout} to the time left (the attempt's
+     * timeout under a policy, else the client's deadline).
+     *
+     * @return false when no time is left: the call then failed with DEADLINE_EXCEEDED, or retries under its policy
+     */
+    boolean stampRemainingTimeout() {
         long deadline = policy == null ? deadlineNanos : policy.upstreamDeadline(deadlineNanos);
-        if (deadline != GrpcTimeout.NONE) {
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                if (policy != null) {
-                    attemptTimedOut(); // the attempt's time ran out while connecting: retried if the policy says so
-                } else {
-                    fail(ProxyError.DEADLINE.code(), ProxyError.DEADLINE.message());
-                }
-                return;
+        if (deadline == GrpcTimeout.NONE) {
+            return true;
+        }
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0) {
+            if (policy != null) {
+                attemptTimedOut(); // the attempt's time ran out while connecting: retried if the policy says so
+            } else {
+                fail(ProxyError.DEADLINE.code(), ProxyError.DEADLINE.message());
             }
-            HopHeaders.remainingTimeout(requestHeaders, remaining);
+            return false;
         }
-        up = handler;
-        Throwable refused = up.writeHeaders(streamId, requestHeaders, headersEndStream).cause();
-        countAttempt();
-        upStream = up.connection().stream(streamId);
-        if (upStream == null) { // the encoder refused the headers, or to create the stream (connection failing)
-            UpstreamHandler refusedBy = up;
-            up = null;
-            if (refused instanceof Http2Exception.HeaderListSizeException) { // the same headers fail on any retry
-                fail(ProxyError.HEADERS_TOO_LARGE.code(),
-                        ProxyError.HEADERS_TOO_LARGE.message(refusedBy.peerMaxHeaderListSize()));
-                return;
-            }
-            attemptFailed(ProxyError.UPSTREAM_CONNECT, "upstream connection failed");
-            return;
-        }
-        phase = Phase.OPEN;
-        up.attach(upStream, this);
-        if (replayOnOpen) {
-            replayOnOpen = false;
-            replay();
-        }
-        sendPending();
-        if (policy != null) {
-            policy.opened();
-        }
+        HopHeaders.remainingTimeout(requestHeaders, remaining);
+        return true;
     }
 
     /** Dapr counts each attempt as a request sent; the added latency is the first attempt's. */
-    private void countAttempt() {
+    void countAttempt() {
         LoopMetrics m = down.loop.callMetrics();
         boolean first = !sent;
         sent = true;
@@ -289,15 +226,26 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
         }
     }
 
-    private void replay() {
+    /** {@code a} opened its stream: the request so far goes on it. */
+    void opened(Attempt a) {
+        if (a.replaysLog()) {
+            replay(a);
+        }
+        sendPending();
+        if (policy != null) {
+            policy.opened();
+        }
+    }
+
+    private void replay(Attempt a) {
         int n = log.replayCount();
         for (int i = 0; i < n; i++) {
             boolean last = i == n - 1 && requestEndSent && sentTrailers == null;
             requestCredit.add(0); // its bytes were credited when first written
-            up.writeData(upStream.id(), log.replayFrame(i), last, this); // new reference: encoder releases
+            a.writeData(log.replayFrame(i), last, this); // new reference: encoder releases
         }
         if (sentTrailers != null) {
-            up.writeHeaders(upStream.id(), sentTrailers, true);
+            a.writeTrailers(sentTrailers);
         }
     }
 
@@ -327,7 +275,7 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
         }
         requestEnded = endStream;
         down.loop.metrics().requestBytes(data.readableBytes());
-        if (upStream == null) {
+        if (attempt == null || !attempt.isOpen()) {
             log.addPending(data.retain(), credit); // retained: owned by the log until sent or released
             return 0;
         }
@@ -340,7 +288,7 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
         log.keepForReplay(data);
         requestCredit.add(credit);
         requestEndSent |= endStream;
-        up.writeData(upStream.id(), data, endStream, this); // operationComplete credits the client
+        attempt.writeData(data, endStream, this); // operationComplete credits the client
     }
 
     void onRequestTrailers(Http2Headers trailers) {
@@ -348,7 +296,7 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
             return;
         }
         requestEnded = true;
-        if (upStream == null) {
+        if (attempt == null || !attempt.isOpen()) {
             log.addPendingTrailers(trailers);
         } else {
             sendRequestTrailers(trailers);
@@ -358,10 +306,11 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
     private void sendRequestTrailers(Http2Headers trailers) {
         sentTrailers = trailers;
         requestEndSent = true;
-        up.writeHeaders(upStream.id(), trailers, true);
+        attempt.writeTrailers(trailers);
     }
 
-    void onDownstreamReset(long errorCode) {
+    @Override
+    public void onReset(long errorCode) {
         downResetCode = errorCode;
     }
 
@@ -384,13 +333,12 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
             return;
         }
         done = true;
-        if (up != null && up.isStreamOpen(upStream)) {
-            up.writeReset(upStream.id(), downResetCode >= 0 ? downResetCode : Http2Error.CANCEL.code());
+        if (attempt != null) {
+            attempt.reset(downResetCode >= 0 ? downResetCode : Http2Error.CANCEL.code());
         }
         if (policy != null) {
             policy.finish(status >= 0 ? status : GrpcStatus.CANCELLED); // a call the client gave up is a failure
         }
-        heldHeaders = null;
         log.releaseAll();
         down.memory.charge(-headerBytes);
         int finalStatus = status >= 0 ? status
@@ -401,15 +349,15 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
                 remote && !sent ? null : peerSeries, remote && !streaming, methodSeries, trace, statusMessage, true);
     }
 
-    // === response: upstream → downstream ===
+    // === response: upstream → downstream, from the current attempt ===
 
-    void onResponseHeaders(Http2Headers headers, boolean endStream) {
+    void onResponseHeaders(Attempt a, Http2Headers headers, boolean endStream) {
         if (done) {
             return;
         }
         if (!endStream) {
             if (!responseStarted && policy != null && policy.mayRetry(log)) {
-                heldHeaders = headers; // written with the first DATA, or dropped if the attempt is retried
+                a.holdHeaders(headers); // written with the first DATA, or dropped with the attempt if it is retried
                 return;
             }
             startResponse();
@@ -425,22 +373,22 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
         if (trace != null) {
             statusMessage = headers.get(HeaderNames.GRPC_MESSAGE);
         }
-        writeHeldHeaders();
+        writeHeldHeaders(a);
         startResponse();
         down.writeHeaders(downStream.id(), headers, true);
     }
 
-    /** Writes the response HEADERS held back for a possible retry, now that the response goes to the client. */
-    private void writeHeldHeaders() {
-        if (heldHeaders != null) {
-            Http2Headers h = heldHeaders;
-            heldHeaders = null;
+    /** Writes the response HEADERS {@code a} held back for a possible retry, now that the response goes out. */
+    private void writeHeldHeaders(Attempt a) {
+        Http2Headers h = a.takeHeldHeaders();
+        if (h != null) {
             startResponse();
             down.writeHeaders(downStream.id(), h, false);
         }
     }
 
-    int onResponseData(ByteBuf data, int padding, boolean endStream) {
+    /** Ownership: {@code data} is the codec's, released after this returns; what is handed on is retained. */
+    int onResponseData(Attempt a, ByteBuf data, int padding, boolean endStream) {
         int credit = data.readableBytes() + padding;
         if (done || responseEnded || isEmptyMidStream(data, endStream)) {
             return credit;
@@ -448,12 +396,12 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
         if (responseSize != null && tooLarge(responseSize, data)) {
             return credit;
         }
-        writeHeldHeaders();
+        writeHeldHeaders(a);
         startResponse();
         responseEnded = endStream;
-        responseCredit.add(credit);
         down.loop.metrics().responseBytes(data.readableBytes());
-        down.writeData(downStream.id(), data.retain(), endStream, responseWritten); // retained: downstream encoder releases
+        // retained: the downstream encoder releases it; the attempt credits its upstream once it is written
+        down.writeData(downStream.id(), data.retain(), endStream, a.creditWhenWritten(credit));
         return 0;
     }
 
@@ -464,17 +412,8 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
         }
     }
 
-    void onUpstreamReset(long errorCode) {
-        upResetCode = errorCode;
-    }
-
-    /** GOAWAY said the peer never processed this stream. */
-    void markRefused() {
-        refused = true;
-    }
-
-    /** The upstream stream closed: normal end, peer reset, refused stream, or lost connection. */
-    void upstreamClosed() {
+    /** {@code a}'s upstream stream closed: normal end, peer reset, refused stream, or lost connection. */
+    void upstreamClosed(Attempt a) {
         if (done) {
             return;
         }
@@ -484,22 +423,19 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
             }
             return;
         }
-        boolean wasRefused = refused || upResetCode == Http2Error.REFUSED_STREAM.code();
-        if (wasRefused && !responseStarted && !refusedReplayUsed && log.isReplayable()) {
-            forgetAttemptStream();
-            refusedReplayUsed = true;
-            phase = Phase.CONNECTING;
-            pool.acquireFresh(this);
+        if (a.wasRefused() && !responseStarted && a.mayReplayRefusal() && log.isReplayable()) {
+            newAttempt(true).connectFresh(a.pool()); // not a policy retry: the upstream never saw the stream
             return;
         }
-        if (upResetCode >= 0) {
-            int code = GrpcStatus.fromHttp2Error(upResetCode);
+        long resetCode = a.resetCode();
+        if (resetCode >= 0) {
+            int code = GrpcStatus.fromHttp2Error(resetCode);
             if (retriedAfter(code)) {
                 return;
             }
             if (down.isStreamOpen(downStream)) {
                 status = code;
-                down.writeReset(downStream.id(), upResetCode); // mirror the peer's reset, with its code
+                down.writeReset(downStream.id(), resetCode); // mirror the peer's reset, with its code
             }
             return;
         }
@@ -509,8 +445,8 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
     // === resiliency: attempts, retries, timeouts ===
 
     /**
-     * The attempt ended with {@code grpcStatus}: under a policy it is reported to the breaker, and retried (the old
-     * stream abandoned) when nothing of the response reached the client and the policy says so.
+     * The attempt ended with {@code grpcStatus}: under a policy it is reported to the breaker, and retried (the
+     * attempt dropped) when nothing of the response reached the client and the policy says so.
      *
      * @return true when a retry was scheduled: the caller stops there
      */
@@ -519,7 +455,7 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
             return false;
         }
         if (!responseStarted && policy.retryAfter(grpcStatus, log, deadlineNanos, route)) {
-            abandonAttempt();
+            dropAttempt();
             return true;
         }
         policy.endAttempt(grpcStatus);
@@ -527,7 +463,7 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
     }
 
     /** The attempt failed with a proxy-made error: retried when the policy says so, else the call fails with it. */
-    private void attemptFailed(ProxyError error, Object... args) {
+    void attemptFailed(ProxyError error, Object... args) {
         if (!retriedAfter(error.code())) {
             fail(error.code(), error.message(args));
         }
@@ -535,31 +471,13 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
 
     /**
      * A retry was scheduled: the attempt's stream (if any) is detached and reset, so nothing of it reaches the call
-     * any more; what it took of the request stays in the log for the replay.
+     * any more; what it took of the request stays in the log for the next attempt's replay.
      */
-    private void abandonAttempt() {
-        if (up != null && upStream != null) {
-            up.detach(upStream);
-            if (up.isStreamOpen(upStream)) {
-                up.writeReset(upStream.id(), Http2Error.CANCEL.code());
-            }
+    private void dropAttempt() {
+        if (attempt != null) {
+            attempt.abandon(Http2Error.CANCEL.code());
+            attempt = null;
         }
-        forgetAttemptStream();
-        refusedReplayUsed = false; // each attempt may use the refused-stream replay once
-        phase = Phase.BACKING_OFF;
-    }
-
-    /**
-     * Forgets the upstream stream of the attempt (refused, or abandoned for a retry): the next stream opened starts
-     * clean and first replays what the request log kept.
-     */
-    private void forgetAttemptStream() {
-        up = null;
-        upStream = null;
-        heldHeaders = null;
-        upResetCode = -1;
-        refused = false;
-        replayOnOpen = true;
     }
 
     /** The back-off after a failed attempt has passed (run by {@link PolicyRun} on this loop). */
@@ -609,7 +527,8 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
      *
      * @param why the status message, for traces and the API log
      */
-    void shed(String why) {
+    @Override
+    public void shed(String why) {
         if (done) {
             return;
         }
@@ -620,12 +539,10 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
         resetUpstream();
     }
 
-    /**
-     * What this call has charged to {@code connection}'s memory account now: its headers and the DATA kept to replay
-     * on the connection that accepted it, nothing on the other (whose flow controller counts what it holds).
-     */
-    long memoryChargedTo(SpliceHandler connection) {
-        return connection == down ? headerBytes + log.keptBytes() : 0;
+    /** Its headers and the DATA kept to replay, charged to the connection that accepted the call. */
+    @Override
+    public long keptBytes() {
+        return headerBytes + log.keptBytes();
     }
 
     /** The proxy ends the call with {@code grpcStatus}: what it says replaces any response held back or to come. */
@@ -635,15 +552,17 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
         }
         status = grpcStatus;
         statusMessage = message;
-        heldHeaders = null;
         responseStarted = true;
         responseEnded = true;
+        if (attempt != null) {
+            attempt.takeHeldHeaders(); // dropped: never written after what the proxy said
+        }
         log.releaseAll();
     }
 
     private void resetUpstream() {
-        if (up != null && up.isStreamOpen(upStream)) {
-            up.writeReset(upStream.id(), Http2Error.CANCEL.code());
+        if (attempt != null) {
+            attempt.reset(Http2Error.CANCEL.code());
         }
     }
 
@@ -663,13 +582,6 @@ final class Splice implements PoolWaiter, ChannelFutureListener {
     @Override
     public void operationComplete(io.netty.channel.ChannelFuture future) {
         down.consume(downStream, requestCredit.poll());
-    }
-
-    private void creditUpstream() {
-        int bytes = responseCredit.poll();
-        if (up != null) {
-            up.consume(upStream, bytes);
-        }
     }
 
     private String describeUpstream() {
