@@ -60,6 +60,11 @@ abstract class SpliceHandler extends Http2ConnectionHandler {
     SpliceHandler(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings,
                   LoopState loop, ProxyMetrics.Side side, boolean pingPeer, MemoryAccount memory) {
         super(decoder, encoder, settings);
+        // A read that ends inside a frame leaves its tail here for the next read. Netty's default cumulator would
+        // then copy the tail and the whole next read into one buffer (or into a bigger one when DATA slices still
+        // share the old one), payload included. The composite cumulator links the next read instead: DATA slices
+        // stay views of the buffers the socket filled.
+        setCumulator(COMPOSITE_CUMULATOR);
         this.loop = loop;
         this.side = side;
         this.memory = memory;
