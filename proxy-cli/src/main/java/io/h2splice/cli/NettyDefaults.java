@@ -11,11 +11,17 @@ package io.h2splice.cli;
  *       the governor watches, so that judgement is wrong here: with it off, two sidecars relaying 64 KiB calls spent
  *       20 % less CPU per call and carried 13 % more, small calls at 64 in flight 11 % less CPU, and peak RSS did not
  *       move (perf/results/2026-12-06-allocator-low-memory.md).</li>
+ *   <li>{@code io.netty.leakDetection.samplingInterval=1024}. Netty's leak detector (level SIMPLE by default) tracks
+ *       one buffer in 128 and records a stack trace for each of those when it is made and when it is freed; profiled
+ *       in two sidecars relaying 64 KiB calls that was 4–5 % of a sidecar's CPU
+ *       (perf/results/2026-12-07-read-path.md). One in 1,024 still reports a buffer leaked on every call within
+ *       seconds under load; {@code -Dio.netty.leakDetection.level=paranoid} tracks every buffer, for a hunt.</li>
  * </ul>
  */
 final class NettyDefaults {
 
     static final String LOW_MEMORY = "io.netty.allocator.lowMemory";
+    static final String LEAK_SAMPLING = "io.netty.leakDetection.samplingInterval";
 
     private NettyDefaults() {
     }
@@ -23,6 +29,9 @@ final class NettyDefaults {
     static void apply() {
         if (System.getProperty(LOW_MEMORY) == null) {
             System.setProperty(LOW_MEMORY, "false");
+        }
+        if (System.getProperty(LEAK_SAMPLING) == null) {
+            System.setProperty(LEAK_SAMPLING, "1024");
         }
     }
 }

@@ -4,24 +4,33 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class NettyDefaultsTest {
 
-    private String saved;
+    private static final List<String> KEYS = List.of(NettyDefaults.LOW_MEMORY, NettyDefaults.LEAK_SAMPLING);
+    private final Map<String, String> saved = new HashMap<>();
 
     @BeforeEach
     void save() {
-        saved = System.getProperty(NettyDefaults.LOW_MEMORY);
-        System.clearProperty(NettyDefaults.LOW_MEMORY);
+        for (String k : KEYS) {
+            saved.put(k, System.getProperty(k));
+            System.clearProperty(k);
+        }
     }
 
     @AfterEach
     void restore() {
-        if (saved == null) {
-            System.clearProperty(NettyDefaults.LOW_MEMORY);
-        } else {
-            System.setProperty(NettyDefaults.LOW_MEMORY, saved);
+        for (String k : KEYS) {
+            if (saved.get(k) == null) {
+                System.clearProperty(k);
+            } else {
+                System.setProperty(k, saved.get(k));
+            }
         }
     }
 
@@ -32,9 +41,17 @@ class NettyDefaultsTest {
     }
 
     @Test
+    void theLeakDetectorSamplesOneBufferIn1024() {
+        NettyDefaults.apply();
+        assertEquals("1024", System.getProperty(NettyDefaults.LEAK_SAMPLING));
+    }
+
+    @Test
     void aValueTheUserSetIsKept() {
         System.setProperty(NettyDefaults.LOW_MEMORY, "true");
+        System.setProperty(NettyDefaults.LEAK_SAMPLING, "1");
         NettyDefaults.apply();
         assertEquals("true", System.getProperty(NettyDefaults.LOW_MEMORY));
+        assertEquals("1", System.getProperty(NettyDefaults.LEAK_SAMPLING));
     }
 }
