@@ -67,7 +67,7 @@ public class HopHeadersBenchmark {
     /** Sidecar B: drop {@code dapr-app-id} and the token (absent here, as after sidecar A). */
     @Benchmark
     public Http2Headers toApp() {
-        HopHeaders.toApp(internal);
+        HopHeaders.toApp(internal, null, null, null);
         return internal;
     }
 }

@@ -39,7 +39,7 @@ public class InboundRouterBenchmark {
     @Param({"10", "20"})
     public int headers;
 
-    private final InboundRouter router = new InboundRouter("server", "default");
+    private final InboundRouter router = InboundRouter.builder("server", "default").build();
     private Http2Headers h;
 
     @Setup(Level.Trial)

@@ -141,10 +141,11 @@ final class SpliceFixture implements AutoCloseable {
                 Duration.ofSeconds(8)));
         StaticResolver resolver = new StaticResolver(Map.of(new AppKey(CALLEE, NS),
                 List.of(new InetSocketAddress("127.0.0.1", 50002))));
-        state = new LoopState(loop.eventLoop(), 0, config, metrics, resolver,
-                dialer(ProxyMetrics.Side.UPSTREAM_SIDECAR, true), dialer(ProxyMetrics.Side.UPSTREAM_APP, false),
-                new InetSocketAddress("127.0.0.1", 50051), c -> { }, tracer);
-        Router router = api ? OutboundRouter.builder(own, NS).resiliency(policies).build() : new InboundRouter(own, NS);
+        state = LoopState.builder(loop.eventLoop(), config, metrics).resolver(resolver)
+                .sidecarDialer(dialer(ProxyMetrics.Side.UPSTREAM_SIDECAR, true))
+                .app(new InetSocketAddress("127.0.0.1", 50051), dialer(ProxyMetrics.Side.UPSTREAM_APP, false))
+                .tracer(tracer).build();
+        Router router = api ? OutboundRouter.builder(own, NS).resiliency(policies).build() : InboundRouter.builder(own, NS).build();
         down.pipeline().addLast(HandlerBuilder.downstream(state, api ? ProxyMetrics.Side.API
                 : ProxyMetrics.Side.INTERNAL, router));
         down.pipeline().fireChannelActive(); // added after the channel went active: replay what a socket does

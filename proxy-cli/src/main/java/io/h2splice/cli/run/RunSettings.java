@@ -6,7 +6,6 @@ import io.h2splice.cli.config.ConfigException;
 import io.h2splice.cli.config.ConfigurationFile;
 import io.h2splice.cli.config.ResiliencyFiles;
 import io.h2splice.cli.log.LogLevel;
-import io.h2splice.core.config.AccessControl;
 import io.h2splice.core.config.ApiTokens;
 import io.h2splice.core.config.DaprConfiguration;
 import io.h2splice.core.config.Keepalive;
@@ -140,11 +139,12 @@ record RunSettings(ProxyConfig config, String appProtocol, List<String> command,
         boolean metrics = f.enableMetrics && dapr.metricsEnabled();
         ProxyConfig config;
         try {
-            config = new ProxyConfig(appId, namespace, listen, f.grpcPort, f.internalPort,
-                    ResolverSettings.internalAddress(f, listen), f.httpPort,
-                    metrics ? f.metricsPort : -1, appAddress, f.appPort, workers, limits, Keepalive.defaults(),
-                    CONNECT_TIMEOUT,
-                    Duration.ofSeconds(gracefulSeconds), f.apiLogging, tokens);
+            config = ProxyConfig.builder(appId).namespace(namespace).listenAddresses(listen).apiPort(f.grpcPort)
+                    .internal(ResolverSettings.internalAddress(f, listen), f.internalPort).httpPort(f.httpPort)
+                    .metricsPort(metrics ? f.metricsPort : -1).app(appAddress, f.appPort).workers(workers)
+                    .limits(limits).keepalive(Keepalive.defaults()).connectTimeout(CONNECT_TIMEOUT)
+                    .gracefulShutdown(Duration.ofSeconds(gracefulSeconds)).apiLogging(f.apiLogging).apiTokens(tokens)
+                    .build();
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Everything one sidecar needs to start, validated here and never read from the environment further in.
+ * Everything one sidecar needs to start, validated here and never read from the environment further in. Made by
+ * {@link #builder} (settings by name, defaults for the rest); the constructor takes all of them in order.
  *
  * @param appId              this sidecar's app id (no dots)
  * @param namespace          this sidecar's namespace ({@code NAMESPACE}, else {@code default})
@@ -66,11 +67,26 @@ public record ProxyConfig(String appId, String namespace, List<String> listenAdd
         }
     }
 
+    /**
+     * A config for this app id, to be completed: loopback everywhere, ports picked by the OS, no app, one event loop per
+     * core, and the other settings' defaults until a setter says otherwise.
+     */
+    public static Builder builder(String appId) {
+        return new Builder(appId);
+    }
+
+    /** A builder holding this config's settings, to make a copy with some of them changed. */
+    public Builder toBuilder() {
+        return new Builder(appId).namespace(namespace).listenAddresses(listenAddresses).apiPort(apiPort)
+                .internal(internalAddress, internalPort).httpPort(httpPort).metricsPort(metricsPort)
+                .app(appAddress, appPort).workers(workers).limits(limits).keepalive(keepalive)
+                .connectTimeout(connectTimeout).gracefulShutdown(gracefulShutdown).apiLogging(apiLogging)
+                .apiTokens(apiTokens);
+    }
+
     /** A config for tests and embedding: loopback everywhere, free ports, defaults elsewhere. */
     public static ProxyConfig loopback(String appId, int appPort) {
-        return new ProxyConfig(appId, "default", List.of("127.0.0.1"), 0, 0, "127.0.0.1", 0, 0, "127.0.0.1", appPort,
-                Math.max(1, Runtime.getRuntime().availableProcessors()), Limits.defaults(), Keepalive.defaults(),
-                Duration.ofSeconds(10), Duration.ofSeconds(5), false, ApiTokens.none());
+        return builder(appId).app("127.0.0.1", appPort).build();
     }
 
     public boolean hasApp() {
@@ -78,39 +94,136 @@ public record ProxyConfig(String appId, String namespace, List<String> listenAdd
     }
 
     public ProxyConfig withNamespace(String ns) {
-        return new ProxyConfig(appId, ns, listenAddresses, apiPort, internalPort, internalAddress, httpPort, metricsPort,
-                appAddress, appPort, workers, limits, keepalive, connectTimeout, gracefulShutdown, apiLogging,
-                apiTokens);
+        return toBuilder().namespace(ns).build();
     }
 
     public ProxyConfig withLimits(Limits l) {
-        return new ProxyConfig(appId, namespace, listenAddresses, apiPort, internalPort, internalAddress, httpPort,
-                metricsPort, appAddress, appPort, workers, l, keepalive, connectTimeout, gracefulShutdown, apiLogging,
-                apiTokens);
+        return toBuilder().limits(l).build();
     }
 
     public ProxyConfig withKeepalive(Keepalive k) {
-        return new ProxyConfig(appId, namespace, listenAddresses, apiPort, internalPort, internalAddress, httpPort,
-                metricsPort, appAddress, appPort, workers, limits, k, connectTimeout, gracefulShutdown, apiLogging,
-                apiTokens);
+        return toBuilder().keepalive(k).build();
     }
 
     public ProxyConfig withWorkers(int n) {
-        return new ProxyConfig(appId, namespace, listenAddresses, apiPort, internalPort, internalAddress, httpPort,
-                metricsPort, appAddress, appPort, n, limits, keepalive, connectTimeout, gracefulShutdown, apiLogging,
-                apiTokens);
+        return toBuilder().workers(n).build();
     }
 
     public ProxyConfig withApiLogging(boolean on) {
-        return new ProxyConfig(appId, namespace, listenAddresses, apiPort, internalPort, internalAddress, httpPort,
-                metricsPort, appAddress, appPort, workers, limits, keepalive, connectTimeout, gracefulShutdown, on,
-                apiTokens);
+        return toBuilder().apiLogging(on).build();
     }
 
     public ProxyConfig withApiTokens(ApiTokens t) {
-        return new ProxyConfig(appId, namespace, listenAddresses, apiPort, internalPort, internalAddress, httpPort,
-                metricsPort, appAddress, appPort, workers, limits, keepalive, connectTimeout, gracefulShutdown,
-                apiLogging, t);
+        return toBuilder().apiTokens(t).build();
+    }
+
+    /**
+     * Collects a {@link ProxyConfig}'s settings by name; {@link #build} checks them all at once (the record's
+     * constructor), so a builder may be filled in any order. Not thread-safe; used once, at the edge.
+     */
+    public static final class Builder {
+        private final String appId;
+        private String namespace = "default";
+        private List<String> listenAddresses = List.of("127.0.0.1");
+        private int apiPort;
+        private int internalPort;
+        private String internalAddress = "127.0.0.1";
+        private int httpPort;
+        private int metricsPort;
+        private String appAddress = "127.0.0.1";
+        private int appPort;
+        private int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
+        private Limits limits = Limits.defaults();
+        private Keepalive keepalive = Keepalive.defaults();
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration gracefulShutdown = Duration.ofSeconds(5);
+        private boolean apiLogging;
+        private ApiTokens apiTokens = ApiTokens.none();
+
+        private Builder(String appId) {
+            this.appId = appId;
+        }
+
+        public Builder namespace(String namespace) {
+            this.namespace = namespace;
+            return this;
+        }
+
+        public Builder listenAddresses(List<String> addresses) {
+            this.listenAddresses = addresses;
+            return this;
+        }
+
+        public Builder apiPort(int port) {
+            this.apiPort = port;
+            return this;
+        }
+
+        /** Where the sidecar-to-sidecar listener binds. */
+        public Builder internal(String address, int port) {
+            this.internalAddress = address;
+            this.internalPort = port;
+            return this;
+        }
+
+        public Builder httpPort(int port) {
+            this.httpPort = port;
+            return this;
+        }
+
+        public Builder metricsPort(int port) {
+            this.metricsPort = port;
+            return this;
+        }
+
+        /** Where the app listens; port 0 for a sidecar without an app. */
+        public Builder app(String address, int port) {
+            this.appAddress = address;
+            this.appPort = port;
+            return this;
+        }
+
+        public Builder workers(int n) {
+            this.workers = n;
+            return this;
+        }
+
+        public Builder limits(Limits l) {
+            this.limits = l;
+            return this;
+        }
+
+        public Builder keepalive(Keepalive k) {
+            this.keepalive = k;
+            return this;
+        }
+
+        public Builder connectTimeout(Duration d) {
+            this.connectTimeout = d;
+            return this;
+        }
+
+        public Builder gracefulShutdown(Duration d) {
+            this.gracefulShutdown = d;
+            return this;
+        }
+
+        public Builder apiLogging(boolean on) {
+            this.apiLogging = on;
+            return this;
+        }
+
+        public Builder apiTokens(ApiTokens t) {
+            this.apiTokens = t;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the first setting that is wrong */
+        public ProxyConfig build() {
+            return new ProxyConfig(appId, namespace, listenAddresses, apiPort, internalPort, internalAddress, httpPort,
+                    metricsPort, appAddress, appPort, workers, limits, keepalive, connectTimeout, gracefulShutdown,
+                    apiLogging, apiTokens);
+        }
     }
 
     private static void checkPort(int port, String flag, boolean mayBeDisabled) {

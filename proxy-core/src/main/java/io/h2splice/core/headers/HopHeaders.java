@@ -7,11 +7,11 @@ import io.netty.util.AsciiString;
  * Every header rewrite h2splice makes on a hop (the table "Headers on each hop" of COMPAT.md), in this one file. They
  * mutate the decoded headers in place; every other header, {@code -bin} included, is left byte for byte as it arrived.
  *
- * <p>Where each is applied: the API listener's router ({@code OutboundRouter}) applies {@link #toRemoteSidecar} or
- * {@link #toOwnApp} once it has the route; the internal listener's ({@code InboundRouter}) applies {@link #toApp} and,
- * over mTLS, {@link #stampVerifiedCaller}; the downstream handler applies {@link #appToken} to any call routed to the
- * local app, from either listener; each attempt's upstream write applies {@link #remainingTimeout} (the time left is
- * known only when the stream opens); the tracer applies {@link #traceContext} to a sampled call. docs/headers.md is
+ * <p>Where each is applied: each listener's router applies its hop's rules in one call once it has the route, the API
+ * listener's ({@code OutboundRouter}) {@link #toRemoteSidecar} or {@link #toOwnApp}, the internal listener's
+ * ({@code InboundRouter}) {@link #toApp}. Two rules depend on more than the hop and are applied where that is known:
+ * {@link #remainingTimeout} by each attempt as it opens its upstream stream (the time left is known only then), and
+ * {@link #traceContext} by the tracer to a sampled call (it makes the span ids). docs/headers.md is
  * the table of these rules, header by header. Immutable rules, no state: safe on any thread.
  */
 public final class HopHeaders {
@@ -29,17 +29,22 @@ public final class HopHeaders {
         h.set(HeaderNames.DAPR_CALLER_NAMESPACE, callerNamespace);
     }
 
-    /** Sidecar B → app: {@code dapr-app-id} and the API token never reach the app; the rest is passed on. */
-    public static void toApp(Http2Headers h) {
+    /**
+     * Sidecar B → app, the whole hop: {@code dapr-app-id} never reaches the app; over mTLS the caller's app id and
+     * namespace are stamped from its verified SPIFFE id ({@code verifiedCallerAppId}, null over h2c, where the calling
+     * sidecar's stamps stay); {@code APP_API_TOKEN} ({@code appToken}, null when not set) replaces every
+     * {@code dapr-api-token}, and without one none reaches the app. The rest is passed on.
+     */
+    public static void toApp(Http2Headers h, String verifiedCallerAppId, String verifiedCallerNamespace,
+                             AsciiString appToken) {
         h.remove(HeaderNames.DAPR_APP_ID);
-        h.remove(HeaderNames.DAPR_API_TOKEN);
+        if (verifiedCallerAppId != null) {
+            stampVerifiedCaller(h, verifiedCallerAppId, verifiedCallerNamespace);
+        }
+        appToken(h, appToken);
     }
 
-    /**
-     * Any call delivered to the app, on either listener, after the route's own rewrite: {@code APP_API_TOKEN}
-     * ({@code appToken}, null when not set) replaces every {@code dapr-api-token}; without one, none reaches the app.
-     */
-    public static void appToken(Http2Headers h, AsciiString appToken) {
+    private static void appToken(Http2Headers h, AsciiString appToken) {
         if (appToken == null) {
             h.remove(HeaderNames.DAPR_API_TOKEN);
         } else {
@@ -47,8 +52,7 @@ public final class HopHeaders {
         }
     }
 
-    /** Sidecar B → app over mTLS: the caller's app id and namespace come from its verified SPIFFE id. */
-    public static void stampVerifiedCaller(Http2Headers h, String callerAppId, String callerNamespace) {
+    private static void stampVerifiedCaller(Http2Headers h, String callerAppId, String callerNamespace) {
         h.set(HeaderNames.DAPR_CALLER_APP_ID, callerAppId);
         h.set(HeaderNames.DAPR_CALLER_NAMESPACE, callerNamespace);
     }
@@ -73,9 +77,9 @@ public final class HopHeaders {
         }
     }
 
-    /** A call to the sidecar's own app: both hops' rewrites at once. */
-    public static void toOwnApp(Http2Headers h, AsciiString ownAppId, AsciiString ownNamespace) {
+    /** A call to the sidecar's own app: both hops' rewrites at once (the caller is the app itself). */
+    public static void toOwnApp(Http2Headers h, AsciiString ownAppId, AsciiString ownNamespace, AsciiString appToken) {
         toRemoteSidecar(h, ownAppId, ownAppId, ownNamespace);
-        toApp(h);
+        toApp(h, null, null, appToken);
     }
 }

@@ -4,9 +4,9 @@
  * {@link io.h2splice.core.headers.HopHeaders} (the rewrites for the next hop: to another sidecar, to the app, the
  * app's API token, the verified caller), {@link io.h2splice.core.headers.GrpcTimeout} ({@code grpc-timeout}, parsed
  * without allocating, and formatted) and {@link io.h2splice.core.headers.Truthy} (flags such as {@code dapr-stream}).
- * The rewrites are applied by the routers ({@link io.h2splice.core.outbound.OutboundRouter},
- * {@link io.h2splice.core.inbound.InboundRouter}), the app's token by the splice's {@code DownstreamHandler}, and
- * {@code grpc-timeout} by its {@code Call}. What they mean for a user, and where they differ from Dapr: README.md,
+ * Each listener's router applies its hop's rewrites in one call ({@link io.h2splice.core.outbound.OutboundRouter},
+ * {@link io.h2splice.core.inbound.InboundRouter}); {@code grpc-timeout} is set by each attempt of the splice's
+ * {@code Call}, and the trace context by the tracer. What they mean for a user, and where they differ from Dapr: README.md,
  * "API tokens" and "Where h2splice differs from Dapr (on purpose)".
  *
  * <p>Depends on no other h2splice package. Constants and static methods, safe on any thread; {@code HopHeaders}

@@ -2,6 +2,7 @@ package io.h2splice.core.inbound;
 
 import io.h2splice.core.acl.AccessList;
 import io.h2splice.core.acl.AccessListHolder;
+import io.h2splice.core.config.ApiTokens;
 import io.h2splice.core.headers.HopHeaders;
 import io.h2splice.core.hop.PeerIdentity;
 import io.h2splice.core.routing.AppIds;
@@ -12,6 +13,8 @@ import io.h2splice.core.routing.Router;
 import io.h2splice.core.status.ProxyError;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
+
+import java.util.Objects;
 
 /**
  * The internal listener's router: calls from other sidecars, for this sidecar's app. It checks the method path
@@ -29,17 +32,20 @@ public final class InboundRouter implements Router {
     private final Route ownApp;
     private final RouteCache cache = new RouteCache();
     private final AccessListHolder accessLists;
+    /** {@code APP_API_TOKEN}, or null when not set. */
+    private final AsciiString appToken;
 
-    public InboundRouter(String ownAppId, String ownNamespace) {
-        this(ownAppId, ownNamespace, new AccessListHolder(AccessList.NONE));
+    /** The router of the internal listener of app {@code ownAppId}: no access list and no app token unless set. */
+    public static Builder builder(String ownAppId, String ownNamespace) {
+        return new Builder(ownAppId, ownNamespace);
     }
 
-    /** @param accessLists the access list to enforce, read once per call */
-    public InboundRouter(String ownAppId, String ownNamespace, AccessListHolder accessLists) {
-        this.accessLists = accessLists;
-        this.ownAppId = ownAppId;
-        this.ownNamespace = ownNamespace;
+    private InboundRouter(Builder b) {
+        this.accessLists = b.accessLists;
+        this.ownAppId = b.ownAppId;
+        this.ownNamespace = b.ownNamespace;
         this.ownApp = Route.fromPeer(ownAppId, ownNamespace);
+        this.appToken = b.tokens.stampsApp() ? AsciiString.of(b.tokens.app()) : null;
     }
 
     @Override
@@ -61,11 +67,8 @@ public final class InboundRouter implements Router {
         if (refused != null) {
             return refused;
         }
-        HopHeaders.toApp(headers);
-        if (peer != null) {
-            // mTLS: the caller is who its certificate says, whatever the headers claim.
-            HopHeaders.stampVerifiedCaller(headers, peer.appId(), peer.namespace());
-        }
+        // mTLS: the caller is who its certificate says, whatever the headers claim.
+        HopHeaders.toApp(headers, peer == null ? null : peer.appId(), peer == null ? null : peer.namespace(), appToken);
         return route;
     }
 
@@ -78,5 +81,34 @@ public final class InboundRouter implements Router {
             target = ownApp;
         }
         return new RouteCache.Entry(target, null);
+    }
+
+    /** What an {@link InboundRouter} is made of; used once, where the sidecar is built. */
+    public static final class Builder {
+        private final String ownAppId;
+        private final String ownNamespace;
+        private AccessListHolder accessLists = new AccessListHolder(AccessList.NONE);
+        private ApiTokens tokens = ApiTokens.none();
+
+        private Builder(String ownAppId, String ownNamespace) {
+            this.ownAppId = Objects.requireNonNull(ownAppId, "ownAppId");
+            this.ownNamespace = Objects.requireNonNull(ownNamespace, "ownNamespace");
+        }
+
+        /** @param accessLists the access list to enforce, read once per call */
+        public Builder accessLists(AccessListHolder accessLists) {
+            this.accessLists = Objects.requireNonNull(accessLists, "accessLists");
+            return this;
+        }
+
+        /** @param tokens its {@code app} token, when set, is what the app gets as {@code dapr-api-token} */
+        public Builder apiTokens(ApiTokens tokens) {
+            this.tokens = Objects.requireNonNull(tokens, "tokens");
+            return this;
+        }
+
+        public InboundRouter build() {
+            return new InboundRouter(this);
+        }
     }
 }

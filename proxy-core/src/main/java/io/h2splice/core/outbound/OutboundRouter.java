@@ -37,6 +37,8 @@ public final class OutboundRouter implements Router {
     private final Route ownApp;
     private final RouteCache cache = new RouteCache();
     private final ApiTokenCheck token;
+    /** {@code APP_API_TOKEN} for calls to the own app, or null when not set. */
+    private final AsciiString appToken;
     private final ProxyMetrics metrics;
     private final AccessListHolder accessLists;
     private final ResiliencyPolicies resiliency;
@@ -50,6 +52,7 @@ public final class OutboundRouter implements Router {
         this.accessLists = b.accessLists;
         this.resiliency = b.resiliency;
         this.token = ApiTokenCheck.of(b.tokens.dapr());
+        this.appToken = b.tokens.stampsApp() ? AsciiString.of(b.tokens.app()) : null;
         if (token.enabled() && b.metrics == null) {
             throw new IllegalArgumentException("metrics are required to count calls denied for the API token");
         }
@@ -89,7 +92,7 @@ public final class OutboundRouter implements Router {
             if (refused != null) {
                 return refused;
             }
-            HopHeaders.toOwnApp(headers, ownAppIdAscii, ownNamespaceAscii);
+            HopHeaders.toOwnApp(headers, ownAppIdAscii, ownNamespaceAscii, appToken);
         } else {
             HopHeaders.toRemoteSidecar(headers, target.callee(), ownAppIdAscii, ownNamespaceAscii);
         }
@@ -124,7 +127,8 @@ public final class OutboundRouter implements Router {
         }
 
         /**
-         * @param tokens  its {@code dapr} token, when set, is required on every call
+         * @param tokens  its {@code dapr} token, when set, is required on every call; its {@code app} token, when set,
+         *                is what the app gets as {@code dapr-api-token} on calls to itself
          * @param metrics counts the calls denied for the token; may be null when no token is set
          */
         public Builder apiTokens(ApiTokens tokens, ProxyMetrics metrics) {

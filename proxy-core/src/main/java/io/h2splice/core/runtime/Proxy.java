@@ -80,7 +80,8 @@ public final class Proxy implements AutoCloseable {
         this.engine = new SpliceEngine(config, metrics, resolver, transport, b.security, workers, b.tracer,
                 OutboundRouter.builder(config.appId(), config.namespace()).apiTokens(config.apiTokens(), metrics)
                         .accessLists(accessLists).resiliency(resiliency).build(),
-                new InboundRouter(config.appId(), config.namespace(), accessLists));
+                InboundRouter.builder(config.appId(), config.namespace()).accessLists(accessLists)
+                        .apiTokens(config.apiTokens()).build());
     }
 
     /** A sidecar of {@code config} finding other apps through {@code resolver}; the rest has defaults until set. */

@@ -1,6 +1,5 @@
 package io.h2splice.core.splice;
 
-import io.h2splice.core.headers.HopHeaders;
 import io.h2splice.core.hop.HopSecurity;
 import io.h2splice.core.log.LogLimiter;
 import io.h2splice.core.metrics.LoopMetrics;
@@ -102,9 +101,6 @@ final class DownstreamHandler extends SpliceHandler {
             if (route.kind() == Route.Kind.ERROR) {
                 rejectWith(stream, headers, endStream, route);
                 return;
-            }
-            if (route.kind() == Route.Kind.LOCAL_APP) {
-                HopHeaders.appToken(headers, loop.appToken()); // the app hop, whichever listener the call came in on
             }
             Call call = new Call(DownstreamHandler.this, stream, headers, decoded, endStream, route);
             stream.setProperty(ownerKey, call);

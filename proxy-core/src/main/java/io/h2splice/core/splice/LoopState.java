@@ -10,13 +10,13 @@ import io.h2splice.core.resolve.NameResolver;
 import io.h2splice.core.trace.CallTracer;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
-import io.netty.util.AsciiString;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -52,50 +52,30 @@ final class LoopState {
     private final Consumer<Channel> downstreamTracker;
     private final CallTracer tracer;
     private final LoopMetrics callMetrics;
-    /** {@code APP_API_TOKEN} as a header value, or null when not set. */
-    private final AsciiString appToken;
     private int cursor;
     /** The last sidecar pool handed out: most calls of a loop go to the same target, so no key is built for them. */
     private UpstreamPool lastSidecarPool;
 
-    LoopState(EventLoop eventLoop, ProxyConfig config, ProxyMetrics metrics, NameResolver resolver,
-              Dialer sidecarDialer, Dialer appDialer, InetSocketAddress appAddress, Consumer<Channel> downstreamTracker) {
-        this(eventLoop, 0, config, metrics, resolver, sidecarDialer, appDialer, appAddress, downstreamTracker,
-                CallTracer.OFF);
+    /** The state of {@code eventLoop}: what else it needs is set on the builder, with defaults for tests. */
+    static Builder builder(EventLoop eventLoop, ProxyConfig config, ProxyMetrics metrics) {
+        return new Builder(eventLoop, config, metrics);
     }
 
-    /** @param index this loop's number, 0-based: its slots in the per-loop metric recorders */
-    LoopState(EventLoop eventLoop, int index, ProxyConfig config, ProxyMetrics metrics, NameResolver resolver,
-              Dialer sidecarDialer, Dialer appDialer, InetSocketAddress appAddress, Consumer<Channel> downstreamTracker,
-              CallTracer tracer) {
-        this(eventLoop, index, config, metrics, resolver, sidecarDialer, appDialer, appAddress, downstreamTracker,
-                tracer, new OutlierDetector(metrics));
-    }
-
-    /** As above, with {@code outliers} shared by every loop of the sidecar (ejections seen by all of them). */
-    LoopState(EventLoop eventLoop, int index, ProxyConfig config, ProxyMetrics metrics, NameResolver resolver,
-              Dialer sidecarDialer, Dialer appDialer, InetSocketAddress appAddress, Consumer<Channel> downstreamTracker,
-              CallTracer tracer, OutlierDetector outliers) {
-        this.outliers = outliers;
-        this.tracer = tracer;
-        this.callMetrics = metrics.calls().forLoop(index, config.namespace());
-        this.eventLoop = eventLoop;
-        this.config = config;
-        this.metrics = metrics;
-        this.resolver = resolver;
+    private LoopState(Builder b) {
+        this.eventLoop = b.eventLoop;
+        this.config = b.config;
+        this.metrics = b.metrics;
+        this.outliers = b.outliers != null ? b.outliers : new OutlierDetector(metrics);
+        this.tracer = b.tracer;
+        this.callMetrics = metrics.calls().forLoop(b.index, config.namespace());
+        this.resolver = b.resolver;
         this.flushBatch = new FlushBatch(eventLoop);
         this.memory = new MemoryBudget(eventLoop, config.limits().memoryBudget() / metrics.loops(),
                 config.limits().directMemoryLimit(), metrics);
-        this.sidecarDialer = sidecarDialer;
-        this.appPool = appAddress == null ? null : new UpstreamPool(eventLoop, appAddress, null, null, appDialer);
-        this.downstreamTracker = downstreamTracker;
-        this.appToken = config.apiTokens().stampsApp() ? AsciiString.of(config.apiTokens().app()) : null;
+        this.sidecarDialer = b.sidecarDialer;
+        this.appPool = b.appAddress == null ? null : new UpstreamPool(eventLoop, b.appAddress, null, null, b.appDialer);
+        this.downstreamTracker = b.downstreamTracker;
         metrics.trackEntries("sidecar_pools", () -> poolsGauge);
-    }
-
-    /** {@code APP_API_TOKEN} as a header value, or null when not set. */
-    AsciiString appToken() {
-        return appToken;
     }
 
     EventLoop eventLoop() {
@@ -188,4 +168,71 @@ final class LoopState {
         }
     }
 
+
+    /** What a {@link LoopState} is made of besides its loop, config and metrics; used once, where it is built. */
+    static final class Builder {
+        private final EventLoop eventLoop;
+        private final ProxyConfig config;
+        private final ProxyMetrics metrics;
+        private int index;
+        private NameResolver resolver = (appId, namespace) -> CompletableFuture.completedFuture(List.of());
+        private Dialer sidecarDialer;
+        private Dialer appDialer;
+        private InetSocketAddress appAddress;
+        private Consumer<Channel> downstreamTracker = channel -> { };
+        private CallTracer tracer = CallTracer.OFF;
+        private OutlierDetector outliers;
+
+        private Builder(EventLoop eventLoop, ProxyConfig config, ProxyMetrics metrics) {
+            this.eventLoop = eventLoop;
+            this.config = config;
+            this.metrics = metrics;
+        }
+
+        /** This loop's number, 0-based: its slots in the per-loop metric recorders (default 0). */
+        Builder index(int index) {
+            this.index = index;
+            return this;
+        }
+
+        /** Where other apps' sidecars are (default: nowhere, every lookup answers no address). */
+        Builder resolver(NameResolver resolver) {
+            this.resolver = resolver;
+            return this;
+        }
+
+        /** Dials other sidecars (default: none; only tests that never call one leave it out). */
+        Builder sidecarDialer(Dialer dialer) {
+            this.sidecarDialer = dialer;
+            return this;
+        }
+
+        /** The app's address and its dialer (default: no app, calls to it fail UNAVAILABLE). */
+        Builder app(InetSocketAddress address, Dialer dialer) {
+            this.appAddress = address;
+            this.appDialer = dialer;
+            return this;
+        }
+
+        /** Told of every accepted connection, for the drain at shutdown (default: nobody). */
+        Builder downstreamTracker(Consumer<Channel> tracker) {
+            this.downstreamTracker = tracker;
+            return this;
+        }
+
+        Builder tracer(CallTracer tracer) {
+            this.tracer = tracer;
+            return this;
+        }
+
+        /** Shared by every loop of the sidecar, so ejections are seen by all (default: one of this loop's own). */
+        Builder outliers(OutlierDetector outliers) {
+            this.outliers = outliers;
+            return this;
+        }
+
+        LoopState build() {
+            return new LoopState(this);
+        }
+    }
 }

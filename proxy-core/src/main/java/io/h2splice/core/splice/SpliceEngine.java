@@ -67,8 +67,9 @@ public final class SpliceEngine {
             EventLoop loop = (EventLoop) e;
             Dialer sidecars = pool -> dial(pool, ProxyMetrics.Side.UPSTREAM_SIDECAR, true);
             Dialer apps = pool -> dial(pool, ProxyMetrics.Side.UPSTREAM_APP, false);
-            loops.put(loop, new LoopState(loop, index++, config, metrics, resolver, sidecars, apps, app,
-                    downstreams::add, tracer, outliers));
+            loops.put(loop, LoopState.builder(loop, config, metrics).index(index++).resolver(resolver)
+                    .sidecarDialer(sidecars).app(app, apps).downstreamTracker(downstreams::add).tracer(tracer)
+                    .outliers(outliers).build());
         }
     }
 

@@ -111,10 +111,8 @@ class KubernetesDnsE2eTest {
 
     /** Sidecar {@code server} in {@code production}: internal listener on {@code address:port}, the rest loopback. */
     private static ProxyConfig callee(String address, int port, int appPort) {
-        ProxyConfig c = ProxyConfig.loopback("server", appPort).withNamespace("production");
-        return new ProxyConfig(c.appId(), c.namespace(), c.listenAddresses(), c.apiPort(), port, address, c.httpPort(),
-                c.metricsPort(), c.appAddress(), c.appPort(), c.workers(), c.limits(), c.keepalive(),
-                c.connectTimeout(), c.gracefulShutdown(), c.apiLogging(), c.apiTokens());
+        return ProxyConfig.builder("server").namespace("production").app("127.0.0.1", appPort).internal(address, port)
+                .build();
     }
 
     @AfterEach

@@ -39,28 +39,27 @@ class HopHeadersFuzzTest {
         assertOnly(h, HeaderNames.DAPR_CALLER_NAMESPACE, AsciiString.of("ns"));
         assertOthersKept(fields, h, union(DROPPED, STAMPED));
 
-        h = headers(fields);
-        HopHeaders.toApp(h);
+        h = headers(fields); // h2c, no app token
+        HopHeaders.toApp(h, null, null, null);
         assertAbsent(h, DROPPED);
         assertOthersKept(fields, h, DROPPED);
 
-        h = headers(fields);
-        HopHeaders.appToken(h, null);
-        assertAbsent(h, Set.of(HeaderNames.DAPR_API_TOKEN));
-        assertOthersKept(fields, h, Set.of(HeaderNames.DAPR_API_TOKEN));
-        h = headers(fields);
-        HopHeaders.appToken(h, id);
+        h = headers(fields); // an app token replaces every dapr-api-token
+        HopHeaders.toApp(h, null, null, id);
+        assertAbsent(h, Set.of(HeaderNames.DAPR_APP_ID));
         assertOnly(h, HeaderNames.DAPR_API_TOKEN, id);
-        assertOthersKept(fields, h, Set.of(HeaderNames.DAPR_API_TOKEN));
+        assertOthersKept(fields, h, DROPPED);
 
-        h = headers(fields);
-        HopHeaders.stampVerifiedCaller(h, id.toString(), "ns");
+        h = headers(fields); // mTLS: the verified caller replaces whatever the headers said
+        HopHeaders.toApp(h, id.toString(), "ns", null);
+        assertAbsent(h, DROPPED);
         assertOnly(h, HeaderNames.DAPR_CALLER_APP_ID, id);
         assertOnly(h, HeaderNames.DAPR_CALLER_NAMESPACE, AsciiString.of("ns"));
-        assertOthersKept(fields, h, Set.of(HeaderNames.DAPR_CALLER_APP_ID, HeaderNames.DAPR_CALLER_NAMESPACE));
+        assertOthersKept(fields, h, union(DROPPED,
+                Set.of(HeaderNames.DAPR_CALLER_APP_ID, HeaderNames.DAPR_CALLER_NAMESPACE)));
 
         h = headers(fields);
-        HopHeaders.toOwnApp(h, id, AsciiString.of("ns"));
+        HopHeaders.toOwnApp(h, id, AsciiString.of("ns"), null);
         assertAbsent(h, DROPPED);
         assertOnly(h, HeaderNames.DAPR_CALLEE_APP_ID, id);
         assertOnly(h, HeaderNames.DAPR_CALLER_APP_ID, id);

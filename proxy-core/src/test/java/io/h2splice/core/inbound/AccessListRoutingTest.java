@@ -27,7 +27,7 @@ class AccessListRoutingTest {
     private final AccessListHolder holder = new AccessListHolder(AccessList.compile(new AccessControl("deny", null,
             List.of(new AccessPolicy("client", "deny", "public", "default",
                     List.of(new Operation("/pkg.Svc/Open", List.of(), "allow")))))));
-    private final InboundRouter router = new InboundRouter("server", "default", holder);
+    private final InboundRouter router = InboundRouter.builder("server", "default").accessLists(holder).build();
 
     private static Http2Headers call(String path) {
         return new DefaultHttp2Headers().method("POST").scheme("http").path(path).add("dapr-callee-app-id", "server")
@@ -96,7 +96,7 @@ class AccessListRoutingTest {
 
     @Test
     void withoutAListNothingChanges() {
-        InboundRouter plain = new InboundRouter("server", "default");
+        InboundRouter plain = InboundRouter.builder("server", "default").build();
         assertEquals(Route.Kind.LOCAL_APP, plain.route(call("/pkg.Svc/b"), null).kind());
         // A path with dot segments is no gRPC method: refused at the door with or without a list (issue #14).
         assertEquals(GrpcStatus.INVALID_ARGUMENT, plain.route(call("/pkg.Svc/a/../b"), null).grpcStatus());

@@ -20,7 +20,7 @@ class RouteOriginTest {
 
     @Test
     void onlyTheInternalListenersCallsComeFromAPeer() {
-        Route fromPeer = new InboundRouter("server", "default").route(call("server"), null);
+        Route fromPeer = InboundRouter.builder("server", "default").build().route(call("server"), null);
         assertEquals(Route.Kind.LOCAL_APP, fromPeer.kind());
         assertTrue(fromPeer.fromPeer());
 

@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -69,8 +68,7 @@ class ControlFrameLimitTest {
         // PINGs as often as the peer likes (one nanosecond apart): the strikes of PingStrikes never close it first.
         ProxyConfig config = ProxyConfig.loopback("a", 0).withKeepalive(new Keepalive(Duration.ofHours(1),
                 Duration.ofHours(1), Duration.ofHours(1), Duration.ofNanos(1)));
-        LoopState state = new LoopState(down.eventLoop(), config, new ProxyMetrics(),
-                (id, ns) -> CompletableFuture.completedFuture(List.of()), null, null, null, c -> { });
+        LoopState state = LoopState.builder(down.eventLoop(), config, new ProxyMetrics()).build();
         down.pipeline().addLast(HandlerBuilder.downstream(state, ProxyMetrics.Side.API,
                 OutboundRouter.builder(config.appId(), config.namespace()).build()));
         down.writeInbound(client.clientPreface());

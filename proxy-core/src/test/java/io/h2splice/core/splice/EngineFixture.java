@@ -5,6 +5,7 @@ import io.h2splice.core.config.ProxyConfig;
 import io.h2splice.core.metrics.ProxyMetrics;
 import io.h2splice.core.outbound.OutboundRouter;
 import io.h2splice.core.pool.Dialer;
+import io.h2splice.core.routing.Router;
 import io.h2splice.core.testing.H2Peer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -26,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The splice engine over {@link EmbeddedChannel}s, for frame-level tests: a client speaking to a downstream handler
- * (API listener unless a test starts another side), and the app's side of each upstream connection the engine dials.
+ * (API listener unless a test starts another side), and the far side (the app, or another app's sidecar) of each
+ * upstream connection the engine dials: {@link #upstreams}, with the peer speaking for each in {@link #apps}.
  * Every buffer fed in must end with refCnt 1 (the test's own reference) after the engine is done.
  */
 abstract class EngineFixture {
@@ -47,20 +49,39 @@ abstract class EngineFixture {
     /** The client's connection is accepted on {@code side}'s listener (API or INTERNAL). */
     EmbeddedChannel start(ProxyConfig config, ProxyMetrics.Side side) throws Exception {
         down = newChannel();
-        Dialer appDialer = pool -> {
-            EmbeddedChannel up = newChannel();
-            upstreams.add(up);
-            apps.add(new H2Peer(true));
-            up.pipeline().addLast(HandlerBuilder.upstream(loopState(config, null), ProxyMetrics.Side.UPSTREAM_APP,
-                    pool, false, false));
-            up.pipeline().fireChannelActive(); // added after the channel went active: replay what a socket would do
-            return up.newSucceededFuture();
-        };
-        state = loopState(config, appDialer);
-        down.pipeline().addLast(HandlerBuilder.downstream(state, side, OutboundRouter.builder("app", "default").build()));
+        state = loopState(config, dialer(ProxyMetrics.Side.UPSTREAM_APP));
+        return accept(side, OutboundRouter.builder("app", "default").build());
+    }
+
+    /**
+     * The client's connection is accepted on the API listener and routed by {@code router}; every other app's
+     * sidecar is at {@code sidecar}, dialled as an upstream of its own.
+     */
+    EmbeddedChannel startWithSidecar(ProxyConfig config, Router router, InetSocketAddress sidecar) throws Exception {
+        down = newChannel();
+        state = LoopState.builder(down.eventLoop(), config, metrics)
+                .resolver((id, ns) -> CompletableFuture.completedFuture(List.of(sidecar)))
+                .sidecarDialer(dialer(ProxyMetrics.Side.UPSTREAM_SIDECAR)).build();
+        return accept(ProxyMetrics.Side.API, router);
+    }
+
+    private EmbeddedChannel accept(ProxyMetrics.Side side, Router router) throws Exception {
+        down.pipeline().addLast(HandlerBuilder.downstream(state, side, router));
         feed(down, client.clientPreface());
         client.read(down);
         return down;
+    }
+
+    /** Dials an upstream on {@code side} (the app, or a sidecar): a new channel, and a peer for its far end. */
+    private Dialer dialer(ProxyMetrics.Side side) {
+        return pool -> {
+            EmbeddedChannel up = newChannel();
+            upstreams.add(up);
+            apps.add(new H2Peer(true));
+            up.pipeline().addLast(HandlerBuilder.upstream(state, side, pool, false, false));
+            up.pipeline().fireChannelActive(); // added after the channel went active: replay what a socket would do
+            return up.newSucceededFuture();
+        };
     }
 
     LoopState state;
@@ -73,19 +94,20 @@ abstract class EngineFixture {
         return ch;
     }
 
-    LoopState loopState(ProxyConfig config, Dialer appDialer) {
-        if (state != null) {
-            return state;
-        }
-        return new LoopState(down.eventLoop(), config, metrics,
-                (id, ns) -> CompletableFuture.completedFuture(List.of()), null, appDialer,
-                new InetSocketAddress("127.0.0.1", 50051), c -> { });
+    private LoopState loopState(ProxyConfig config, Dialer appDialer) {
+        return LoopState.builder(down.eventLoop(), config, metrics)
+                .app(new InetSocketAddress("127.0.0.1", 50051), appDialer).build();
     }
 
     void feed(EmbeddedChannel ch, ByteBuf bytes) {
         fed.add(bytes.retain()); // one extra reference, dropped in tearDown, to check the engine released its own
         ch.writeInbound(bytes);
         ch.runPendingTasks();
+        runTasks();
+    }
+
+    /** Runs what is due after a frame was fed: the tasks of the client's loop (where every flush is batched). */
+    void runTasks() {
         down.runPendingTasks();
     }
 

@@ -39,8 +39,7 @@ class HostileInputTest {
 
     private void start(ProxyConfig config, EmbeddedChannel channel) throws Exception {
         down = channel;
-        LoopState state = new LoopState(down.eventLoop(), config, new ProxyMetrics(),
-                (id, ns) -> CompletableFuture.completedFuture(List.of()), null, null, null, c -> { });
+        LoopState state = LoopState.builder(down.eventLoop(), config, new ProxyMetrics()).build();
         down.pipeline().addLast(HandlerBuilder.downstream(state, ProxyMetrics.Side.API,
                 OutboundRouter.builder(config.appId(), config.namespace()).build()));
         feed(client.clientPreface());
@@ -80,8 +79,7 @@ class HostileInputTest {
     void garbageInsteadOfThePrefaceIsProtocolError() throws Exception {
         down = new EmbeddedChannel();
         ProxyConfig config = ProxyConfig.loopback("a", 0);
-        LoopState state = new LoopState(down.eventLoop(), config, new ProxyMetrics(),
-                (id, ns) -> CompletableFuture.completedFuture(List.of()), null, null, null, c -> { });
+        LoopState state = LoopState.builder(down.eventLoop(), config, new ProxyMetrics()).build();
         down.pipeline().addLast(HandlerBuilder.downstream(state, ProxyMetrics.Side.API,
                 OutboundRouter.builder("a", "default").build()));
         feed(Unpooled.copiedBuffer("GET / HTTP/1.1\r\nHost: x\r\n\r\n", StandardCharsets.US_ASCII));
@@ -135,8 +133,8 @@ class HostileInputTest {
         // Streams stay open while name resolution is pending: a resolver that never answers.
         down = new EmbeddedChannel();
         ProxyConfig config = ProxyConfig.loopback("a", 0).withLimits(Limits.defaults().withMaxConcurrentStreams(2));
-        LoopState state = new LoopState(down.eventLoop(), config, new ProxyMetrics(),
-                (id, ns) -> new CompletableFuture<>(), null, null, null, c -> { });
+        LoopState state = LoopState.builder(down.eventLoop(), config, new ProxyMetrics())
+                .resolver((id, ns) -> new CompletableFuture<>()).build();
         down.pipeline().addLast(HandlerBuilder.downstream(state, ProxyMetrics.Side.API,
                 OutboundRouter.builder("a", "default").build()));
         H2Peer fresh = new H2Peer(false);

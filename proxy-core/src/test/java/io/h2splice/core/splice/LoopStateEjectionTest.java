@@ -6,7 +6,6 @@ import io.h2splice.core.pool.Dialer;
 import io.h2splice.core.pool.OutlierDetector;
 import io.h2splice.core.pool.PoolWaiter;
 import io.h2splice.core.pool.PooledConnection;
-import io.h2splice.core.trace.CallTracer;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -15,7 +14,6 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -50,9 +48,8 @@ class LoopStateEjectionTest {
 
     private LoopState loop(EmbeddedChannel ch) {
         Dialer refused = pool -> ch.newFailedFuture(new ConnectException("Connection refused"));
-        return new LoopState(ch.eventLoop(), 0, ProxyConfig.loopback("client", 50051), metrics,
-                (id, ns) -> CompletableFuture.completedFuture(List.of()), refused, refused,
-                new InetSocketAddress("127.0.0.1", 50051), c -> { }, CallTracer.OFF, outliers);
+        return LoopState.builder(ch.eventLoop(), ProxyConfig.loopback("client", 50051), metrics).sidecarDialer(refused)
+                .app(new InetSocketAddress("127.0.0.1", 50051), refused).outliers(outliers).build();
     }
 
     @AfterEach

@@ -12,8 +12,6 @@ import org.junit.jupiter.api.Test;
 
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -48,9 +46,8 @@ class LoopStatePoolsTest {
     private final ProxyMetrics metrics = new ProxyMetrics();
 
     private LoopState loop(Dialer dialer) {
-        return new LoopState(ch.eventLoop(), ProxyConfig.loopback("client", 50051), metrics,
-                (id, ns) -> CompletableFuture.completedFuture(List.of()), dialer, dialer,
-                new InetSocketAddress("127.0.0.1", 50051), c -> { });
+        return LoopState.builder(ch.eventLoop(), ProxyConfig.loopback("client", 50051), metrics).sidecarDialer(dialer)
+                .app(new InetSocketAddress("127.0.0.1", 50051), dialer).build();
     }
 
     @Test

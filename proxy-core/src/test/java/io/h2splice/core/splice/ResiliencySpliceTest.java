@@ -5,9 +5,7 @@ import io.h2splice.core.config.resiliency.AppTarget;
 import io.h2splice.core.config.resiliency.CircuitBreakerPolicy;
 import io.h2splice.core.config.resiliency.Resiliency;
 import io.h2splice.core.config.resiliency.RetryPolicy;
-import io.h2splice.core.metrics.ProxyMetrics;
 import io.h2splice.core.outbound.OutboundRouter;
-import io.h2splice.core.pool.Dialer;
 import io.h2splice.core.resiliency.CallPolicy;
 import io.h2splice.core.resiliency.ResiliencyPolicies;
 import io.h2splice.core.testing.H2Peer;
@@ -17,17 +15,13 @@ import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 
 import static io.h2splice.core.testing.H2Peer.ofType;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -39,39 +33,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * whose "sidecar" is the far end of each {@link EmbeddedChannel} the engine dials. Checks what reaches each side and
  * that every buffer fed in ends with only the test's own reference (the engine released what it retained for replay).
  */
-class ResiliencySpliceTest {
+class ResiliencySpliceTest extends EngineFixture {
 
     private static final InetSocketAddress SERVER = new InetSocketAddress("127.0.0.1", 50002);
 
-    private final ProxyMetrics metrics = new ProxyMetrics();
-    private final List<EmbeddedChannel> upstreams = new ArrayList<>();
-    private final List<H2Peer> peers = new ArrayList<>();
-    private final List<ByteBuf> fed = new ArrayList<>();
-    private final H2Peer client = new H2Peer(false);
-    private EmbeddedChannel down;
-    private LoopState state;
     private CallPolicy policy;
 
     private void start(Resiliency resiliency, int maxRetryBuffer) throws Exception {
-        ProxyConfig config = ProxyConfig.loopback("client", 0);
         ResiliencyPolicies policies = new ResiliencyPolicies(List.of(resiliency), maxRetryBuffer);
         policy = policies.forTarget("server");
-        down = new EmbeddedChannel();
-        Dialer sidecars = pool -> {
-            EmbeddedChannel up = new EmbeddedChannel();
-            upstreams.add(up);
-            peers.add(new H2Peer(true));
-            up.pipeline().addLast(HandlerBuilder.upstream(state, ProxyMetrics.Side.UPSTREAM_SIDECAR, pool, false,
-                    false));
-            up.pipeline().fireChannelActive();
-            return up.newSucceededFuture();
-        };
-        state = new LoopState(down.eventLoop(), config, metrics,
-                (id, ns) -> CompletableFuture.completedFuture(List.of(SERVER)), sidecars, null, null, c -> { });
-        down.pipeline().addLast(HandlerBuilder.downstream(state, ProxyMetrics.Side.API,
-                OutboundRouter.builder("client", "default").resiliency(policies).build()));
-        feed(down, client.clientPreface());
-        client.read(down);
+        startWithSidecar(ProxyConfig.loopback("client", 0),
+                OutboundRouter.builder("client", "default").resiliency(policies).build(), SERVER);
     }
 
     private static Resiliency retrying(int maxRetries, String codes, Duration timeout) {
@@ -90,34 +62,14 @@ class ResiliencySpliceTest {
         return s;
     }
 
-    private void feed(EmbeddedChannel ch, ByteBuf bytes) {
-        fed.add(bytes.retain()); // one extra reference, dropped in tearDown, to check the engine released its own
-        ch.writeInbound(bytes);
-        ch.runPendingTasks();
-        runTasks();
-    }
-
     /** Runs what is due on every loop, twice: a retry's writes ask for a flush task of their own. */
-    private void runTasks() {
+    @Override
+    void runTasks() {
         for (int i = 0; i < 2; i++) {
             down.runPendingTasks();
             for (EmbeddedChannel up : upstreams) {
                 up.runPendingTasks();
             }
-        }
-    }
-
-    @AfterEach
-    void tearDown() {
-        down.finishAndReleaseAll();
-        for (EmbeddedChannel up : upstreams) {
-            up.finishAndReleaseAll();
-        }
-        client.close();
-        peers.forEach(H2Peer::close);
-        for (ByteBuf b : fed) {
-            assertEquals(1, b.refCnt(), "the engine kept or over-released a buffer fed to it");
-            b.release();
         }
     }
 
@@ -135,14 +87,6 @@ class ResiliencySpliceTest {
         return new DefaultHttp2Headers().set("grpc-status", Integer.toString(code));
     }
 
-    private static byte[] grpcMessage(String text) {
-        byte[] body = text.getBytes(StandardCharsets.UTF_8);
-        byte[] msg = new byte[5 + body.length];
-        msg[4] = (byte) body.length;
-        System.arraycopy(body, 0, msg, 5, body.length);
-        return msg;
-    }
-
     /** Sends a unary request from the client on stream {@code id}. */
     private void call(int id, String text) {
         feed(down, client.headers(id, request(), false));
@@ -151,7 +95,7 @@ class ResiliencySpliceTest {
 
     /** The far end's view of the one upstream connection: its frames since the last read. */
     private List<H2Peer.Frame> atServer() throws Exception {
-        return peers.get(0).read(upstreams.get(0));
+        return apps.get(0).read(upstreams.get(0));
     }
 
     private void server(ByteBuf frame) {
@@ -164,9 +108,9 @@ class ResiliencySpliceTest {
         call(1, "ping");
         List<H2Peer.Frame> first = atServer();
         int s1 = ofType(first, "HEADERS").get(0).streamId();
-        server(peers.get(0).settings(new Http2Settings()));
-        server(peers.get(0).headers(s1, ok200(), false));
-        server(peers.get(0).headers(s1, trailers(14), true));
+        server(apps.get(0).settings(new Http2Settings()));
+        server(apps.get(0).headers(s1, ok200(), false));
+        server(apps.get(0).headers(s1, trailers(14), true));
         assertTrue(ofType(client.read(down), "HEADERS").isEmpty(), "nothing of the failed attempt reaches the client");
 
         List<H2Peer.Frame> second = atServer();
@@ -177,9 +121,9 @@ class ResiliencySpliceTest {
         assertArrayEquals(grpcMessage("ping"), replayed.data(), "the request is replayed byte for byte");
         assertTrue(replayed.endStream());
 
-        server(peers.get(0).headers(s2, ok200(), false));
+        server(apps.get(0).headers(s2, ok200(), false));
         server(H2Peer.data(s2, grpcMessage("pong"), false));
-        server(peers.get(0).headers(s2, trailers(0), true));
+        server(apps.get(0).headers(s2, trailers(0), true));
         List<H2Peer.Frame> atClient = client.read(down);
         List<H2Peer.Frame> hs = ofType(atClient, "HEADERS");
         assertEquals(2, hs.size(), atClient.toString());
@@ -194,9 +138,9 @@ class ResiliencySpliceTest {
         start(retrying(3, "14", null), ResiliencyPolicies.DEFAULT_MAX_RETRY_BUFFER);
         call(1, "ping");
         int s1 = ofType(atServer(), "HEADERS").get(0).streamId();
-        server(peers.get(0).settings(new Http2Settings()));
-        server(peers.get(0).headers(s1, ok200(), false));
-        server(peers.get(0).headers(s1, trailers(5), true));
+        server(apps.get(0).settings(new Http2Settings()));
+        server(apps.get(0).headers(s1, ok200(), false));
+        server(apps.get(0).headers(s1, trailers(5), true));
         List<H2Peer.Frame> hs = ofType(client.read(down), "HEADERS");
         assertEquals(2, hs.size(), "the held response HEADERS, then the trailers");
         assertEquals("5", hs.get(1).headers().get("grpc-status").toString());
@@ -208,8 +152,8 @@ class ResiliencySpliceTest {
         start(retrying(3, "14", null), 8);
         call(1, "more than eight bytes");
         int s1 = ofType(atServer(), "HEADERS").get(0).streamId();
-        server(peers.get(0).settings(new Http2Settings()));
-        server(peers.get(0).headers(s1, trailers(14), true));
+        server(apps.get(0).settings(new Http2Settings()));
+        server(apps.get(0).headers(s1, trailers(14), true));
         List<H2Peer.Frame> hs = ofType(client.read(down), "HEADERS");
         assertEquals(1, hs.size());
         assertEquals("14", hs.get(0).headers().get("grpc-status").toString());
@@ -222,10 +166,10 @@ class ResiliencySpliceTest {
         start(retrying(3, "14", null), ResiliencyPolicies.DEFAULT_MAX_RETRY_BUFFER);
         call(1, "ping");
         int s1 = ofType(atServer(), "HEADERS").get(0).streamId();
-        server(peers.get(0).settings(new Http2Settings()));
-        server(peers.get(0).headers(s1, ok200(), false));
+        server(apps.get(0).settings(new Http2Settings()));
+        server(apps.get(0).headers(s1, ok200(), false));
         server(H2Peer.data(s1, grpcMessage("part"), false));
-        server(peers.get(0).headers(s1, trailers(14), true));
+        server(apps.get(0).headers(s1, trailers(14), true));
         List<H2Peer.Frame> atClient = client.read(down);
         assertEquals(1, ofType(atClient, "DATA").size());
         assertEquals("14", ofType(atClient, "HEADERS").get(1).headers().get("grpc-status").toString());
@@ -237,12 +181,12 @@ class ResiliencySpliceTest {
         start(retrying(3, "13", null), ResiliencyPolicies.DEFAULT_MAX_RETRY_BUFFER); // INTERNAL_ERROR → 13
         call(1, "ping");
         int s1 = ofType(atServer(), "HEADERS").get(0).streamId();
-        server(peers.get(0).settings(new Http2Settings()));
-        server(peers.get(0).rst(s1, Http2Error.INTERNAL_ERROR.code()));
+        server(apps.get(0).settings(new Http2Settings()));
+        server(apps.get(0).rst(s1, Http2Error.INTERNAL_ERROR.code()));
         List<H2Peer.Frame> second = atServer();
         assertArrayEquals(grpcMessage("ping"), ofType(second, "DATA").get(0).data());
         int s2 = ofType(second, "HEADERS").get(0).streamId();
-        server(peers.get(0).headers(s2, new DefaultHttp2Headers().status("200").set("grpc-status", "0"), true));
+        server(apps.get(0).headers(s2, new DefaultHttp2Headers().status("200").set("grpc-status", "0"), true));
         List<H2Peer.Frame> atClient = client.read(down);
         assertEquals("0", ofType(atClient, "HEADERS").get(0).headers().get("grpc-status").toString());
         assertTrue(ofType(atClient, "RST_STREAM").isEmpty());
@@ -255,7 +199,7 @@ class ResiliencySpliceTest {
         start(r, ResiliencyPolicies.DEFAULT_MAX_RETRY_BUFFER);
         feed(down, client.headers(1, request(), false)); // the request stays open: a client-streaming call
         int s1 = ofType(atServer(), "HEADERS").get(0).streamId();
-        server(peers.get(0).settings(new Http2Settings()));
+        server(apps.get(0).settings(new Http2Settings()));
         Thread.sleep(400);
         runTasks(); // the timer is due
         List<H2Peer.Frame> rst = ofType(atServer(), "RST_STREAM");
@@ -283,9 +227,9 @@ class ResiliencySpliceTest {
             List<H2Peer.Frame> frames = atServer();
             int s = ofType(frames, "HEADERS").get(0).streamId();
             if (id == 1) {
-                server(peers.get(0).settings(new Http2Settings()));
+                server(apps.get(0).settings(new Http2Settings()));
             }
-            server(peers.get(0).headers(s, new DefaultHttp2Headers().status("200").set("grpc-status", "14"), true));
+            server(apps.get(0).headers(s, new DefaultHttp2Headers().status("200").set("grpc-status", "14"), true));
         }
         client.read(down);
         call(5, "ping");
