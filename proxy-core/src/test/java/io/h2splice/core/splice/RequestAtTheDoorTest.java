@@ -34,6 +34,10 @@ class RequestAtTheDoorTest extends EngineFixture {
             h.remove(":scheme");
             return h;
         }, "malformed request: no :scheme pseudo-header"),
+        NO_PATH(h -> {
+            h.remove(":path");
+            return h;
+        }, "malformed request: no :path pseudo-header"),
         GET(h -> h.method("GET"), "malformed request: :method GET (a gRPC call is a POST)"),
         DOT_DOT(h -> h.path("/../x"), "invalid method: /../x"),
         THREE_SEGMENTS(h -> h.path("/a.B/C/D"), "invalid method: /a.B/C/D"),

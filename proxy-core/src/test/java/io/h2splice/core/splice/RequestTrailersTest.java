@@ -17,9 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A second HEADERS frame on a call that is running (RFC 9113 §8.1): it must end the stream (trailers), and as trailers
  * it must carry no pseudo-header (§8.3). Either broken, the request is malformed: a stream error PROTOCOL_ERROR to
- * the client, the upstream stream cancelled, and nothing of the bad block passed on as if it were trailers. Found by
- * h2spec (http2/8.1 #1, http2/8.1.2.1 #3), whose own runs could not show it: without {@code dapr-app-id} its requests
- * are answered before its second HEADERS arrives.
+ * the client, the upstream stream cancelled, and nothing of the bad block passed on as if it were trailers. These are
+ * h2spec's cases http2/8.1 #1 and http2/8.1.2.1 #3, which its own runs against a sidecar cannot show: without
+ * {@code dapr-app-id} its requests are answered before its second HEADERS arrives (h2spec/not-applicable.txt).
  */
 class RequestTrailersTest extends EngineFixture {
 
