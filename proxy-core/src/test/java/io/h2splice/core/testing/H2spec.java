@@ -1,6 +1,5 @@
 package io.h2splice.core.testing;
 
-import org.junit.jupiter.api.Assumptions;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
@@ -47,25 +46,12 @@ public final class H2spec {
         if (env != null && !env.isBlank()) {
             return Files.isExecutable(Path.of(env)) ? Path.of(env) : null;
         }
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("target/tools/h2spec");
-            if (Files.isExecutable(candidate) && Files.exists(dir.resolve(".ci/run"))) {
-                return candidate;
-            }
-        }
-        return null;
+        return Tools.find("h2spec");
     }
 
     /** Skips the calling test when h2spec is not built (fails if {@value #REQUIRED_ENV} is true). */
     public static void assumeInstalled() {
-        if (binary() != null) {
-            return;
-        }
-        String message = "h2spec not found (" + BINARY_ENV + " unset and no target/tools/h2spec; .ci/run builds it)";
-        if ("true".equalsIgnoreCase(System.getenv(REQUIRED_ENV))) {
-            throw new AssertionError(message + ", and " + REQUIRED_ENV + "=true");
-        }
-        Assumptions.assumeTrue(false, message);
+        Tools.assumeBuilt(binary(), "h2spec (or " + BINARY_ENV + ")", REQUIRED_ENV);
     }
 
     /** Runs every case against h2c on 127.0.0.1:{@code port}; {@code workDir} keeps its report and output. */
