@@ -1,7 +1,7 @@
 package io.h2splice.cli.e2e;
 
-import org.junit.jupiter.api.Assumptions;
 
+import io.h2splice.core.testing.Tools;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -94,10 +94,7 @@ final class NetworkLab implements AutoCloseable {
     static NetworkLab create(Path script) throws IOException, InterruptedException {
         String missing = missing();
         if (missing != null) {
-            if (Boolean.parseBoolean(System.getenv(REQUIRED_ENV))) {
-                throw new AssertionError(missing + ", and " + REQUIRED_ENV + " is set");
-            }
-            Assumptions.abort(missing);
+            Tools.missing(missing, REQUIRED_ENV);
         }
         removeLeftovers();
         return new NetworkLab(ProcessHandle.current().pid(), script);

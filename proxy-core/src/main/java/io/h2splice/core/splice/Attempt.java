@@ -211,7 +211,9 @@ final class Attempt implements PoolWaiter, StreamOwner {
     /** The held response HEADERS, once; null when none are held. */
     Http2Headers takeHeldHeaders() {
         Http2Headers h = heldHeaders;
-        heldHeaders = null;
+        if (h != null) { // asked on every response DATA frame: no store when nothing is held
+            heldHeaders = null;
+        }
         return h;
     }
 

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import static io.h2splice.core.testing.H2Peer.ofType;
@@ -145,6 +146,7 @@ class RunningCallConformanceTest extends EngineFixture {
         assertTrue(ofType(atClient, "GOAWAY").isEmpty(), "no connection error: " + atClient);
         assertEquals(1, metrics.streamsActive(), "call 3 runs on");
         assertTrue(down.isActive());
+        assertVictimCompletes();
     }
 
     /** http2/6.5.3 #1: two SETTINGS_INITIAL_WINDOW_SIZE values in one SETTINGS frame: the last (1) holds. */
@@ -185,7 +187,7 @@ class RunningCallConformanceTest extends EngineFixture {
         feed(down, client.headers(1, request("app"), true));
         firstUpStream = answerPreface(upstreams.get(0), apps.get(0));
         respond(1, "pong");
-        List<Integer> sizes = new java.util.ArrayList<>();
+        List<Integer> sizes = new ArrayList<>();
         ofType(client.read(down), "DATA").forEach(d -> sizes.add(d.data().length));
         if (thenSettings != null) {
             feed(down, thenSettings);
@@ -270,6 +272,20 @@ class RunningCallConformanceTest extends EngineFixture {
         assertEquals(1, cancelled.size(), "the app's stream of that call is cancelled: " + atApp);
         assertEquals(Http2Error.CANCEL.code(), cancelled.get(0).code());
         assertEquals(1, metrics.streamsActive(), "the other call still runs");
+        assertVictimCompletes();
+    }
+
+    /** Call 3, which saw none of it, gets its whole response and status OK. */
+    private void assertVictimCompletes() throws Exception {
+        feed(down, H2Peer.data(3, grpcMessage("victim"), true));
+        respond(3, "victim ok");
+        List<H2Peer.Frame> atClient = client.read(down);
+        assertTrue(ofType(atClient, "RST_STREAM").isEmpty(), "the victim is not reset: " + atClient);
+        List<H2Peer.Frame> hs = ofType(atClient, "HEADERS").stream().filter(f -> f.streamId() == 3).toList();
+        assertEquals(2, hs.size(), "the victim's response headers and trailers: " + atClient);
+        assertEquals("0", hs.get(1).headers().get("grpc-status").toString());
+        assertEquals(1, ofType(atClient, "DATA").stream().filter(f -> f.streamId() == 3).count());
+        assertEquals(0, metrics.streamsActive(), "the victim's call ended");
     }
 
     /** WINDOW_UPDATE laid out by hand: Netty's writer refuses an increment of 0. */

@@ -28,13 +28,19 @@ public final class Tools {
 
     /** Skips the calling test when {@code program} is null, or fails it when {@code requiredEnv} is true. */
     public static void assumeBuilt(Path program, String what, String requiredEnv) {
-        if (program != null) {
-            return;
+        if (program == null) {
+            missing(what + " is not built (.ci/run builds it into target/tools/)", requiredEnv);
         }
-        String message = what + " is not built (.ci/run builds it into target/tools/)";
-        if ("true".equalsIgnoreCase(System.getenv(requiredEnv))) {
-            throw new AssertionError(message + ", and " + requiredEnv + "=true");
+    }
+
+    /**
+     * Something a test needs is missing ({@code why}): the test is skipped, or fails when the environment variable
+     * {@code requiredEnv} is {@code true} (CI sets it where it installed or built the thing). Never returns normally.
+     */
+    public static void missing(String why, String requiredEnv) {
+        if (Boolean.parseBoolean(System.getenv(requiredEnv))) {
+            throw new AssertionError(why + ", and " + requiredEnv + "=true");
         }
-        Assumptions.assumeTrue(false, message);
+        Assumptions.abort(why);
     }
 }
