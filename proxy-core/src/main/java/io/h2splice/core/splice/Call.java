@@ -429,8 +429,16 @@ final class Call implements StreamOwner, ChannelFutureListener {
         }
         long resetCode = a.resetCode();
         if (resetCode >= 0) {
-            int code = GrpcStatus.fromHttp2Error(resetCode);
+            boolean timedOut = resetCode == Http2Error.CANCEL.code() && deadlinePassed();
+            int code = timedOut ? GrpcStatus.DEADLINE_EXCEEDED : GrpcStatus.fromHttp2Error(resetCode);
             if (retriedAfter(code)) {
+                return;
+            }
+            if (timedOut) {
+                // the upstream gave up at the deadline it was given (grpc-go and grpc-java servers reset with CANCEL):
+                // the client is told DEADLINE_EXCEEDED in trailers, as Dapr does, not a reset that a client library
+                // whose own timer runs late (grpc-js on a busy loop) reports as CANCELLED
+                fail(ProxyError.DEADLINE.code(), ProxyError.DEADLINE.message(), Http2Error.CANCEL);
                 return;
             }
             if (down.isStreamOpen(downStream)) {
@@ -440,6 +448,11 @@ final class Call implements StreamOwner, ChannelFutureListener {
             return;
         }
         attemptFailed(ProxyError.UPSTREAM_LOST, describeUpstream());
+    }
+
+    /** The client's deadline (its {@code grpc-timeout}, from when this sidecar got the call) has passed. */
+    private boolean deadlinePassed() {
+        return deadlineNanos != GrpcTimeout.NONE && System.nanoTime() - deadlineNanos >= 0;
     }
 
     // === resiliency: attempts, retries, timeouts ===

@@ -115,6 +115,46 @@ class SpliceEngineTest extends EngineFixture {
         assertEquals(Http2Error.INTERNAL_ERROR.code(), rst.get(0).code());
     }
 
+    /**
+     * An app that gives up at the deadline it was given resets with CANCEL (grpc-go and grpc-java servers do): past the
+     * client's deadline the client gets DEADLINE_EXCEEDED in trailers, as from daprd, whatever its own timer says.
+     */
+    @Test
+    void anAppResetWithCancelPastTheDeadlineIsDeadlineExceeded() throws Exception {
+        start(Limits.defaults());
+        feed(down, client.headers(1, request("app").set("grpc-timeout", "20m"), true));
+        EmbeddedChannel up = upstreams.get(0);
+        H2Peer app = apps.get(0);
+        int upStream = answerPreface(up, app);
+        Thread.sleep(40); // the 20 ms deadline passes while the app holds the call
+        feed(up, app.rst(upStream, Http2Error.CANCEL.code()));
+
+        List<H2Peer.Frame> atClient = client.read(down);
+        assertEquals(List.of(), ofType(atClient, "RST_STREAM"), atClient.toString());
+        List<H2Peer.Frame> hs = ofType(atClient, "HEADERS");
+        assertEquals(1, hs.size(), atClient.toString());
+        assertEquals("4", hs.get(0).headers().get("grpc-status").toString());
+        assertEquals("context deadline exceeded", hs.get(0).headers().get("grpc-message").toString());
+        assertTrue(hs.get(0).endStream());
+        assertEquals(1, metrics.calls(GrpcStatus.DEADLINE_EXCEEDED));
+    }
+
+    /** Before the deadline, an app's CANCEL is the app's own decision: mirrored to the client as a reset. */
+    @Test
+    void anAppResetWithCancelBeforeTheDeadlineIsMirrored() throws Exception {
+        start(Limits.defaults());
+        feed(down, client.headers(1, request("app").set("grpc-timeout", "1H"), true));
+        EmbeddedChannel up = upstreams.get(0);
+        H2Peer app = apps.get(0);
+        int upStream = answerPreface(up, app);
+        feed(up, app.rst(upStream, Http2Error.CANCEL.code()));
+
+        List<H2Peer.Frame> rst = ofType(client.read(down), "RST_STREAM");
+        assertEquals(1, rst.size());
+        assertEquals(Http2Error.CANCEL.code(), rst.get(0).code());
+        assertEquals(1, metrics.calls(GrpcStatus.CANCELLED));
+    }
+
     @Test
     void refusedStreamIsReplayedOnceOnAFreshConnection() throws Exception {
         start(Limits.defaults());
