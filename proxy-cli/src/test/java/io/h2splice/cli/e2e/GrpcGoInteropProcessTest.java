@@ -2,6 +2,7 @@ package io.h2splice.cli.e2e;
 
 import io.h2splice.core.resolve.LocalRegistry;
 import io.h2splice.core.resolve.RegistryEntry;
+import io.h2splice.core.testing.CompatTable;
 import io.h2splice.core.testing.Tools;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -93,6 +94,20 @@ class GrpcGoInteropProcessTest extends ProcessTest {
             }
         }
         assertEquals(List.of(), failed, () -> "grpc-go interop cases that failed against " + serverKind + "'s server\n" + Processes.logs(clientLog, serverLog));
+        String server = serverKind.equals("grpc-go")
+                ? "grpc-go's interop server" : "grpc-java " + grpcJavaVersion(javaServer) + "'s TestServiceServer";
+        CompatTable.check(new CompatTable.Row("grpc-go interop client, " + server,
+                "Go, grpc-go " + Tools.goModuleVersion(client, "google.golang.org/grpc"), CASES.size(),
+                Integer.toString(CASES.size() - failed.size())));
+    }
+
+    /** The version in the name of grpc-java's interop jar, e.g. {@code 1.79.0}. */
+    private static String grpcJavaVersion(Path jars) throws java.io.IOException {
+        try (var files = Files.list(jars)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("grpc-interop-testing-"))
+                    .map(n -> n.substring("grpc-interop-testing-".length(), n.length() - ".jar".length()))
+                    .findFirst().orElseThrow(() -> new AssertionError("no grpc-interop-testing jar in " + jars));
+        }
     }
 
     private static String tail(Path log) throws java.io.IOException {

@@ -1,6 +1,7 @@
 package io.h2splice.cli.e2e;
 
 import io.h2splice.core.resolve.LocalRegistry;
+import io.h2splice.core.testing.CompatTable;
 import io.h2splice.core.testing.Tools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -54,6 +55,8 @@ class SeedGoExampleProcessTest extends ProcessTest {
                 () -> Processes.logs(clientLog, serverLog));
         assertTrue(Files.readString(serverLog).contains("Received: Darth Tyrannus"), () -> Processes.logs(serverLog));
         assertTrue(serverSidecar.isAlive(), "the server keeps serving");
+        CompatTable.check(new CompatTable.Row("the seed's Go example (greeter client and server)",
+                "Go, grpc-go " + Tools.goModuleVersion(client, "google.golang.org/grpc"), 1, "1"));
     }
 
     private static void assertFree(int port) throws IOException {

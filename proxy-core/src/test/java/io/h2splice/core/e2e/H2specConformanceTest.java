@@ -2,7 +2,9 @@ package io.h2splice.core.e2e;
 
 import io.h2splice.core.config.ProxyConfig;
 import io.h2splice.core.runtime.Proxy;
+import io.h2splice.core.testing.CompatTable;
 import io.h2splice.core.testing.H2spec;
+import io.h2splice.core.testing.Tools;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,7 +50,7 @@ class H2specConformanceTest {
 
     @Test
     void theApiPort() throws Exception {
-        check("API port", proxy::apiPort);
+        check("gRPC API port", proxy::apiPort);
     }
 
     @Test
@@ -96,5 +98,10 @@ class H2specConformanceTest {
         assertEquals(List.of(), unexpected, "h2spec cases that neither pass on the " + what + " nor are listed");
         assertEquals(new TreeSet<String>(), passingButListed,
                 "listed in h2spec/not-applicable.txt but passing on the " + what + ": take them out");
+        long passedUnlisted = cases.stream()
+                .filter(c -> c.outcome() == H2spec.Outcome.PASSED && !listed.containsKey(c.id())).count();
+        CompatTable.check(new CompatTable.Row("h2spec, " + what + " (h2c)",
+                "Go, h2spec " + Tools.goModuleVersion(H2spec.binary(), "github.com/summerwind/h2spec"), cases.size(),
+                passedUnlisted + " (the other " + listed.size() + " listed as not applicable)"));
     }
 }
