@@ -98,6 +98,16 @@ final class AnnotationReader {
         return lower;
     }
 
+    /** An absolute path in a container (a volume's mount path): starts with '/', no '..' and no ':'. */
+    String absolutePath(String name) {
+        String v = text(name);
+        if (v != null && (!v.startsWith("/") || v.contains(":") || java.util.Arrays.asList(v.split("/")).contains(".."))) {
+            problem(name, v, "must be an absolute path (starting with '/', without '..' or ':')");
+            return null;
+        }
+        return v;
+    }
+
     /** An object name (Secret, ConfigMap): a DNS-1123 subdomain. */
     String objectName(String name) {
         String v = text(name);

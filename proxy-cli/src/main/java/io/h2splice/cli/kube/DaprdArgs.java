@@ -18,6 +18,8 @@ final class DaprdArgs {
     static final String IDENTITY_DIR = "/var/run/secrets/h2splice/identity";
     /** Where the {@code dapr.io/config} ConfigMap is mounted in the sidecar. */
     static final String CONFIG_DIR = "/var/run/h2splice/config";
+    /** Where the Unix socket volume is mounted in the sidecar ({@code dapr.io/unix-domain-socket-path}), as Dapr. */
+    static final String SOCKET_DIR = "/var/run/dapr-sockets";
     /** The ConfigMap key that holds the Configuration YAML. */
     static final String CONFIG_KEY = "config.yaml";
 
@@ -62,6 +64,9 @@ final class DaprdArgs {
         }
         if (a.readBufferSize() != null) {
             add(args, "--read-buffer-size", a.readBufferSize());
+        }
+        if (a.socketPath() != null) { // the app mounts the same volume at the annotation's path
+            add(args, "--unix-domain-socket", SOCKET_DIR);
         }
         if (a.gracefulSeconds() != null) {
             add(args, "--dapr-graceful-shutdown-seconds", a.gracefulSeconds().toString());

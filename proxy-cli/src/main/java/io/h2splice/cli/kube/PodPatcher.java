@@ -13,7 +13,7 @@ import java.util.Set;
 /**
  * The one mutation both front ends share: a pod (or a pod template, which has the same {@code metadata} and
  * {@code spec}) in, an RFC 6902 JSON Patch out, in Dapr's order ({@code pkg/injector/patcher/patch.go}): labels,
- * volumes, the {@code daprd} container, then the app containers' env vars. Arrays that do not exist yet are added
+ * volumes, the {@code daprd} container, then the app containers' env vars and socket volume mounts. Arrays that do not exist yet are added
  * whole, since JSON Patch cannot append to a missing array. Stateless and thread-safe.
  */
 final class PodPatcher {
@@ -64,6 +64,7 @@ final class PodPatcher {
         appendAll(patch, spec, a.nativeSidecar() ? "initContainers" : "containers",
                 List.of(SidecarContainer.container(a, settings)));
         appEnv(patch, spec.path("containers"), a);
+        appSocketMount(patch, spec.path("containers"), a);
         return new Mutation.Patched(patch, a);
     }
 
@@ -123,6 +124,34 @@ final class PodPatcher {
                     add(patch, path + "/-", Json.envVar(k, v));
                 }
             });
+        }
+    }
+
+    /**
+     * {@code dapr.io/unix-domain-socket-path}: each app container mounts the socket volume there, unless it already
+     * mounts something with that name or at that path (as Dapr's injector).
+     */
+    private static void appSocketMount(ArrayNode patch, JsonNode containers, SidecarAnnotations a) {
+        if (a.socketPath() == null) {
+            return;
+        }
+        for (int i = 0; i < containers.size(); i++) {
+            JsonNode mounts = containers.get(i).path("volumeMounts");
+            String path = "/spec/containers/" + i + "/volumeMounts";
+            ObjectNode mount = Json.object().put("name", SidecarContainer.SOCKET_VOLUME)
+                    .put("mountPath", a.socketPath());
+            if (!mounts.isArray()) {
+                add(patch, path, Json.array().add(mount));
+                continue;
+            }
+            boolean taken = false;
+            for (JsonNode m : mounts) {
+                taken |= SidecarContainer.SOCKET_VOLUME.equals(m.path("name").asText())
+                        || a.socketPath().equals(m.path("mountPath").asText());
+            }
+            if (!taken) {
+                add(patch, path + "/-", mount);
+            }
         }
     }
 

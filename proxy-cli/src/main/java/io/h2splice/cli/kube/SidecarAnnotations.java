@@ -37,6 +37,8 @@ import java.util.Set;
  * @param image             {@code sidecar-image}, or null for the injector's image
  * @param nativeSidecar     {@code enable-native-sidecar}
  * @param seccompProfile    {@code sidecar-seccomp-profile-type}, default {@code RuntimeDefault}
+ * @param socketPath        {@code unix-domain-socket-path}: where the app containers mount the directory of the
+ *                          sidecar's gRPC API socket, or null (TCP)
  */
 record SidecarAnnotations(String appId, Integer appPort, String appProtocol, boolean appSsl, String appChannelAddress,
                           String config, String logLevel, boolean logAsJson, Boolean apiLogging,
@@ -44,7 +46,7 @@ record SidecarAnnotations(String appId, Integer appPort, String appProtocol, boo
                           String listenAddresses, String maxBodySize, String readBufferSize, String apiTokenSecret,
                           String appTokenSecret, Integer gracefulSeconds, Map<String, String> env,
                           SidecarResources resources, Probe liveness, Probe readiness, String image,
-                          boolean nativeSidecar, String seccompProfile) {
+                          boolean nativeSidecar, String seccompProfile, String socketPath) {
 
     static final String ENABLED = AnnotationReader.PREFIX + "enabled";
     static final int DEFAULT_GRPC_PORT = 50001;
@@ -94,7 +96,7 @@ record SidecarAnnotations(String appId, Integer appPort, String appProtocol, boo
                         r.quantity("sidecar-memory-request"), r.quantity("sidecar-memory-limit")),
                 r.probe("liveness", Probe.LIVENESS_DEFAULTS), r.probe("readiness", Probe.READINESS_DEFAULTS),
                 r.text("sidecar-image"), r.bool("enable-native-sidecar", false),
-                "unconfined".equals(seccomp) ? "Unconfined" : "RuntimeDefault");
+                "unconfined".equals(seccomp) ? "Unconfined" : "RuntimeDefault", r.absolutePath("unix-domain-socket-path"));
         checkDistinctPorts(a, r);
         if (!r.problems().isEmpty()) {
             throw new AnnotationException(r.problems());

@@ -15,6 +15,8 @@ final class SidecarContainer {
     static final String NAME = "daprd";
     static final String IDENTITY_VOLUME = "h2splice-identity";
     static final String CONFIG_VOLUME = "h2splice-config";
+    /** The in-memory volume holding the gRPC API's Unix socket, shared with the app containers (Dapr's name). */
+    static final String SOCKET_VOLUME = "dapr-unix-domain-socket";
     /** A writable {@code /tmp} under a read-only root: the JVM's and Netty's scratch files, and H2SPLICE_HOME. */
     static final String TMP_VOLUME = "h2splice-tmp";
 
@@ -64,6 +66,11 @@ final class SidecarContainer {
             }
             out.add(id);
         }
+        if (a.socketPath() != null) {
+            ObjectNode socket = Json.object().put("name", SOCKET_VOLUME);
+            socket.putObject("emptyDir").put("medium", "Memory");
+            out.add(socket);
+        }
         if (a.config() != null) {
             ObjectNode cfg = Json.object().put("name", CONFIG_VOLUME);
             cfg.putObject("configMap").put("name", a.config());
@@ -97,6 +104,9 @@ final class SidecarContainer {
         m.addObject().put("name", TMP_VOLUME).put("mountPath", "/tmp");
         if (s.mtls()) {
             m.addObject().put("name", IDENTITY_VOLUME).put("mountPath", DaprdArgs.IDENTITY_DIR).put("readOnly", true);
+        }
+        if (a.socketPath() != null) {
+            m.addObject().put("name", SOCKET_VOLUME).put("mountPath", DaprdArgs.SOCKET_DIR);
         }
         if (a.config() != null) {
             m.addObject().put("name", CONFIG_VOLUME).put("mountPath", DaprdArgs.CONFIG_DIR).put("readOnly", true);

@@ -32,7 +32,7 @@ import picocli.CommandLine.Parameters;
         },
         footer = {
             "",
-            "Not built yet (rejected): --unix-domain-socket. Of --config's spec.nameResolution, only",
+            "Of --config's spec.nameResolution, only",
             "component kubernetes (clusterDomain, template) is built; others: a warning at start.",
             "",
             "Environment:",
@@ -219,7 +219,9 @@ public final class RunCommand implements Callable<Integer> {
     String maxRetryBuffer;
 
     @Option(names = {"-u", "--unix-domain-socket"}, paramLabel = "DIR",
-            description = "Listen on Unix domain sockets: not built yet.")
+            description = "Serve the gRPC API on the Unix socket DIR/dapr-<app id>-grpc.socket (and HTTP on "
+                    + "DIR/dapr-<app id>-http.socket) instead of TCP ports, as daprd does; the app then gets no "
+                    + "DAPR_GRPC_PORT or DAPR_HTTP_PORT. DIR must exist.")
     String unixDomainSocket;
 
     @Parameters(paramLabel = "COMMAND", arity = "0..*",

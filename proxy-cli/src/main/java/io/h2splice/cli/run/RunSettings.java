@@ -111,7 +111,6 @@ record RunSettings(ProxyConfig config, String appProtocol, List<String> command,
 
     /** @throws UsageException with one line naming the flag (or variable) and the problem */
     static RunSettings from(RunCommand f, CliEnv env) {
-        rejectUnbuilt(f);
         ApiTokens tokens = apiTokens(env);
         String appId = f.appId == null ? randomAppId() : name(f.appId, "--app-id");
         String namespace = name(env.namespace(), "NAMESPACE");
@@ -144,7 +143,7 @@ record RunSettings(ProxyConfig config, String appProtocol, List<String> command,
                     .metricsPort(metrics ? f.metricsPort : -1).app(appAddress, f.appPort).workers(workers)
                     .limits(limits).keepalive(Keepalive.defaults()).connectTimeout(CONNECT_TIMEOUT)
                     .gracefulShutdown(Duration.ofSeconds(gracefulSeconds)).apiLogging(f.apiLogging).apiTokens(tokens)
-                    .build();
+                    .unixSocketDir(socketDir(f.unixDomainSocket)).build();
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -221,10 +220,16 @@ record RunSettings(ProxyConfig config, String appProtocol, List<String> command,
         return dapr;
     }
 
-    private static void rejectUnbuilt(RunCommand f) {
-        if (f.unixDomainSocket != null) {
-            throw new UsageException("--unix-domain-socket is not supported yet; use TCP ports");
+    /** {@code --unix-domain-socket}: an existing directory, or null for TCP. */
+    private static Path socketDir(String dir) {
+        if (dir == null) {
+            return null;
         }
+        Path path = Path.of(dir).toAbsolutePath();
+        if (!Files.isDirectory(path)) {
+            throw new UsageException("--unix-domain-socket: no such directory: " + dir);
+        }
+        return path;
     }
 
     /** {@code DAPR_API_TOKEN} and {@code APP_API_TOKEN}; unset and empty both mean "not set", as in Dapr. */

@@ -13,6 +13,7 @@ import io.h2splice.core.runtime.ProxyStartException;
 import io.h2splice.core.trace.TraceRuntime;
 import io.h2splice.tls.ca.CaException;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -172,7 +173,7 @@ final class Sidecar {
                 return stop(proxy, ExitCodes.FAILURE);
             }
             if (settings.kubernetes()) {
-                LOG.info("app '" + config.appId() + "' ready (gRPC API port " + proxy.apiPort() + ", internal port "
+                LOG.info("app '" + config.appId() + "' ready (gRPC API " + apiName(proxy) + ", internal port "
                         + proxy.internalPort() + "); not written to the local registry in kubernetes mode");
             } else {
                 try {
@@ -181,7 +182,7 @@ final class Sidecar {
                     LOG.error(LogSetup.FATAL, "cannot register in " + registry.directory() + ": " + e);
                     return stop(proxy, ExitCodes.FAILURE);
                 }
-                LOG.info("registered app '" + config.appId() + "' (gRPC API port " + proxy.apiPort()
+                LOG.info("registered app '" + config.appId() + "' (gRPC API " + apiName(proxy)
                         + ", internal port " + proxy.internalPort() + ") in " + registry.directory());
             }
             await(CompletableFuture.anyOf(appExit, signalled));
@@ -304,10 +305,21 @@ final class Sidecar {
         }
         m.put("APP_CHANNEL_ADDRESS", c.appAddress());
         m.put("APP_PROTOCOL", settings.appProtocol());
-        m.put("DAPR_GRPC_PORT", Integer.toString(proxy.apiPort()));
-        m.put("DAPR_HTTP_PORT", Integer.toString(proxy.httpPort()));
+        if (c.apiSocket() == null) { // on a Unix socket, the app was told the directory
+            m.put("DAPR_GRPC_PORT", Integer.toString(proxy.apiPort()));
+            m.put("DAPR_HTTP_PORT", Integer.toString(proxy.httpPort()));
+        } else {
+            m.remove("DAPR_GRPC_PORT");
+            m.remove("DAPR_HTTP_PORT");
+        }
         m.put("DAPR_METRICS_PORT", Integer.toString(proxy.metricsPort()));
         return m;
+    }
+
+    /** "port N", or "socket PATH" with {@code --unix-domain-socket}. */
+    private String apiName(Proxy proxy) {
+        Path socket = settings.config().apiSocket();
+        return socket == null ? "port " + proxy.apiPort() : "socket " + socket;
     }
 
     /** The address other sidecars dial: loopback when the internal listener binds every interface. */

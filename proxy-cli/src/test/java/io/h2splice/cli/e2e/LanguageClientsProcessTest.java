@@ -80,7 +80,7 @@ class LanguageClientsProcessTest extends ProcessTest {
             List<String> failed = new ArrayList<>();
             Map<String, ClientRun> runs = new LinkedHashMap<>();
             for (var c : clients.entrySet()) {
-                ClientRun run = ClientRun.of(c.getKey(), c.getValue(), entry.grpcPort(),
+                ClientRun run = ClientRun.of(c.getKey(), c.getValue(), "127.0.0.1:" + entry.grpcPort(),
                         home.resolve(c.getKey() + "-client.log"), CLIENT_TIMEOUT_S);
                 runs.put(c.getKey(), run);
                 failed.addAll(run.failures(CASES));
@@ -101,8 +101,10 @@ class LanguageClientsProcessTest extends ProcessTest {
     /** What one client printed: {@code CASE <name> PASS|FAIL ...} lines and its {@code LIBRARY} line. */
     record ClientRun(String language, Map<String, String> cases, String library, String problem) {
 
-        static ClientRun of(String language, Path client, int port, Path out, long timeoutSeconds) throws Exception {
-            Process p = new ProcessBuilder(client.toString(), "--target", "127.0.0.1:" + port, "--app-id", "probe")
+        /** Runs {@code client} against the gRPC {@code target} ({@code host:port} or {@code unix:path}). */
+        static ClientRun of(String language, Path client, String target, Path out, long timeoutSeconds)
+                throws Exception {
+            Process p = new ProcessBuilder(client.toString(), "--target", target, "--app-id", "probe")
                     .redirectErrorStream(true).redirectOutput(out.toFile()).start();
             String problem = null;
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {

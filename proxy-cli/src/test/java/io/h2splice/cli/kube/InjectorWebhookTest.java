@@ -160,6 +160,31 @@ class InjectorWebhookTest {
         assertEquals("grpc", env(pod.path("spec").path("containers").get(0)).get("APP_PROTOCOL"));
     }
 
+    /** As Dapr's injector: an in-memory volume, at /var/run/dapr-sockets in daprd and at the annotation's path in the app. */
+    @Test
+    void unixDomainSocketPathSharesTheApiSocketWithTheApp() throws Exception {
+        ObjectNode review = Fixtures.review("review-unix-socket.json");
+        JsonNode pod = Fixtures.patchedPod(review, injector.review(review));
+        JsonNode volume = find(pod.path("spec").path("volumes"), "dapr-unix-domain-socket");
+        assertEquals("Memory", volume.path("emptyDir").path("medium").asText());
+        JsonNode daprd = pod.path("spec").path("containers").get(1);
+        assertEquals("/var/run/dapr-sockets", find(daprd.path("volumeMounts"), "dapr-unix-domain-socket")
+                .path("mountPath").asText());
+        assertTrue(String.join(" ", strings(daprd.path("args"))).contains("--unix-domain-socket /var/run/dapr-sockets"));
+        JsonNode app = pod.path("spec").path("containers").get(0);
+        assertEquals(List.of("kube-api-access-5x2lq", "dapr-unix-domain-socket"), names(app.path("volumeMounts")));
+        assertEquals("/tmp/dapr-sockets", find(app.path("volumeMounts"), "dapr-unix-domain-socket")
+                .path("mountPath").asText());
+
+        ObjectNode relative = Fixtures.review("review-unix-socket.json");
+        ((ObjectNode) relative.path("request").path("object").path("metadata").path("annotations"))
+                .put("dapr.io/unix-domain-socket-path", "sockets");
+        JsonNode response = injector.review(relative).path("response");
+        assertTrue(response.path("patch").isMissingNode(), "not patched: " + response);
+        assertTrue(response.path("warnings").toString().contains("dapr.io/unix-domain-socket-path: 'sockets' must be "
+                + "an absolute path"), response.toString());
+    }
+
     @Test
     void tokensResourcesAndOtherAnnotations() throws Exception {
         ObjectNode review = Fixtures.review("review-tokens.json");

@@ -1,5 +1,6 @@
 package io.h2splice.core.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -25,11 +26,14 @@ import java.util.Objects;
  * @param gracefulShutdown   how long a drain may take before remaining streams are reset
  * @param apiLogging         log one line per call
  * @param apiTokens          {@code DAPR_API_TOKEN} and {@code APP_API_TOKEN} (their {@code toString} hides them)
+ * @param unixSocketDir      {@code --unix-domain-socket}: the gRPC API and the HTTP port listen on Unix sockets in this
+ *                           directory ({@code dapr-<app id>-grpc.socket}, {@code dapr-<app id>-http.socket}) instead
+ *                           of TCP, as in Dapr; null for TCP
  */
 public record ProxyConfig(String appId, String namespace, List<String> listenAddresses, int apiPort, int internalPort,
                           String internalAddress, int httpPort, int metricsPort, String appAddress, int appPort,
                           int workers, Limits limits, Keepalive keepalive, Duration connectTimeout,
-                          Duration gracefulShutdown, boolean apiLogging, ApiTokens apiTokens) {
+                          Duration gracefulShutdown, boolean apiLogging, ApiTokens apiTokens, Path unixSocketDir) {
 
     public ProxyConfig {
         Objects.requireNonNull(appId, "appId");
@@ -81,12 +85,22 @@ public record ProxyConfig(String appId, String namespace, List<String> listenAdd
                 .internal(internalAddress, internalPort).httpPort(httpPort).metricsPort(metricsPort)
                 .app(appAddress, appPort).workers(workers).limits(limits).keepalive(keepalive)
                 .connectTimeout(connectTimeout).gracefulShutdown(gracefulShutdown).apiLogging(apiLogging)
-                .apiTokens(apiTokens);
+                .apiTokens(apiTokens).unixSocketDir(unixSocketDir);
     }
 
     /** A config for tests and embedding: loopback everywhere, free ports, defaults elsewhere. */
     public static ProxyConfig loopback(String appId, int appPort) {
         return builder(appId).app("127.0.0.1", appPort).build();
+    }
+
+    /** The gRPC API's Unix socket ({@code dapr-<app id>-grpc.socket}), or null when it listens on TCP. */
+    public Path apiSocket() {
+        return unixSocketDir == null ? null : unixSocketDir.resolve("dapr-" + appId + "-grpc.socket");
+    }
+
+    /** The HTTP port's Unix socket ({@code dapr-<app id>-http.socket}), or null when it listens on TCP. */
+    public Path httpSocket() {
+        return unixSocketDir == null ? null : unixSocketDir.resolve("dapr-" + appId + "-http.socket");
     }
 
     public boolean hasApp() {
@@ -139,6 +153,7 @@ public record ProxyConfig(String appId, String namespace, List<String> listenAdd
         private Duration gracefulShutdown = Duration.ofSeconds(5);
         private boolean apiLogging;
         private ApiTokens apiTokens = ApiTokens.none();
+        private Path unixSocketDir;
 
         private Builder(String appId) {
             this.appId = appId;
@@ -218,11 +233,17 @@ public record ProxyConfig(String appId, String namespace, List<String> listenAdd
             return this;
         }
 
+        /** Unix sockets in {@code dir} for the gRPC API and HTTP instead of TCP; null for TCP. */
+        public Builder unixSocketDir(Path dir) {
+            this.unixSocketDir = dir;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the first setting that is wrong */
         public ProxyConfig build() {
             return new ProxyConfig(appId, namespace, listenAddresses, apiPort, internalPort, internalAddress, httpPort,
                     metricsPort, appAddress, appPort, workers, limits, keepalive, connectTimeout, gracefulShutdown,
-                    apiLogging, apiTokens);
+                    apiLogging, apiTokens, unixSocketDir);
         }
     }
 

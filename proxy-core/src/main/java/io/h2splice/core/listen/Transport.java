@@ -7,17 +7,24 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerDomainSocketChannel;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -25,10 +32,12 @@ import java.util.Locale;
  * {@code -Dh2splice.transport=io_uring|epoll|nio}. A native transport the kernel or the platform refuses falls back
  * (io_uring to epoll, epoll to NIO) and {@link #fallback()} says why, for the start-up log.
  *
+ * @param domainServerChannel the server channel for a Unix domain socket ({@code --unix-domain-socket})
  * @param fallback null when the transport is the one asked for; else what was asked for and why it is not used
  */
 public record Transport(String name, IoHandlerFactory ioHandlerFactory, Class<? extends ServerChannel> serverChannel,
-                        Class<? extends Channel> channel, String fallback) {
+                        Class<? extends Channel> channel, Class<? extends ServerChannel> domainServerChannel,
+                        String fallback) {
 
     /** The system property naming the transport. */
     public static final String PROPERTY = "h2splice.transport";
@@ -59,7 +68,7 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory, Class<? 
     private static Transport epollOrNio(String why) {
         if (Epoll.isAvailable()) {
             return new Transport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class,
-                    EpollSocketChannel.class, why);
+                    EpollSocketChannel.class, EpollServerDomainSocketChannel.class, why);
         }
         String epollWhy = "epoll unavailable: " + Epoll.unavailabilityCause();
         return nio(why == null ? epollWhy : why + "; " + epollWhy);
@@ -67,12 +76,17 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory, Class<? 
 
     private static Transport ioUring() {
         return new Transport("io_uring", IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class,
-                IoUringSocketChannel.class, null);
+                IoUringSocketChannel.class, IoUringServerDomainSocketChannel.class, null);
     }
 
     private static Transport nio(String why) {
         return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class,
-                why);
+                NioServerDomainSocketChannel.class, why);
+    }
+
+    /** The address a {@link #domainServerChannel} binds to for the socket file {@code path}. */
+    public SocketAddress domainSocketAddress(Path path) {
+        return name.equals("nio") ? UnixDomainSocketAddress.of(path) : new DomainSocketAddress(path.toFile());
     }
 
     public EventLoopGroup newGroup(int threads, String name) {

@@ -39,7 +39,7 @@ public record RegistryEntry(String appId, String namespace, long pid, long cliPi
             throw new IllegalArgumentException("internalHost must not be blank");
         }
         checkPort(internalPort, "internalPort", 1);
-        checkPort(grpcPort, "grpcPort", 1);
+        checkPort(grpcPort, "grpcPort", -1); // -1: the gRPC API is on a Unix socket
         checkPort(httpPort, "httpPort", -1);
         checkPort(metricsPort, "metricsPort", -1);
         checkPort(appPort, "appPort", 0);

@@ -23,6 +23,7 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,11 +115,22 @@ public final class Proxy implements AutoCloseable {
         } else {
             log.info("transport: {}, {} event loop(s) ({})", transport.name(), config.workers(), transport.fallback());
         }
-        apiPort = bindEach("dapr-grpc-port", config.listenAddresses(), config.apiPort(), engine.apiInitializer());
+        if (config.apiSocket() == null) {
+            apiPort = bindEach("dapr-grpc-port", config.listenAddresses(), config.apiPort(), engine.apiInitializer());
+        } else {
+            apiPort = -1; // as daprd: with a socket, no TCP gRPC API
+            bindSocket(config.apiSocket(), engine.apiInitializer());
+        }
         internalPort = bindEach("dapr-internal-grpc-port", List.of(config.internalAddress()), config.internalPort(),
                 engine.internalInitializer());
-        if (config.httpPort() >= 0) {
+        if (config.httpPort() >= 0 && config.httpSocket() != null) {
+            bindSocket(config.httpSocket(), HttpEndpoints.api(status));
+        } else if (config.httpPort() >= 0) {
             httpPort = bindEach("dapr-http-port", config.listenAddresses(), config.httpPort(), HttpEndpoints.api(status));
+        }
+        if (config.apiSocket() != null) {
+            log.info("gRPC API on {}{}", config.apiSocket(),
+                    config.httpPort() >= 0 ? ", HTTP on " + config.httpSocket() : "");
         }
         if (config.metricsPort() >= 0) {
             metricsPort = bindEach("metrics-port", config.listenAddresses(), config.metricsPort(),
@@ -151,6 +163,26 @@ public final class Proxy implements AutoCloseable {
             bound = ((InetSocketAddress) f.channel().localAddress()).getPort();
         }
         return bound;
+    }
+
+    /**
+     * Binds {@code initializer} on the Unix socket file {@code path} ({@code --unix-domain-socket}); a file left there
+     * by a sidecar that died is taken over, one a live process listens on is not. The file is removed when the
+     * listener closes.
+     */
+    private void bindSocket(Path path, ChannelHandler initializer) throws ProxyStartException {
+        SocketFiles.takeOver(path);
+        ChannelFuture f = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(transport.domainServerChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childHandler(initializer)
+                .bind(transport.domainSocketAddress(path)).awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            throw new ProxyStartException("cannot listen on the Unix socket " + path + " (--unix-domain-socket): "
+                    + f.cause().getMessage(), f.cause());
+        }
+        listeners.add(f.channel());
     }
 
     /**
@@ -228,6 +260,7 @@ public final class Proxy implements AutoCloseable {
         return transport.name();
     }
 
+    /** The bound gRPC API port, or -1 when the API listens on a Unix socket ({@link ProxyConfig#apiSocket()}). */
     public int apiPort() {
         return apiPort;
     }
@@ -236,7 +269,7 @@ public final class Proxy implements AutoCloseable {
         return internalPort;
     }
 
-    /** The bound HTTP port, or -1 when disabled. */
+    /** The bound HTTP port, or -1 when disabled or on a Unix socket ({@link ProxyConfig#httpSocket()}). */
     public int httpPort() {
         return httpPort;
     }
