@@ -15,6 +15,7 @@ import io.h2splice.core.status.ProxyError;
 import io.h2splice.core.status.TrailersOnly;
 import io.h2splice.core.trace.TracedCall;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
@@ -65,6 +66,8 @@ final class Call implements StreamOwner, ChannelFutureListener {
     private boolean requestEndSent;
     private boolean responseStarted;
     private boolean responseEnded;
+    /** The write of the response's END_STREAM (the app's trailers), once it was handed to the codec. */
+    private ChannelFuture responseEnd;
     /** Non-null only when the target has a resiliency policy. */
     private PolicyRun policy;
     private boolean done;
@@ -375,7 +378,7 @@ final class Call implements StreamOwner, ChannelFutureListener {
         }
         writeHeldHeaders(a);
         startResponse();
-        down.writeHeaders(downStream.id(), headers, true);
+        responseEnd = down.writeHeaders(downStream.id(), headers, true);
     }
 
     /** Writes the response HEADERS {@code a} held back for a possible retry, now that the response goes out. */
@@ -418,8 +421,8 @@ final class Call implements StreamOwner, ChannelFutureListener {
             return;
         }
         if (responseEnded) {
-            if (!requestEnded && down.isStreamOpen(downStream)) {
-                down.writeReset(downStream.id(), Http2Error.NO_ERROR.code()); // the app is done: stop the client sending
+            if (!requestEnded && responseEnd != null) {
+                resetClientAfter(responseEnd, Http2Error.NO_ERROR); // the app is done: stop the client sending
             }
             return;
         }
@@ -525,11 +528,32 @@ final class Call implements StreamOwner, ChannelFutureListener {
         Http2Headers h = responseStarted ? TrailersOnly.trailers(grpcStatus, message)
                 : TrailersOnly.response(grpcStatus, message);
         endedByProxy(grpcStatus, message);
-        down.writeHeaders(downStream.id(), h, true);
-        if (!requestEnded && down.isStreamOpen(downStream)) {
-            down.writeReset(downStream.id(), clientReset.code());
+        ChannelFuture trailers = down.writeHeaders(downStream.id(), h, true);
+        if (!requestEnded) {
+            resetClientAfter(trailers, clientReset);
         }
         resetUpstream();
+    }
+
+    /**
+     * Ends the client's request side with RST_STREAM {@code code} once {@code trailers} (END_STREAM) is written. Not
+     * before: the reset is not flow-controlled, so written at once it would overtake response DATA and trailers still
+     * queued in the flow controller, which the stream's close then drops (grpc-core clients reported INTERNAL
+     * "Received RST_STREAM with error code 0" with no message). Runs on this call's loop, rarely: only when the
+     * response ends before the request does.
+     */
+    private void resetClientAfter(ChannelFuture trailers, Http2Error code) {
+        if (trailers.isDone()) {
+            resetClientIfHalfClosed(code);
+        } else {
+            trailers.addListener(f -> resetClientIfHalfClosed(code));
+        }
+    }
+
+    private void resetClientIfHalfClosed(Http2Error code) {
+        if (downStream.state() == Http2Stream.State.HALF_CLOSED_LOCAL) { // our side ended, the client's has not
+            down.writeReset(downStream.id(), code.code());
+        }
     }
 
     /**

@@ -155,6 +155,43 @@ class SpliceEngineTest extends EngineFixture {
         assertEquals(1, metrics.calls(GrpcStatus.CANCELLED));
     }
 
+    /**
+     * The app answers in full and resets its stream before the request ended (grpc-go servers do), while the
+     * response still waits for the client's window: the client gets the DATA and the trailers first, and only then
+     * RST_STREAM NO_ERROR. Written at once, the reset overtook them and the stream's close dropped them (grpc++ saw
+     * INTERNAL "Received RST_STREAM with error code 0" and no message).
+     */
+    @Test
+    void theResetThatEndsTheRequestWaitsForTheQueuedResponse() throws Exception {
+        start(Limits.defaults());
+        feed(down, client.settingsAck());
+        feed(down, client.settings(new Http2Settings().initialWindowSize(4)));
+        feed(down, client.headers(1, request("app"), false)); // the request stays open
+        EmbeddedChannel up = upstreams.get(0);
+        H2Peer app = apps.get(0);
+        int upStream = answerPreface(up, app);
+        client.read(down);
+        feed(up, app.headers(upStream, new DefaultHttp2Headers().status("200").set("content-type", "application/grpc"),
+                false));
+        feed(up, H2Peer.data(upStream, grpcMessage("pong"), false)); // 9 bytes: 4 fit the client's window
+        feed(up, app.headers(upStream, new DefaultHttp2Headers().set("grpc-status", "0"), true));
+        feed(up, app.rst(upStream, Http2Error.NO_ERROR.code()));
+
+        List<H2Peer.Frame> held = client.read(down);
+        assertEquals(List.of(), ofType(held, "RST_STREAM"), "no reset while the response waits: " + held);
+        feed(down, client.windowUpdate(1, 1_000));
+        List<H2Peer.Frame> rest = client.read(down);
+        List<String> order = new java.util.ArrayList<>();
+        for (H2Peer.Frame f : rest) {
+            if (f.streamId() == 1) {
+                order.add(f.type() + (f.endStream() ? "+END" : ""));
+            }
+        }
+        assertEquals(List.of("DATA", "HEADERS+END", "RST_STREAM"), order, rest.toString());
+        assertEquals(Http2Error.NO_ERROR.code(), ofType(rest, "RST_STREAM").get(0).code());
+        assertEquals(1, metrics.calls(GrpcStatus.OK));
+    }
+
     @Test
     void refusedStreamIsReplayedOnceOnAFreshConnection() throws Exception {
         start(Limits.defaults());
