@@ -3,6 +3,8 @@ package io.h2splice.cli.run;
 import io.h2splice.cli.UsageException;
 import io.h2splice.cli.config.ConfigException;
 import io.h2splice.cli.config.ResolverFile;
+import io.h2splice.cli.sqlite.SqliteResolver;
+import io.h2splice.cli.sqlite.SqliteSettings;
 import io.h2splice.core.config.NameResolution;
 import io.h2splice.core.resolve.KubernetesDnsResolver;
 import io.h2splice.core.resolve.KubernetesNaming;
@@ -29,18 +31,21 @@ import java.util.Locale;
  *       the mode). Its {@code configuration.clusterDomain} and {@code configuration.template} apply unless the
  *       {@code --kubernetes-*} flags say otherwise; with both a template and a cluster domain the template is used,
  *       as Dapr does.</li>
+ *   <li>Else Dapr's SQLite table ({@link SqliteResolver}) when the Configuration names {@code component: sqlite}: daprd
+ *       and h2splice sidecars on one host find each other through it.</li>
  *   <li>Else the local registry, h2splice's stand-in for Dapr's self-hosted mDNS.</li>
  * </ul>
- * Another component ({@code consul}, {@code sqlite}, …) is not built: a warning says what is used instead.
+ * Another component ({@code consul}, …) is not built: a warning says what is used instead.
  *
  * @param mode         {@code --mode}
  * @param resolverFile {@code --resolver-file}, or null
  * @param kubernetes   how names are built when Kubernetes DNS is used, else null
  * @param dnsServer    {@code --dns-server}, or null for the system's
+ * @param sqlite       Dapr's SQLite name resolution, when the Configuration names {@code component: sqlite}
  * @param warnings     lines to log at start
  */
 record ResolverSettings(Mode mode, Path resolverFile, KubernetesNaming kubernetes, InetSocketAddress dnsServer,
-                        List<String> warnings) {
+                        SqliteSettings sqlite, List<String> warnings) {
 
     /** {@code --mode}, as daprd's. */
     enum Mode {
@@ -93,7 +98,9 @@ record ResolverSettings(Mode mode, Path resolverFile, KubernetesNaming kubernete
                 : configured.component().toLowerCase(Locale.ROOT);
         boolean k8s = f.resolverFile == null && (mode == Mode.KUBERNETES || "kubernetes".equals(component));
         String fallback = f.resolverFile != null ? "--resolver-file" : k8s ? "Kubernetes DNS" : "the local registry";
-        if (component != null && !component.equals("kubernetes") && !component.equals("mdns")) {
+        boolean sqlite = f.resolverFile == null && !k8s && "sqlite".equals(component);
+        if (component != null && !component.equals("kubernetes") && !component.equals("mdns") && !sqlite
+                && !("sqlite".equals(component) && f.resolverFile != null)) {
             warnings.add("--config: spec.nameResolution.component '" + configured.component() + "' is not built; "
                     + "apps are resolved with " + fallback);
         } else if (f.resolverFile != null && component != null) {
@@ -110,12 +117,20 @@ record ResolverSettings(Mode mode, Path resolverFile, KubernetesNaming kubernete
                             + (f.resolverFile != null ? ", without --resolver-file)" : ")"));
                 }
             }
-            return new ResolverSettings(mode, f.resolverFile, null, null, warnings);
+            SqliteSettings db = null;
+            if (sqlite) {
+                try {
+                    db = SqliteSettings.from(configured);
+                } catch (IllegalArgumentException e) {
+                    throw new UsageException("--config: spec.nameResolution." + e.getMessage());
+                }
+            }
+            return new ResolverSettings(mode, f.resolverFile, null, null, db, warnings);
         }
         boolean configApplies = "kubernetes".equals(component) || component == null && mode == Mode.KUBERNETES;
         KubernetesNaming naming = naming(f, configApplies ? configured : null, warnings);
         InetSocketAddress server = f.dnsServer == null ? null : dnsServer(f.dnsServer);
-        return new ResolverSettings(mode, null, naming, server, warnings);
+        return new ResolverSettings(mode, null, naming, server, null, warnings);
     }
 
     private static KubernetesNaming naming(RunCommand f, NameResolution configured, List<String> warnings) {
@@ -214,6 +229,9 @@ record ResolverSettings(Mode mode, Path resolverFile, KubernetesNaming kubernete
             }
             return new KubernetesDnsResolver(kubernetes, internalPort, dnsServer);
         }
+        if (sqlite != null) {
+            return new SqliteResolver(sqlite);
+        }
         return new LocalRegistryResolver(new LocalRegistry(home));
     }
 
@@ -225,6 +243,9 @@ record ResolverSettings(Mode mode, Path resolverFile, KubernetesNaming kubernete
         if (kubernetes != null) {
             return "Kubernetes DNS, " + kubernetes.describe() + " at port " + internalPort + ", asking "
                     + (dnsServer == null ? "the system's DNS servers" : NetUtil.toSocketAddressString(dnsServer));
+        }
+        if (sqlite != null) {
+            return "Dapr's SQLite name resolution, " + sqlite.connectionString();
         }
         return "local registry";
     }

@@ -32,8 +32,9 @@ import picocli.CommandLine.Parameters;
         },
         footer = {
             "",
-            "Of --config's spec.nameResolution, only",
-            "component kubernetes (clusterDomain, template) is built; others: a warning at start.",
+            "Of --config's spec.nameResolution, components kubernetes (clusterDomain, template)",
+            "and sqlite (Dapr's table, shared with daprd sidecars on one host) are built; others:",
+            "a warning at start.",
             "",
             "Environment:",
             "  NAMESPACE      this sidecar's namespace (default 'default')",

@@ -176,6 +176,14 @@ final class Sidecar {
                 LOG.info("app '" + config.appId() + "' ready (gRPC API " + apiName(proxy) + ", internal port "
                         + proxy.internalPort() + "); not written to the local registry in kubernetes mode");
             } else {
+                try { // first: once in the local registry (what tools wait for), it can be found
+                    String host = dialable(config.internalAddress());
+                    resolver.announce(config.appId(), config.namespace(),
+                            (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + proxy.internalPort());
+                } catch (IllegalStateException e) {
+                    LOG.error(LogSetup.FATAL, e.getMessage());
+                    return stop(proxy, ExitCodes.FAILURE);
+                }
                 try {
                     register(proxy);
                 } catch (IOException | RuntimeException e) {

@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * A client in each language of the seed page, and Rust, each on its own gRPC library from its own registry
- * ({@code proxy-cli/src/test/lang/<language>}, built by {@code lang/build.sh} from {@code .ci/run}), runs the ten
+ * ({@code proxy-cli/src/test/lang/<language>}, built by {@code lang/build.sh} from {@code .ci/run}; Java's is
+ * {@link ProbeClient}, on grpc-java from the test class path), runs the ten
  * cases of {@code proxy-cli/src/test/lang/PROBE.md} through two real {@code h2splice run} sidecars, mTLS between
  * them (the default), against the probe service in Go ({@code lang/go-server}, the app of sidecar "probe" started
  * by {@code h2splice run ... -- <server>}) and in Java ({@link ProbeServer}): unary, the three streaming shapes,
@@ -45,10 +46,10 @@ class LanguageClientsProcessTest extends ProcessTest {
     @ParameterizedTest(name = "against the {0} server")
     @ValueSource(strings = {"Go", "Java"})
     void everyClientPassesEveryCaseThroughTwoSidecarsWithMtls(String serverLanguage) throws Exception {
-        Map<String, Path> clients = new LinkedHashMap<>();
+        Map<String, List<String>> clients = new LinkedHashMap<>();
         List<String> missing = new ArrayList<>();
         LANGUAGES.keySet().forEach(l -> {
-            Path client = Tools.find("lang/" + l + "/probe-client");
+            List<String> client = command(l);
             if (client == null) {
                 missing.add(l);
             } else {
@@ -80,7 +81,7 @@ class LanguageClientsProcessTest extends ProcessTest {
             List<String> failed = new ArrayList<>();
             Map<String, ClientRun> runs = new LinkedHashMap<>();
             for (var c : clients.entrySet()) {
-                ClientRun run = ClientRun.of(c.getKey(), c.getValue(), "127.0.0.1:" + entry.grpcPort(),
+                ClientRun run = ClientRun.of(c.getKey(), c.getValue(), "127.0.0.1:" + entry.grpcPort(), "probe",
                         home.resolve(c.getKey() + "-client.log"), CLIENT_TIMEOUT_S);
                 runs.put(c.getKey(), run);
                 failed.addAll(run.failures(CASES));
@@ -98,13 +99,24 @@ class LanguageClientsProcessTest extends ProcessTest {
         }
     }
 
+    /** How to run the probe client of {@code language}, or null when it is not built. */
+    static List<String> command(String language) {
+        if (language.equals("java")) { // grpc-java, on the test class path
+            return List.of(Processes.java(), "-Xmx256m", "-cp", Processes.classpath(), ProbeClient.class.getName());
+        }
+        Path client = Tools.find("lang/" + language + "/probe-client");
+        return client == null ? null : List.of(client.toString());
+    }
+
     /** What one client printed: {@code CASE <name> PASS|FAIL ...} lines and its {@code LIBRARY} line. */
     record ClientRun(String language, Map<String, String> cases, String library, String problem) {
 
         /** Runs {@code client} against the gRPC {@code target} ({@code host:port} or {@code unix:path}). */
-        static ClientRun of(String language, Path client, String target, Path out, long timeoutSeconds)
-                throws Exception {
-            Process p = new ProcessBuilder(client.toString(), "--target", target, "--app-id", "probe")
+        static ClientRun of(String language, List<String> client, String target, String appId, Path out,
+                            long timeoutSeconds) throws Exception {
+            List<String> cmd = new ArrayList<>(client);
+            cmd.addAll(List.of("--target", target, "--app-id", appId));
+            Process p = new ProcessBuilder(cmd)
                     .redirectErrorStream(true).redirectOutput(out.toFile()).start();
             String problem = null;
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
@@ -156,6 +168,7 @@ class LanguageClientsProcessTest extends ProcessTest {
 
     private static Map<String, String> languages() {
         Map<String, String> m = new LinkedHashMap<>();
+        m.put("java", "Java");
         m.put("python", "Python");
         m.put("js", "JavaScript");
         m.put("cpp", "C++");

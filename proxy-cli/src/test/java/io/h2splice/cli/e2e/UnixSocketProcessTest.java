@@ -46,8 +46,8 @@ class UnixSocketProcessTest extends ProcessTest {
         assertTrue(Files.exists(socket), () -> Processes.logs(clientLog));
         assertTrue(Files.exists(sockets.resolve("dapr-uds-http.socket")), () -> Processes.logs(clientLog));
 
-        var run = LanguageClientsProcessTest.ClientRun.of("python", client, "unix:" + socket,
-                home.resolve("python-client.log"), 120);
+        var run = LanguageClientsProcessTest.ClientRun.of("python", List.of(client.toString()), "unix:" + socket,
+                "probe", home.resolve("python-client.log"), 120);
         assertEquals(List.of(), run.failures(LanguageClientsProcessTest.CASES),
                 () -> Processes.logs(home.resolve("python-client.log"), clientLog, serverLog));
 

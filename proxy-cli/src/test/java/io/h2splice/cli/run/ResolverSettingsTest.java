@@ -138,16 +138,57 @@ class ResolverSettingsTest {
 
     @Test
     void otherComponentsAreNotBuiltAndSaySo() throws IOException {
-        Path sqlite = config("""
+        Path consul = config("""
+                component: consul
+                configuration:
+                  client:
+                    address: 127.0.0.1:8500
+                """);
+        Parsed p = parse("-c", consul.toString());
+        assertNull(p.resolution().kubernetes());
+        assertEquals(List.of("--config: spec.nameResolution.component 'consul' is not built; apps are resolved with "
+                + "the local registry"), p.resolution().warnings());
+        assertEquals(List.of(), p.run().configWarnings());
+    }
+
+    @Test
+    void sqliteIsDaprsTableWithItsDefaultsAndChecks() throws IOException {
+        Parsed p = parse("-c", config("""
                 component: sqlite
                 configuration:
                   connectionString: /tmp/nr.db
-                """);
-        Parsed p = parse("-c", sqlite.toString());
-        assertNull(p.resolution().kubernetes());
-        assertEquals(List.of("--config: spec.nameResolution.component 'sqlite' is not built; apps are resolved with "
-                + "the local registry"), p.resolution().warnings());
-        assertEquals(List.of(), p.run().configWarnings());
+                """).toString());
+        assertEquals(List.of(), p.resolution().warnings());
+        assertEquals(new io.h2splice.cli.sqlite.SqliteSettings("/tmp/nr.db", "hosts", "metadata",
+                java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(1)), p.resolution().sqlite());
+        assertEquals("Dapr's SQLite name resolution, /tmp/nr.db", p.resolution().describe(0));
+        p = parse("-c", config("""
+                component: sqlite
+                configuration:
+                  connectionString: "file:/tmp/nr.db?_txlock=immediate"
+                  tableName: dapr_hosts
+                  updateInterval: 1m30s
+                  timeout: 500ms
+                """).toString());
+        assertEquals(new io.h2splice.cli.sqlite.SqliteSettings("file:/tmp/nr.db?_txlock=immediate", "dapr_hosts",
+                "metadata", java.time.Duration.ofSeconds(90), java.time.Duration.ofMillis(500)),
+                p.resolution().sqlite());
+        for (String[] bad : new String[][] {
+                {"{}", "--config: spec.nameResolution.configuration.connectionString is required for component sqlite"},
+                {"{connectionString: ':memory:'}", "--config: spec.nameResolution.configuration.connectionString: an "
+                        + "in-memory database is one process's own; sidecars find each other only through a file"},
+                {"{connectionString: /tmp/x.db, tableName: 'hosts; drop'}", "--config: spec.nameResolution."
+                        + "configuration.tableName: 'hosts; drop' is not a table name (letters, digits and _, at most 64)"},
+                {"{connectionString: /tmp/x.db, updateInterval: 1500ms}", "--config: spec.nameResolution.configuration."
+                        + "updateInterval must not contain fractions of seconds"},
+                {"{connectionString: /tmp/x.db, updateInterval: 1s, timeout: 500ms}", "--config: spec.nameResolution."
+                        + "configuration.updateInterval must be at least 1s greater than timeout"},
+                {"{connectionString: /tmp/x.db, timeout: soon}", "--config: spec.nameResolution.configuration."
+                        + "timeout: 'soon' is not a duration (e.g. 5s)"}}) {
+            Path file = config("component: sqlite\nconfiguration: " + bad[0] + "\n");
+            UsageException e = assertThrows(UsageException.class, () -> parse("-c", file.toString()), bad[0]);
+            assertEquals(bad[1], e.getMessage());
+        }
     }
 
     @Test

@@ -20,6 +20,16 @@ public interface NameResolver extends AutoCloseable {
      */
     CompletableFuture<List<InetSocketAddress>> resolve(String appId, String namespace);
 
+    /**
+     * This sidecar is ready at {@code internal}, its sidecar-to-sidecar address: a resolver that other sidecars find
+     * it through (Dapr's SQLite table) writes it there now, and removes it on {@link #close()}. Most resolvers learn
+     * about this sidecar elsewhere and do nothing. Called once, off the event loops; may block.
+     *
+     * @throws IllegalStateException with a one-line reason when the sidecar could not be written
+     */
+    default void announce(String appId, String namespace, String internal) {
+    }
+
     @Override
     default void close() {
     }
