@@ -24,7 +24,7 @@ public record Options(long warmupMillis, long durationMillis, List<Scenario> sce
     /** The h2splice topologies run by default, in order. */
     public static final List<String> DEFAULT_TOPOLOGIES = List.of("direct", "1hop", "2hop", "2hop-mtls");
     static final List<String> ALL_TOPOLOGIES = List.of("direct", "1hop", "2hop", "2hop-mtls", "2hop-bare",
-            "2hop-metrics", "2hop-observed", "target", "nghttpx",
+            "2hop-metrics", "2hop-observed", "target", "dapr", "nghttpx",
             "haproxy", "nginx");
 
     static final Set<String> FLAGS = Set.of("--warmup", "--duration", "--scenarios", "--topologies", "--concurrency",
@@ -43,7 +43,7 @@ public record Options(long warmupMillis, long durationMillis, List<Scenario> sce
                                     (N bidi streams), size in B, KiB or MiB
                                     (default: unary-16B-c1,unary-16B-c64,unary-64KiB-c8,stream-16KiB-x4)
               --topologies LIST     comma-separated, in the order to run: direct, 1hop, 2hop, 2hop-mtls, 2hop-bare,
-                                    2hop-metrics, 2hop-observed, target, nghttpx, haproxy, nginx
+                                    2hop-metrics, 2hop-observed, target, dapr, nghttpx, haproxy, nginx
                                     (default: direct,1hop,2hop,2hop-mtls, then target
                                     with --target, then the peers)
               --warmup SECONDS      per scenario and topology, excluded from the results (default: 3)
@@ -63,10 +63,11 @@ public record Options(long warmupMillis, long durationMillis, List<Scenario> sce
               --metadata K=V        metadata on every call to --target; repeatable (e.g. dapr-app-id=server)
               --target-hops N       proxies between the client and the target's app, to share its added latency
                                     (default: 1)
-              --peers LIST          which of nghttpx, haproxy and nginx also run 2 hops (two instances each,
-                                    with --workers workers), when the binary is installed (else skipped);
-                                    'none' for none (default: all three, so that every figure of a run has
-                                    the C proxies' beside it)
+              --peers LIST          which of dapr, nghttpx, haproxy and nginx also run 2 hops (two instances
+                                    each, with --workers workers; daprd with GOMAXPROCS=--workers), when the
+                                    binary is installed (else skipped; daprd: proxy-bench/dapr/build.sh);
+                                    'none' for none (default: all four, so that every figure of a run has
+                                    Dapr's and the C proxies' beside it)
 
             Processes:
               --workers N           event-loop threads per sidecar (h2splice run --workers) and workers per peer
@@ -115,6 +116,7 @@ public record Options(long warmupMillis, long durationMillis, List<Scenario> sce
         Map<String, String> metadata = new LinkedHashMap<>();
         int targetHops = 1;
         List<PeerTopology.Peer> peers = null; // every peer unless --peers says otherwise
+        boolean dapr = true; // daprd too, unless --peers leaves it out
         int workers = 1;
         Path jar = null;
         String jvmOpts = null;
@@ -209,7 +211,12 @@ public record Options(long warmupMillis, long durationMillis, List<Scenario> sce
                 case "--target-hops" -> targetHops = positive(flag, value, 100);
                 case "--peers" -> {
                     peers = new ArrayList<>();
+                    dapr = false;
                     for (String p : value.equals("none") ? List.<String>of() : list(flag, value)) {
+                        if (p.strip().equalsIgnoreCase("dapr")) {
+                            dapr = true;
+                            continue;
+                        }
                         PeerTopology.Peer peer;
                         try {
                             peer = PeerTopology.Peer.of(p);
@@ -239,6 +246,9 @@ public record Options(long warmupMillis, long durationMillis, List<Scenario> sce
             topologies = new ArrayList<>(DEFAULT_TOPOLOGIES);
             if (targetHost != null) {
                 topologies.add("target");
+            }
+            if (dapr) {
+                topologies.add("dapr");
             }
             for (PeerTopology.Peer p : peers) {
                 topologies.add(p.binary());

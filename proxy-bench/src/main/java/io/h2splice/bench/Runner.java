@@ -17,6 +17,7 @@ import io.h2splice.bench.report.RunReport;
 import io.h2splice.bench.report.ScenarioReport;
 import io.h2splice.bench.report.TopologyReport;
 import io.h2splice.bench.topology.CdsRecording;
+import io.h2splice.bench.topology.DaprTopology;
 import io.h2splice.bench.topology.DirectTopology;
 import io.h2splice.bench.topology.EchoApp;
 import io.h2splice.bench.topology.H2spliceInstall;
@@ -401,6 +402,7 @@ public final class Runner {
             case "2hop-observed" -> new SidecarTopology(SidecarTopology.Kind.TWO_HOP_OBSERVED);
             case "target" -> new TargetTopology(options.targetHost(), options.targetPort(), options.metadata(),
                     options.targetHops());
+            case "dapr" -> new DaprTopology(env);
             default -> new PeerTopology(PeerTopology.Peer.of(name), env.get("PATH"));
         };
     }

@@ -23,7 +23,8 @@ class OptionsTest {
         assertEquals(3_000, o.warmupMillis());
         assertEquals(5_000, o.durationMillis());
         assertEquals(Scenario.defaults(), o.scenarios());
-        assertEquals(List.of("direct", "1hop", "2hop", "2hop-mtls", "nghttpx", "haproxy", "nginx"), o.topologies());
+        assertEquals(List.of("direct", "1hop", "2hop", "2hop-mtls", "dapr", "nghttpx", "haproxy", "nginx"),
+                o.topologies());
         assertEquals(List.of(PeerTopology.Peer.values()), o.peers());
         Options none = Options.parse(new String[] {"--peers", "none"});
         assertEquals(List.of(), none.peers());
@@ -38,7 +39,7 @@ class OptionsTest {
         Options o = Options.parse(new String[] {"--warmup", "500ms", "--duration=2.5", "--scenarios",
             "unary-1KiB-c2, stream-1MiB-x1", "--concurrency", "16", "--rate", "2000", "--target", "10.0.0.1:443",
             "--metadata", "dapr-app-id=server", "--metadata", "X-Team=a=b", "--target-hops", "2", "--peers",
-            "nginx,haproxy", "--workers", "2", "--h2splice-jar", "/x/h2splice.jar", "--sidecar-jvm-opts",
+            "nginx,dapr,haproxy", "--workers", "2", "--h2splice-jar", "/x/h2splice.jar", "--sidecar-jvm-opts",
             "-Xmx64m -XX:+UseSerialGC", "--app-threads", "2", "--out", "/tmp/out"});
         assertEquals(500, o.warmupMillis());
         assertEquals(2_500, o.durationMillis());
@@ -49,7 +50,8 @@ class OptionsTest {
         assertEquals("10.0.0.1", o.targetHost());
         assertEquals(443, o.targetPort());
         assertEquals(Map.of("dapr-app-id", "server", "x-team", "a=b"), o.metadata());
-        assertEquals(List.of("direct", "1hop", "2hop", "2hop-mtls", "target", "nginx", "haproxy"), o.topologies());
+        assertEquals(List.of("direct", "1hop", "2hop", "2hop-mtls", "target", "dapr", "nginx", "haproxy"),
+                o.topologies());
         assertEquals(List.of(PeerTopology.Peer.NGINX, PeerTopology.Peer.HAPROXY), o.peers());
         assertEquals("-Xmx64m -XX:+UseSerialGC", o.sidecarJvmOpts());
         assertEquals(2, o.appThreads());
