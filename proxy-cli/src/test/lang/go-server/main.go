@@ -8,7 +8,9 @@ import (
 	"io"
 	"log"
 	"net"
+	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -97,6 +99,19 @@ func (p *probe) handle(_ any, stream grpc.ServerStream) error {
 		}
 		stream.SetTrailer(tail)
 		return stream.SendMsg(&req)
+	case service + "Headers":
+		if _, err := recv(stream); err != nil {
+			return err
+		}
+		var lines []string
+		for k, vs := range md {
+			for _, v := range vs {
+				lines = append(lines, k+": "+v)
+			}
+		}
+		sort.Strings(lines)
+		reply := []byte(strings.Join(lines, "\n"))
+		return stream.SendMsg(&reply)
 	case service + "Fail":
 		req, err := recv(stream)
 		if err != nil {
