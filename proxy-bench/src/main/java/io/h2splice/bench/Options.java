@@ -24,7 +24,7 @@ public record Options(long warmupMillis, long durationMillis, List<Scenario> sce
     /** The h2splice topologies run by default, in order. */
     public static final List<String> DEFAULT_TOPOLOGIES = List.of("direct", "1hop", "2hop", "2hop-mtls");
     static final List<String> ALL_TOPOLOGIES = List.of("direct", "1hop", "2hop", "2hop-mtls", "2hop-bare",
-            "2hop-metrics", "2hop-observed", "target", "dapr", "nghttpx",
+            "2hop-metrics", "2hop-observed", "target", "dapr", "dapr-mtls", "nghttpx",
             "haproxy", "nginx");
 
     static final Set<String> FLAGS = Set.of("--warmup", "--duration", "--scenarios", "--topologies", "--concurrency",
@@ -43,7 +43,8 @@ public record Options(long warmupMillis, long durationMillis, List<Scenario> sce
                                     (N bidi streams), size in B, KiB or MiB
                                     (default: unary-16B-c1,unary-16B-c64,unary-64KiB-c8,stream-16KiB-x4)
               --topologies LIST     comma-separated, in the order to run: direct, 1hop, 2hop, 2hop-mtls, 2hop-bare,
-                                    2hop-metrics, 2hop-observed, target, dapr, nghttpx, haproxy, nginx
+                                    2hop-metrics, 2hop-observed, target, dapr, dapr-mtls, nghttpx, haproxy,
+                                    nginx
                                     (default: direct,1hop,2hop,2hop-mtls, then target
                                     with --target, then the peers)
               --warmup SECONDS      per scenario and topology, excluded from the results (default: 3)
@@ -64,7 +65,8 @@ public record Options(long warmupMillis, long durationMillis, List<Scenario> sce
               --target-hops N       proxies between the client and the target's app, to share its added latency
                                     (default: 1)
               --peers LIST          which of dapr, nghttpx, haproxy and nginx also run 2 hops (two instances
-                                    each, with --workers workers; daprd with GOMAXPROCS=--workers), when the
+                                    each, with --workers workers; daprd with GOMAXPROCS=--workers, plaintext
+                                    and with mTLS through Dapr's Sentry: dapr, dapr-mtls), when the
                                     binary is installed (else skipped; daprd: proxy-bench/dapr/build.sh);
                                     'none' for none (default: all four, so that every figure of a run has
                                     Dapr's and the C proxies' beside it)
@@ -249,6 +251,7 @@ public record Options(long warmupMillis, long durationMillis, List<Scenario> sce
             }
             if (dapr) {
                 topologies.add("dapr");
+                topologies.add("dapr-mtls");
             }
             for (PeerTopology.Peer p : peers) {
                 topologies.add(p.binary());

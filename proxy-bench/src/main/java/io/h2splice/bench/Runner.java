@@ -402,7 +402,8 @@ public final class Runner {
             case "2hop-observed" -> new SidecarTopology(SidecarTopology.Kind.TWO_HOP_OBSERVED);
             case "target" -> new TargetTopology(options.targetHost(), options.targetPort(), options.metadata(),
                     options.targetHops());
-            case "dapr" -> new DaprTopology(env);
+            case "dapr" -> new DaprTopology(env, false);
+            case "dapr-mtls" -> new DaprTopology(env, true);
             default -> new PeerTopology(PeerTopology.Peer.of(name), env.get("PATH"));
         };
     }

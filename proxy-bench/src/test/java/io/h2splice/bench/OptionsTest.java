@@ -23,8 +23,8 @@ class OptionsTest {
         assertEquals(3_000, o.warmupMillis());
         assertEquals(5_000, o.durationMillis());
         assertEquals(Scenario.defaults(), o.scenarios());
-        assertEquals(List.of("direct", "1hop", "2hop", "2hop-mtls", "dapr", "nghttpx", "haproxy", "nginx"),
-                o.topologies());
+        assertEquals(List.of("direct", "1hop", "2hop", "2hop-mtls", "dapr", "dapr-mtls", "nghttpx", "haproxy",
+                "nginx"), o.topologies());
         assertEquals(List.of(PeerTopology.Peer.values()), o.peers());
         Options none = Options.parse(new String[] {"--peers", "none"});
         assertEquals(List.of(), none.peers());
@@ -50,8 +50,8 @@ class OptionsTest {
         assertEquals("10.0.0.1", o.targetHost());
         assertEquals(443, o.targetPort());
         assertEquals(Map.of("dapr-app-id", "server", "x-team", "a=b"), o.metadata());
-        assertEquals(List.of("direct", "1hop", "2hop", "2hop-mtls", "target", "dapr", "nginx", "haproxy"),
-                o.topologies());
+        assertEquals(List.of("direct", "1hop", "2hop", "2hop-mtls", "target", "dapr", "dapr-mtls", "nginx",
+                "haproxy"), o.topologies());
         assertEquals(List.of(PeerTopology.Peer.NGINX, PeerTopology.Peer.HAPROXY), o.peers());
         assertEquals("-Xmx64m -XX:+UseSerialGC", o.sidecarJvmOpts());
         assertEquals(2, o.appThreads());
