@@ -210,7 +210,8 @@ public final class DaprTopology implements Topology {
         childEnv.put("GOMAXPROCS", Integer.toString(ctx.workers())); // as h2splice gets --workers event loops
         Child child;
         try {
-            child = Child.start("daprd " + instance, cmd, childEnv, ctx.logDir().resolve(name() + "-" + instance + ".log"));
+            child = Child.start("daprd " + instance, cmd, childEnv,
+                    ctx.logDir().resolve(name() + "-" + instance + ".log"));
         } catch (IOException e) {
             throw new TopologyException("daprd " + instance + ": cannot start " + daprd + ": " + e.getMessage());
         }
