@@ -23,8 +23,8 @@ import java.util.stream.Stream;
  * Dapr documents for several sidecars on one host (a Configuration in the scratch directory). {@code dapr-mtls} is
  * the same with mTLS between the sidecars as Dapr does it self-hosted: Dapr's Sentry (built beside daprd) started with
  * its own Configuration ({@code spec.mtls.enabled}) and an empty credentials directory, where it makes its root and
- * issuer; each daprd gets {@code --enable-mtls --sentry-address} and the root in {@code DAPR_TRUST_ANCHORS}. The binary: the
- * {@code H2SPLICE_DAPRD} environment variable, else the newest {@code <release>/daprd} that
+ * issuer; each daprd gets {@code --enable-mtls --sentry-address} and the root in {@code DAPR_TRUST_ANCHORS}.
+ * The binary: the {@code H2SPLICE_DAPRD} environment variable, else the newest {@code <release>/daprd} that
  * {@code proxy-bench/dapr/build.sh} built into {@code $H2SPLICE_DAPR_CACHE} (default
  * {@code ~/.cache/h2splice/dapr}); skipped when there is none. Ready means {@code GET /v1.0/healthz} answers 204.
  */
@@ -48,7 +48,8 @@ public final class DaprTopology implements Topology {
 
     @Override
     public String describe() {
-        return "client → daprd A → daprd B → app (" + (mtls ? "mTLS, Sentry" : "h2c") + ", SQLite name resolution)";
+        return "client → daprd A → daprd B → app (" + (mtls ? "mTLS, Sentry" : "h2c")
+                + ", SQLite name resolution)";
     }
 
     @Override

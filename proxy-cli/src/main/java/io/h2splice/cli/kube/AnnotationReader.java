@@ -101,7 +101,8 @@ final class AnnotationReader {
     /** An absolute path in a container (a volume's mount path): starts with '/', no '..' and no ':'. */
     String absolutePath(String name) {
         String v = text(name);
-        if (v != null && (!v.startsWith("/") || v.contains(":") || java.util.Arrays.asList(v.split("/")).contains(".."))) {
+        if (v != null && (!v.startsWith("/") || v.contains(":")
+                || java.util.Arrays.asList(v.split("/")).contains(".."))) {
             problem(name, v, "must be an absolute path (starting with '/', without '..' or ':')");
             return null;
         }

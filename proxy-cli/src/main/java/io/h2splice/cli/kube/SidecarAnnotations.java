@@ -96,7 +96,8 @@ record SidecarAnnotations(String appId, Integer appPort, String appProtocol, boo
                         r.quantity("sidecar-memory-request"), r.quantity("sidecar-memory-limit")),
                 r.probe("liveness", Probe.LIVENESS_DEFAULTS), r.probe("readiness", Probe.READINESS_DEFAULTS),
                 r.text("sidecar-image"), r.bool("enable-native-sidecar", false),
-                "unconfined".equals(seccomp) ? "Unconfined" : "RuntimeDefault", r.absolutePath("unix-domain-socket-path"));
+                "unconfined".equals(seccomp) ? "Unconfined" : "RuntimeDefault",
+                r.absolutePath("unix-domain-socket-path"));
         checkDistinctPorts(a, r);
         if (!r.problems().isEmpty()) {
             throw new AnnotationException(r.problems());
