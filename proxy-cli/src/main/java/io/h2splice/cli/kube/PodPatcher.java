@@ -14,8 +14,7 @@ import java.util.Set;
  * The one mutation both front ends share: a pod (or a pod template, which has the same {@code metadata} and
  * {@code spec}) in, an RFC 6902 JSON Patch out, in Dapr's order ({@code pkg/injector/patcher/patch.go}): labels,
  * volumes, the {@code daprd} container, then the app containers' env vars and socket volume mounts. Arrays that do
- * not exist yet are added
- * whole, since JSON Patch cannot append to a missing array. Stateless and thread-safe.
+ * not exist yet are added whole, since JSON Patch cannot append to a missing array. Stateless and thread-safe.
  */
 final class PodPatcher {
 
