@@ -99,15 +99,15 @@ record ResolverSettings(Mode mode, Path resolverFile, KubernetesNaming kubernete
         boolean k8s = f.resolverFile == null && (mode == Mode.KUBERNETES || "kubernetes".equals(component));
         String fallback = f.resolverFile != null ? "--resolver-file" : k8s ? "Kubernetes DNS" : "the local registry";
         boolean sqlite = f.resolverFile == null && !k8s && "sqlite".equals(component);
-        if (component != null && !component.equals("kubernetes") && !component.equals("mdns") && !sqlite
-                && !("sqlite".equals(component) && f.resolverFile != null)) {
+        if (component != null && !component.equals("kubernetes") && !component.equals("mdns")
+                && !component.equals("sqlite")) {
             warnings.add("--config: spec.nameResolution.component '" + configured.component() + "' is not built; "
                     + "apps are resolved with " + fallback);
         } else if (f.resolverFile != null && component != null) {
             warnings.add("--config: spec.nameResolution is ignored: apps are resolved from --resolver-file");
-        } else if (mode == Mode.KUBERNETES && "mdns".equals(component)) {
-            warnings.add("--config: spec.nameResolution.component 'mdns' is not built for Kubernetes mode; apps are "
-                    + "resolved with Kubernetes DNS");
+        } else if (mode == Mode.KUBERNETES && ("mdns".equals(component) || "sqlite".equals(component))) {
+            warnings.add("--config: spec.nameResolution.component '" + component + "' is not built for Kubernetes "
+                    + "mode; apps are resolved with Kubernetes DNS");
         }
         if (!k8s) {
             for (String flag : new String[] {f.clusterDomain == null ? null : "--kubernetes-cluster-domain",

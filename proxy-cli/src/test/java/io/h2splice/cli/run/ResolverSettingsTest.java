@@ -152,6 +152,18 @@ class ResolverSettingsTest {
     }
 
     @Test
+    void sqliteInKubernetesModeSaysKubernetesDnsIsUsed() throws IOException {
+        Parsed p = parse("--mode", "kubernetes", "-c", config("""
+                component: sqlite
+                configuration:
+                  connectionString: /tmp/nr.db
+                """).toString());
+        assertNull(p.resolution().sqlite());
+        assertEquals(List.of("--config: spec.nameResolution.component 'sqlite' is not built for Kubernetes mode; apps "
+                + "are resolved with Kubernetes DNS"), p.resolution().warnings());
+    }
+
+    @Test
     void sqliteIsDaprsTableWithItsDefaultsAndChecks() throws IOException {
         Parsed p = parse("-c", config("""
                 component: sqlite
