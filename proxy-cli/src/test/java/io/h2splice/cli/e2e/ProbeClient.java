@@ -1,22 +1,23 @@
 package io.h2splice.cli.e2e;
 
 import io.grpc.CallOptions;
-import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.MethodDescriptor.MethodType;
 import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
+import io.h2splice.core.testing.CallResult;
+import io.h2splice.core.testing.GrpcCalls;
+import io.h2splice.core.testing.RecordingCall;
 import io.h2splice.core.testing.TestService;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,7 +28,7 @@ import java.util.concurrent.TimeUnit;
 public final class ProbeClient {
 
     private static final String SERVICE = "h2splice.probe.Probe/";
-    private static final long DEADLINE_S = 30;
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
     private static final int MAX_MESSAGE = 64 << 20;
     private static final byte[] PROBE_BIN = {0x00, (byte) 0xff, 0x10, (byte) 0x80, 0x7f, 0x0a, 0x0d, 0x20};
     static final byte[] STATUS_DETAILS = ProbeServer.statusDetails(9, ProbeServer.FAIL_MESSAGE,
@@ -88,12 +89,12 @@ public final class ProbeClient {
                 Metadata md = md();
                 md.put(key("x-probe-count"), "5");
                 md.put(key("x-probe-size"), "1024");
-                Result r = call("ServerStream", MethodType.SERVER_STREAMING, md, List.of(new byte[0])).ok();
-                check(r.messages.size() == 5, "expected 5 messages, got " + r.messages.size());
+                CallResult r = call("ServerStream", MethodType.SERVER_STREAMING, md, List.of(new byte[0])).assertOk();
+                check(r.messages().size() == 5, "expected 5 messages, got " + r.messages().size());
                 for (int i = 0; i < 5; i++) {
                     byte[] want = new byte[1024];
                     Arrays.fill(want, (byte) i);
-                    check(Arrays.equals(want, r.messages.get(i)), "message " + i + " is not 1024 bytes of " + i);
+                    check(Arrays.equals(want, r.messages().get(i)), "message " + i + " is not 1024 bytes of " + i);
                 }
             }
             case "client_streaming" -> {
@@ -110,24 +111,24 @@ public final class ProbeClient {
                 Metadata md = md();
                 md.put(key("x-probe-ascii"), "hello-ascii");
                 md.put(Metadata.Key.of("x-probe-bin", Metadata.BINARY_BYTE_MARSHALLER), PROBE_BIN);
-                Result r = call("Echo", MethodType.UNARY, md, List.of("hello".getBytes(StandardCharsets.US_ASCII)))
-                        .ok();
-                check("hello-ascii".equals(r.headers.get(key("x-probe-ascii"))), "initial x-probe-ascii: "
-                        + r.headers.get(key("x-probe-ascii")));
-                check(Arrays.equals(PROBE_BIN, r.headers.get(Metadata.Key.of("x-probe-bin",
+                CallResult r = call("Echo", MethodType.UNARY, md, List.of("hello".getBytes(StandardCharsets.US_ASCII)))
+                        .assertOk();
+                check("hello-ascii".equals(r.headers().get(key("x-probe-ascii"))), "initial x-probe-ascii: "
+                        + r.headers().get(key("x-probe-ascii")));
+                check(Arrays.equals(PROBE_BIN, r.headers().get(Metadata.Key.of("x-probe-bin",
                         Metadata.BINARY_BYTE_MARSHALLER))), "initial x-probe-bin differs");
-                check("hello-ascii".equals(r.trailers.get(key("x-probe-ascii-t"))), "trailing x-probe-ascii-t: "
-                        + r.trailers.get(key("x-probe-ascii-t")));
-                check(Arrays.equals(PROBE_BIN, r.trailers.get(Metadata.Key.of("x-probe-t-bin",
+                check("hello-ascii".equals(r.trailers().get(key("x-probe-ascii-t"))), "trailing x-probe-ascii-t: "
+                        + r.trailers().get(key("x-probe-ascii-t")));
+                check(Arrays.equals(PROBE_BIN, r.trailers().get(Metadata.Key.of("x-probe-t-bin",
                         Metadata.BINARY_BYTE_MARSHALLER))), "trailing x-probe-t-bin differs");
             }
             case "status_details" -> {
-                Result r = call("Fail", MethodType.UNARY, md(), List.of("details please".getBytes(
+                CallResult r = call("Fail", MethodType.UNARY, md(), List.of("details please".getBytes(
                         StandardCharsets.US_ASCII)));
-                check(r.status.getCode() == Status.Code.FAILED_PRECONDITION
-                                && ProbeServer.FAIL_MESSAGE.equals(r.status.getDescription()),
-                        "expected status 9 '" + ProbeServer.FAIL_MESSAGE + "', got " + describe(r.status));
-                byte[] details = r.trailers.get(Metadata.Key.of("grpc-status-details-bin",
+                check(r.status().getCode() == Status.Code.FAILED_PRECONDITION
+                                && ProbeServer.FAIL_MESSAGE.equals(r.status().getDescription()),
+                        "expected status 9 '" + ProbeServer.FAIL_MESSAGE + "', got " + describe(r.status()));
+                byte[] details = r.trailers().get(Metadata.Key.of("grpc-status-details-bin",
                         Metadata.BINARY_BYTE_MARSHALLER));
                 check(Arrays.equals(STATUS_DETAILS, details), "grpc-status-details-bin: expected "
                         + HexFormat.of().formatHex(STATUS_DETAILS) + ", got "
@@ -146,115 +147,57 @@ public final class ProbeClient {
             case "unknown_app" -> {
                 Metadata md = new Metadata();
                 md.put(key("dapr-app-id"), "no-such-app");
-                Result r = call("Echo", MethodType.UNARY, md, List.of(new byte[] {'x'}));
-                check(r.status.getCode() == Status.Code.UNAVAILABLE
-                                && "couldn't find service: no-such-app".equals(r.status.getDescription()),
-                        "expected UNAVAILABLE 'couldn't find service: no-such-app', got " + describe(r.status));
+                CallResult r = call("Echo", MethodType.UNARY, md, List.of(new byte[] {'x'}));
+                check(r.status().getCode() == Status.Code.UNAVAILABLE
+                                && "couldn't find service: no-such-app".equals(r.status().getDescription()),
+                        "expected UNAVAILABLE 'couldn't find service: no-such-app', got " + describe(r.status()));
             }
             default -> throw new IllegalArgumentException("no case " + name);
         }
     }
 
-    private void bidi() throws Exception {
-        LinkedBlockingQueue<Object> in = new LinkedBlockingQueue<>();
-        ClientCall<byte[], byte[]> c = channel.newCall(method("Bidi", MethodType.BIDI_STREAMING),
-                CallOptions.DEFAULT.withDeadlineAfter(DEADLINE_S, TimeUnit.SECONDS));
-        c.start(new ClientCall.Listener<>() {
-            @Override
-            public void onMessage(byte[] message) {
-                in.add(message);
-                c.request(1);
-            }
-
-            @Override
-            public void onClose(Status status, Metadata trailers) {
-                in.add(status);
-            }
-        }, md());
-        c.request(1);
+    private void bidi() {
+        RecordingCall c = GrpcCalls.start(channel, method("Bidi", MethodType.BIDI_STREAMING), options(), md());
         for (int i = 0; i < 3; i++) {
             byte[] ping = ("ping-" + i).getBytes(StandardCharsets.US_ASCII);
-            c.sendMessage(ping);
-            Object echo = in.poll(DEADLINE_S, TimeUnit.SECONDS);
-            check(echo instanceof byte[] b && Arrays.equals(ping, b), "expected the echo of ping-" + i + ", got "
-                    + (echo instanceof Status s ? describe(s) : echo));
+            c.send(ping);
+            check(Arrays.equals(ping, c.awaitMessage(DEADLINE)), "the echo of ping-" + i + " differs");
         }
         c.halfClose();
-        Object end = in.poll(DEADLINE_S, TimeUnit.SECONDS);
-        check(end instanceof Status s && s.isOk(), "expected the stream to end OK, got "
-                + (end instanceof Status s ? describe(s) : end));
+        CallResult end = c.await(DEADLINE);
+        check(end.status().isOk() && end.messages().size() == 3, "expected the stream to end OK after 3 echoes, got "
+                + end.describe());
     }
 
     private void hangThenCancelled(String what, Status.Code want) throws Exception {
         String tag = "java-" + ProcessHandle.current().pid() + "-" + what;
         Metadata md = md();
         md.put(key("x-probe-tag"), tag);
-        CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(what.equals("deadline") ? 500 : DEADLINE_S * 1000,
-                TimeUnit.MILLISECONDS);
-        CompletableFuture<Status> closed = new CompletableFuture<>();
-        ClientCall<byte[], byte[]> c = channel.newCall(method("Hang", MethodType.UNARY), options);
-        c.start(new ClientCall.Listener<>() {
-            @Override
-            public void onClose(Status status, Metadata trailers) {
-                closed.complete(status);
-            }
-        }, md);
-        c.request(1);
-        c.sendMessage(new byte[0]);
-        c.halfClose();
+        CallOptions options = what.equals("deadline")
+                ? CallOptions.DEFAULT.withDeadlineAfter(500, TimeUnit.MILLISECONDS) : options();
+        RecordingCall c = GrpcCalls.start(channel, method("Hang", MethodType.UNARY), options, md);
+        c.send(new byte[0]).halfClose();
         if (what.equals("cancel")) {
             Thread.sleep(300);
-            c.cancel("cancelled by the probe", null);
+            c.cancel("cancelled by the probe");
         }
-        Status end = closed.get(DEADLINE_S, TimeUnit.SECONDS);
+        Status end = c.await(DEADLINE).status();
         check(end.getCode() == want, "expected the Hang call to end " + want + ", got " + describe(end));
         String reply = new String(call("Cancelled", MethodType.UNARY, md(), List.of(tag.getBytes(
                 StandardCharsets.US_ASCII))).single(), StandardCharsets.US_ASCII);
         check(reply.equals("cancelled"), "expected Cancelled to reply 'cancelled', got " + reply);
     }
 
-    /** A call's end: its messages, headers, status and trailers. */
-    private record Result(List<byte[]> messages, Metadata headers, Status status, Metadata trailers) {
-        Result ok() {
-            check(status.isOk(), "unexpected status " + describe(status));
-            return this;
-        }
-
-        byte[] single() {
-            ok();
-            check(messages.size() == 1, "expected one reply, got " + messages.size());
-            return messages.get(0);
-        }
+    private CallResult call(String name, MethodType type, Metadata md, List<byte[]> requests) {
+        RecordingCall c = GrpcCalls.start(channel, method(name, type), options(), md);
+        requests.forEach(c::send);
+        c.halfClose();
+        return c.await(DEADLINE.plusSeconds(5));
     }
 
-    private Result call(String name, MethodType type, Metadata md, List<byte[]> requests) throws Exception {
-        List<byte[]> messages = new ArrayList<>();
-        Metadata[] headers = {new Metadata()};
-        CompletableFuture<Result> done = new CompletableFuture<>();
-        ClientCall<byte[], byte[]> c = channel.newCall(method(name, type),
-                CallOptions.DEFAULT.withDeadlineAfter(DEADLINE_S, TimeUnit.SECONDS)
-                        .withMaxOutboundMessageSize(MAX_MESSAGE));
-        c.start(new ClientCall.Listener<>() {
-            @Override
-            public void onHeaders(Metadata h) {
-                headers[0] = h;
-            }
-
-            @Override
-            public void onMessage(byte[] message) {
-                messages.add(message);
-                c.request(1);
-            }
-
-            @Override
-            public void onClose(Status status, Metadata trailers) {
-                done.complete(new Result(messages, headers[0], status, trailers));
-            }
-        }, md);
-        c.request(1);
-        requests.forEach(c::sendMessage);
-        c.halfClose();
-        return done.get(DEADLINE_S + 5, TimeUnit.SECONDS);
+    private static CallOptions options() {
+        return CallOptions.DEFAULT.withDeadlineAfter(DEADLINE.toSeconds(), TimeUnit.SECONDS)
+                .withMaxOutboundMessageSize(MAX_MESSAGE);
     }
 
     private Metadata md() {
