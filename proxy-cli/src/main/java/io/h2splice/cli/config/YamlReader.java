@@ -97,7 +97,7 @@ abstract class YamlReader {
     }
 
     /** Go's {@code time.ParseDuration}: {@code 24h}, {@code 15m}, {@code 1h30m}, {@code 1.5s}, {@code 300ms}, {@code 0}. */
-    static Duration goDuration(String s) {
+    public static Duration goDuration(String s) {
         String bad = "expected a duration such as 24h, 15m, 90s or 1h30m, got '" + s + "'";
         String t = s.strip();
         boolean negative = false;

@@ -1,5 +1,6 @@
 package io.h2splice.cli.sqlite;
 
+import io.h2splice.cli.config.ConfigurationFile;
 import io.h2splice.core.config.NameResolution;
 
 import java.time.Duration;
@@ -72,34 +73,19 @@ public record SqliteSettings(String connectionString, String table, String metad
         return v;
     }
 
-    /** A Go duration as Dapr's metadata decoder takes it: {@code 5s}, {@code 1m30s}, {@code 500ms}, or seconds. */
+    /** A Go duration as Dapr's metadata decoder takes it ({@code 5s}, {@code 1m30s}, {@code 500ms}) or seconds. */
     private static Duration duration(Map<String, Object> c, String key, Duration dflt) {
         String v = text(c, key, null);
         if (v == null) {
             return dflt;
         }
         try {
-            if (v.matches("\\d+")) {
-                return Duration.ofSeconds(Long.parseLong(v));
+            Duration d = v.matches("\\d+") ? Duration.ofSeconds(Long.parseLong(v)) : ConfigurationFile.goDuration(v);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("not positive");
             }
-            var m = Pattern.compile("(\\d+)(ms|s|m|h)").matcher(v);
-            Duration total = Duration.ZERO;
-            int end = 0;
-            while (m.find() && m.start() == end) {
-                long n = Long.parseLong(m.group(1));
-                total = total.plus(switch (m.group(2)) {
-                    case "ms" -> Duration.ofMillis(n);
-                    case "s" -> Duration.ofSeconds(n);
-                    case "m" -> Duration.ofMinutes(n);
-                    default -> Duration.ofHours(n);
-                });
-                end = m.end();
-            }
-            if (end != v.length() || end == 0 || total.isZero()) {
-                throw new NumberFormatException();
-            }
-            return total;
-        } catch (NumberFormatException | ArithmeticException e) {
+            return d;
+        } catch (IllegalArgumentException | ArithmeticException e) { // NumberFormatException is one
             throw new IllegalArgumentException("configuration." + key + ": '" + v + "' is not a duration (e.g. 5s)");
         }
     }
