@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -180,18 +181,8 @@ public final class DaprTopology implements Topology {
             throw new TopologyException("cannot start " + sentry + ": " + e.getMessage());
         }
         children.add(child);
-        long giveUpAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_WITHIN_MILLIS);
-        while (!(Files.exists(dir.resolve("credentials/ca.crt")) && Ports.accepts(ports[0]))) {
-            if (!child.isAlive() || System.nanoTime() > giveUpAt) {
-                throw new TopologyException("Sentry did not start: " + child.reason() + " (log: " + child.log() + ")");
-            }
-            try {
-                TimeUnit.MILLISECONDS.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new TopologyException("Sentry: interrupted while starting");
-            }
-        }
+        awaitReady(child, () -> Files.exists(dir.resolve("credentials/ca.crt")) && Ports.accepts(ports[0]),
+                "its root certificate written and its port open");
         return ports[0];
     }
 
@@ -217,24 +208,29 @@ public final class DaprTopology implements Topology {
             throw new TopologyException("daprd " + instance + ": cannot start " + daprd + ": " + e.getMessage());
         }
         children.add(child);
+        awaitReady(child, () -> SidecarTopology.healthy(ports[1]), "GET /v1.0/healthz answering 204");
+        return new Launched(child, ports[0], TimeUnit.NANOSECONDS.toMillis(child.ageNanos()));
+    }
+
+    /** Waits until {@code ready} holds, or fails once {@code child} exits or {@value #READY_WITHIN_MILLIS} ms passed. */
+    private static void awaitReady(Child child, BooleanSupplier ready, String what) throws TopologyException {
         long giveUpAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_WITHIN_MILLIS);
-        while (!SidecarTopology.healthy(ports[1])) {
+        while (!ready.getAsBoolean()) {
             if (!child.isAlive()) {
-                throw new TopologyException("daprd " + instance + " exited with code " + child.exitCode()
+                throw new TopologyException(child.name() + " exited with code " + child.exitCode()
                         + " before it was ready: " + child.reason() + " (log: " + child.log() + ")");
             }
             if (System.nanoTime() > giveUpAt) {
-                throw new TopologyException("daprd " + instance + " not ready within " + READY_WITHIN_MILLIS / 1000
-                        + " s (log: " + child.log() + ")");
+                throw new TopologyException(child.name() + " not ready within " + READY_WITHIN_MILLIS / 1000
+                        + " s: waited for " + what + " (log: " + child.log() + ")");
             }
             try {
                 TimeUnit.MILLISECONDS.sleep(10);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new TopologyException("daprd " + instance + ": interrupted while starting");
+                throw new TopologyException(child.name() + ": interrupted while starting");
             }
         }
-        return new Launched(child, ports[0], TimeUnit.NANOSECONDS.toMillis(child.ageNanos()));
     }
 
     /** What {@code daprd --version} prints, e.g. {@code 1.18.1}. */
