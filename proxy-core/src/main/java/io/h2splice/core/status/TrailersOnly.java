@@ -5,6 +5,7 @@ import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /** Builds the only kinds of response the proxy makes itself: trailers-only responses and closing trailers. */
@@ -68,5 +69,27 @@ public final class TrailersOnly {
             }
         }
         return sb == null ? message : sb.toString();
+    }
+
+    /** The inverse of {@link #percentEncode}, for a grpc-message read from the wire; a bad escape is kept as it is. */
+    public static String percentDecode(String m) {
+        if (m.indexOf('%') < 0) {
+            return m;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(m.length());
+        byte[] in = m.getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < in.length; i++) {
+            if (in[i] == '%' && i + 2 < in.length) {
+                int hi = Character.digit(in[i + 1], 16);
+                int lo = Character.digit(in[i + 2], 16);
+                if (hi >= 0 && lo >= 0) {
+                    out.write(hi << 4 | lo);
+                    i += 2;
+                    continue;
+                }
+            }
+            out.write(in[i]);
+        }
+        return out.toString(StandardCharsets.UTF_8);
     }
 }

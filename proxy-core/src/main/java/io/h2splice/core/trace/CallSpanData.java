@@ -1,5 +1,6 @@
 package io.h2splice.core.trace;
 
+import io.h2splice.core.status.TrailersOnly;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -15,8 +16,6 @@ import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.data.StatusData;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -53,7 +52,7 @@ final class CallSpanData implements SpanData {
                         TraceState.getDefault());
         this.status = s.grpcStatus == 0 ? StatusData.unset()
                 : StatusData.create(io.opentelemetry.api.trace.StatusCode.ERROR,
-                        s.grpcMessage == null ? "" : percentDecode(s.grpcMessage));
+                        s.grpcMessage == null ? "" : TrailersOnly.percentDecode(s.grpcMessage));
         AttributesBuilder a = Attributes.builder();
         for (int i = 0; i < s.attributes.length; i += 2) {
             a.put(s.attributes[i], s.attributes[i + 1]);
@@ -63,28 +62,6 @@ final class CallSpanData implements SpanData {
         this.startEpochNanos = clock.epochNanos(s.startNanos);
         this.endEpochNanos = Math.max(startEpochNanos, clock.epochNanos(s.endNanos));
         this.resource = resource;
-    }
-
-    /** grpc-message is percent-encoded on the wire (gRPC's HTTP/2 protocol); a bad escape is kept as it is. */
-    static String percentDecode(String m) {
-        if (m.indexOf('%') < 0) {
-            return m;
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(m.length());
-        byte[] in = m.getBytes(StandardCharsets.UTF_8);
-        for (int i = 0; i < in.length; i++) {
-            if (in[i] == '%' && i + 2 < in.length) {
-                int hi = Character.digit(in[i + 1], 16);
-                int lo = Character.digit(in[i + 2], 16);
-                if (hi >= 0 && lo >= 0) {
-                    out.write(hi << 4 | lo);
-                    i += 2;
-                    continue;
-                }
-            }
-            out.write(in[i]);
-        }
-        return out.toString(StandardCharsets.UTF_8);
     }
 
     // === SpanData ===

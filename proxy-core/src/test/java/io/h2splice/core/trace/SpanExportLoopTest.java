@@ -132,8 +132,8 @@ class SpanExportLoopTest {
 
     @Test
     void percentDecoding() {
-        assertEquals("plain", CallSpanData.percentDecode("plain"));
-        assertEquals("100% done", CallSpanData.percentDecode("100%25 done"));
-        assertEquals("bad %zz escape %", CallSpanData.percentDecode("bad %zz escape %"));
+        assertEquals("plain", io.h2splice.core.status.TrailersOnly.percentDecode("plain"));
+        assertEquals("100% done", io.h2splice.core.status.TrailersOnly.percentDecode("100%25 done"));
+        assertEquals("bad %zz escape %", io.h2splice.core.status.TrailersOnly.percentDecode("bad %zz escape %"));
     }
 }
