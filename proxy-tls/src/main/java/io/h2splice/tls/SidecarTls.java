@@ -12,6 +12,7 @@ import io.h2splice.tls.context.TlsMetricsText;
 import io.h2splice.tls.identity.SpiffeId;
 import io.h2splice.tls.rotation.CertificateRotation;
 import io.h2splice.tls.rotation.FileWatch;
+import io.h2splice.tls.sentry.SentryClient;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -21,7 +22,7 @@ import java.util.List;
 import javax.net.ssl.SSLException;
 
 /**
- * A sidecar's mTLS, assembled: where its certificates come from (the built-in CA, or files), the hop security the
+ * A sidecar's mTLS, assembled: where its certificates come from (the built-in CA, Dapr's Sentry, or files), the hop security the
  * engine uses, the rotation that renews them, and their metrics. The one entry point proxy-cli uses.
  */
 public final class SidecarTls implements AutoCloseable {
@@ -56,6 +57,14 @@ public final class SidecarTls implements AutoCloseable {
                                            Duration backdate) throws CaException, SSLException {
         CertificateRotation.Source source = () -> ca.issue(id, alg, ttl, backdate);
         return start(source, id, List.of());
+    }
+
+    /**
+     * From Dapr's Sentry ({@code --sentry-address}): Sentry signs a certificate for a fresh key now, and again at half
+     * its life; the identity is the one Sentry puts in it. Blocks until the first one is had.
+     */
+    public static SidecarTls fromSentry(SentryClient sentry) throws CaException, SSLException {
+        return start(sentry::sign, null, List.of());
     }
 
     /**

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Set;
 
 /** PKIX validation of a chain against trust anchors, with a one-line reason when it fails. */
-final class Chains {
+public final class Chains {
 
     private Chains() {
     }
@@ -28,7 +28,7 @@ final class Chains {
      *
      * @return {@code null} when valid, else why not (for example {@code "certificate 1 (CN=x) expired at …"})
      */
-    static String problem(List<X509Certificate> chain, List<X509Certificate> anchors, Instant at) {
+    public static String problem(List<X509Certificate> chain, List<X509Certificate> anchors, Instant at) {
         List<X509Certificate> path = new ArrayList<>(chain);
         path.removeIf(anchors::contains);
         if (path.isEmpty()) {
