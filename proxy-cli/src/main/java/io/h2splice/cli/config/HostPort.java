@@ -5,13 +5,21 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 
 /** {@code host:port} and {@code [ipv6]:port}, resolved at start (a blocking DNS lookup for host names). */
-final class HostPort {
+public final class HostPort {
 
     private HostPort() {
     }
 
-    /** @throws IllegalArgumentException with a one-line message naming the problem */
-    static InetSocketAddress resolve(String text) {
+    /** A host (name or address, IPv6 without brackets) and a port, not resolved. */
+    public record Parsed(String host, int port) {
+    }
+
+    /**
+     * Splits {@code host:port} or {@code [ipv6]:port} without resolving the host.
+     *
+     * @throws IllegalArgumentException with a one-line message naming the problem
+     */
+    public static Parsed parse(String text) {
         int colon = text.lastIndexOf(':');
         if (colon <= 0 || colon == text.length() - 1) {
             throw new IllegalArgumentException("'" + text + "' must be host:port");
@@ -35,10 +43,16 @@ final class HostPort {
         if (host.isEmpty()) {
             throw new IllegalArgumentException("'" + text + "': host is empty");
         }
+        return new Parsed(host, port);
+    }
+
+    /** {@link #parse}, then the host resolved; @throws IllegalArgumentException with a one-line message */
+    static InetSocketAddress resolve(String text) {
+        Parsed p = parse(text);
         try {
-            return new InetSocketAddress(InetAddress.getByName(host), port);
+            return new InetSocketAddress(InetAddress.getByName(p.host()), p.port());
         } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("'" + text + "': cannot resolve host '" + host + "'");
+            throw new IllegalArgumentException("'" + text + "': cannot resolve host '" + p.host() + "'");
         }
     }
 }

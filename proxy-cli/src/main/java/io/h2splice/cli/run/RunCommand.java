@@ -147,8 +147,8 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--enable-mtls", arity = "0..1", fallbackValue = "true", defaultValue = "true", paramLabel = "BOOL",
             description = "mTLS between sidecars (default: ${DEFAULT-VALUE}; unlike Dapr, secure by default). "
-                    + "Certificates come from the local CA under H2SPLICE_HOME (made on first use), or from "
-                    + "--cert-chain-file, --cert-key-file and the trust anchors.")
+                    + "Certificates come from the local CA under H2SPLICE_HOME (made on first use), from Dapr's "
+                    + "Sentry (--sentry-address), or from --cert-chain-file, --cert-key-file and the trust anchors.")
     boolean enableMtls;
 
     @Option(names = "--cert-chain-file", paramLabel = "FILE",
@@ -161,9 +161,26 @@ public final class RunCommand implements Callable<Integer> {
     Path certKeyFile;
 
     @Option(names = "--trust-anchors-file", paramLabel = "FILE",
-            description = "The roots peers must chain to (PEM), with --cert-chain-file; the environment variable "
-                    + "DAPR_TRUST_ANCHORS (PEM text) works too.")
+            description = "The roots peers must chain to (PEM), with --cert-chain-file or --sentry-address; the "
+                    + "environment variable DAPR_TRUST_ANCHORS (PEM text) works too.")
     Path trustAnchorsFile;
+
+    @Option(names = "--sentry-address", paramLabel = "HOST:PORT",
+            description = "Get this sidecar's certificate from Dapr's Sentry at this address, as daprd does, instead "
+                    + "of the local CA: a new key, signed by Sentry at start and renewed at half its life, in "
+                    + "Sentry's trust domain (shared with daprd sidecars). Needs mTLS and the trust anchors: "
+                    + "DAPR_TRUST_ANCHORS or --trust-anchors-file.")
+    String sentryAddress;
+
+    @Option(names = "--control-plane-trust-domain", paramLabel = "DOMAIN",
+            description = "The trust domain of Sentry's own SPIFFE id, checked when connecting to it (default: "
+                    + "DAPR_CONTROLPLANE_TRUST_DOMAIN, else localhost, as daprd).")
+    String controlPlaneTrustDomain;
+
+    @Option(names = "--control-plane-namespace", paramLabel = "NAMESPACE",
+            description = "The namespace of Sentry's own SPIFFE id (default: DAPR_CONTROLPLANE_NAMESPACE, else "
+                    + "default, as daprd).")
+    String controlPlaneNamespace;
 
     @Option(names = "--workers", paramLabel = "N",
             description = "Event loop threads (default: the number of cores).")

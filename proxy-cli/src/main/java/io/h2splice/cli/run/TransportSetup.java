@@ -6,10 +6,15 @@ import io.h2splice.core.hop.TransportSecurity;
 import io.h2splice.tls.SidecarTls;
 import io.h2splice.tls.ca.CaException;
 import io.h2splice.tls.ca.KeyAlgorithm;
+import io.h2splice.tls.ca.Pem;
 import io.h2splice.tls.context.AppTlsHopSecurity;
 import io.h2splice.tls.identity.SpiffeId;
+import io.h2splice.tls.sentry.SentryClient;
+import io.h2splice.tls.sentry.SentrySettings;
 
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +52,11 @@ final class TransportSetup implements AutoCloseable {
                 mtls = SidecarTls.fromFiles(tls.certChain(), tls.certKey(), tls.anchorsFile(), tls.anchorsPem(), null);
                 LOG.info("mTLS: identity " + mtls.identity() + " from " + tls.certChain() + " (watched)");
                 sidecars = mtls.hopSecurity();
+            } else if (tls.fromSentry()) {
+                mtls = SidecarTls.fromSentry(new SentryClient(sentrySettings(tls, config)));
+                LOG.info("mTLS: identity " + mtls.identity() + " signed by Dapr's Sentry at "
+                        + tls.sentry().address() + " (renewed at half its life)");
+                sidecars = mtls.hopSecurity();
             } else {
                 Path caDir = home.resolve("ca");
                 mtls = SidecarTls.selfHosted(caDir, id, KeyAlgorithm.EC_P256, tls.certTtl(), tls.backdate());
@@ -69,6 +79,23 @@ final class TransportSetup implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** The trust anchors are read now (a bad PEM fails the start) and, from a file, again at each renewal. */
+    private static SentrySettings sentrySettings(TlsSettings tls, ProxyConfig config) throws CaException {
+        SentrySource s = tls.sentry();
+        SentrySettings.Anchors anchors;
+        if (tls.anchorsFile() != null) {
+            Path file = tls.anchorsFile();
+            anchors = () -> Pem.readCertificates(file);
+        } else {
+            List<X509Certificate> fixed = Pem.parseCertificates(tls.anchorsPem(), "DAPR_TRUST_ANCHORS");
+            anchors = () -> fixed;
+        }
+        anchors.load();
+        return new SentrySettings(s.host(), s.port(), s.sentryId(), anchors,
+                s.localIdentity() != null ? s.localIdentity() : config.appId(), config.namespace(), s.tokenFile(),
+                s.kubernetesToken(), KeyAlgorithm.EC_P256);
     }
 
     TransportSecurity security() {

@@ -70,23 +70,27 @@ final class Daprd {
     }
 
     /**
-     * Starts daprd as {@code dapr run} would (self-hosted, plaintext: {@code --enable-mtls=false}), its gRPC API on
-     * {@code grpcPort}, with an app on {@code appPort} (gRPC) when it is above 0, and waits until its healthz says
-     * 204. {@code --max-body-size 64Mi}: daprd's default of 4 MiB would refuse the probe's 16 MiB message.
+     * Starts daprd as {@code dapr run} would (self-hosted), its gRPC API on {@code grpcPort}, with an app on
+     * {@code appPort} (gRPC) when it is above 0, and waits until its healthz says 204. Plaintext between sidecars
+     * ({@code --enable-mtls=false}) without {@code sentry}; with it, {@code --enable-mtls --sentry-address} and the
+     * root in {@code DAPR_TRUST_ANCHORS}, as the Dapr CLI starts it when the Configuration enables mTLS.
+     * {@code --max-body-size 64Mi}: daprd's default of 4 MiB would refuse the probe's 16 MiB message.
      */
     static Process start(Processes processes, Path dir, String appId, int appPort, int grpcPort, Path config,
-                         Path log) throws Exception {
+                         Sentry sentry, Path log) throws Exception {
         int http = Processes.freePort();
         List<String> cmd = new ArrayList<>(List.of(binary().toString(), "--app-id", appId,
                 "--dapr-grpc-port", Integer.toString(grpcPort), "--dapr-http-port", Integer.toString(http),
                 "--dapr-internal-grpc-port", Integer.toString(Processes.freePort()),
                 "--metrics-port", Integer.toString(Processes.freePort()), "--config", config.toString(),
                 "--resources-path", Files.createDirectories(dir.resolve("resources")).toString(),
-                "--enable-mtls=false", "--max-body-size", "64Mi", "--log-level", "info"));
+                "--max-body-size", "64Mi", "--log-level", "info"));
+        cmd.addAll(sentry == null ? List.of("--enable-mtls=false")
+                : List.of("--enable-mtls", "--sentry-address", sentry.address()));
         if (appPort > 0) {
             cmd.addAll(List.of("--app-port", Integer.toString(appPort), "--app-protocol", "grpc"));
         }
-        Process p = processes.start(Map.of(), log, cmd);
+        Process p = processes.start(sentry == null ? Map.of() : sentry.env(), log, cmd);
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < giveUp) {

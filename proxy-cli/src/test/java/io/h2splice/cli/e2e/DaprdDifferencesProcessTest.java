@@ -56,9 +56,9 @@ class DaprdDifferencesProcessTest extends ProcessTest {
         int daprApp = Processes.freePort();
         processes.start(Map.of(), home.resolve("dapr-app.log"), List.of(goServer.toString(), "--port",
                 Integer.toString(daprApp)));
-        Daprd.start(processes, dir, "server", daprApp, Processes.freePort(), config, home.resolve("daprd-b.log"));
+        Daprd.start(processes, dir, "server", daprApp, Processes.freePort(), config, null, home.resolve("daprd-b.log"));
         int daprdApi = Processes.freePort();
-        Daprd.start(processes, dir, "client", 0, daprdApi, config, home.resolve("daprd-a.log"));
+        Daprd.start(processes, dir, "client", 0, daprdApi, config, null, home.resolve("daprd-a.log"));
 
         String h2App = Integer.toString(Processes.freePort());
         Path serverLog = home.resolve("h2splice-b.log");

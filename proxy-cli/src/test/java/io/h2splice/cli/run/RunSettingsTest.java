@@ -391,4 +391,40 @@ class RunSettingsTest {
         assertEquals(message, assertThrows(UsageException.class,
                 () -> parse("--memory-budget", flag)).getMessage());
     }
+
+    @Test
+    void sentryAsDaprdReadsIt() {
+        Map<String, String> vars = Map.of("DAPR_TRUST_ANCHORS", "PEM");
+        SentrySource s = parse(vars, "--app-id", "a", "--sentry-address", "dapr-sentry.dapr-system.svc:443").tls()
+                .sentry();
+        assertEquals("dapr-sentry.dapr-system.svc", s.host());
+        assertEquals(443, s.port());
+        assertEquals("spiffe://localhost/ns/default/dapr-sentry", s.sentryId().toString());
+        assertNull(s.tokenFile());
+        assertNull(s.localIdentity());
+
+        Map<String, String> env = Map.of("DAPR_TRUST_ANCHORS", "PEM", "DAPR_CONTROLPLANE_TRUST_DOMAIN", "cluster.local",
+                "DAPR_CONTROLPLANE_NAMESPACE", "dapr-system", "DAPR_SENTRY_TOKEN_FILE", "/var/run/token",
+                "SENTRY_LOCAL_IDENTITY", "other");
+        SentrySource k = parse(env, "--app-id", "a", "--sentry-address", "[::1]:50001").tls().sentry();
+        assertEquals("::1", k.host());
+        assertEquals("[::1]:50001", k.address());
+        assertEquals("spiffe://cluster.local/ns/dapr-system/dapr-sentry", k.sentryId().toString());
+        assertEquals(Path.of("/var/run/token"), k.tokenFile());
+        assertFalse(k.kubernetesToken()); // self-hosted: Sentry's JWKS validator
+        assertEquals("other", k.localIdentity());
+
+        SentrySource flags = parse(env, "--app-id", "a", "--sentry-address", "s:1", "--control-plane-trust-domain",
+                "td", "--control-plane-namespace", "ns", "--mode", "kubernetes").tls().sentry();
+        assertEquals("spiffe://td/ns/ns/dapr-sentry", flags.sentryId().toString());
+        assertTrue(flags.kubernetesToken()); // Kubernetes mode: Sentry's Kubernetes validator, as daprd
+        assertNull(parse(vars, "--app-id", "a").tls().sentry());
+    }
+
+    @Test
+    void anEmptySentryTokenFileVariableIsAnError() {
+        UsageException e = assertThrows(UsageException.class, () -> parse(Map.of("DAPR_TRUST_ANCHORS", "PEM",
+                "DAPR_SENTRY_TOKEN_FILE", ""), "--sentry-address", "s:1"));
+        assertEquals("DAPR_SENTRY_TOKEN_FILE is set with an empty value", e.getMessage());
+    }
 }
