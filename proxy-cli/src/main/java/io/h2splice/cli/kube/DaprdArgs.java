@@ -74,7 +74,10 @@ final class DaprdArgs {
         if (a.config() != null) {
             add(args, "--config", CONFIG_DIR + "/" + CONFIG_KEY);
         }
-        if (s.mtls()) {
+        if (s.mtls() && s.sentry() != null) { // the control plane's trust domain and namespace come as env, as Dapr
+            args.add("--enable-mtls=true");
+            add(args, "--sentry-address", s.sentry().address());
+        } else if (s.mtls()) {
             args.add("--enable-mtls=true");
             add(args, "--cert-chain-file", IDENTITY_DIR + "/tls.crt");
             add(args, "--cert-key-file", IDENTITY_DIR + "/tls.key");

@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * The {@code daprd} container and the volumes it mounts, as JSON trees (Dapr's
- * {@code pkg/injector/patcher/sidecar_container.go}, with h2splice's identity files instead of Sentry).
+ * {@code pkg/injector/patcher/sidecar_container.go}): certificates from h2splice's identity volume, or, with
+ * {@code --sentry-address}, from the Dapr control plane's Sentry as daprd gets them.
  */
 final class SidecarContainer {
 
@@ -17,6 +18,10 @@ final class SidecarContainer {
     static final String CONFIG_VOLUME = "h2splice-config";
     /** The in-memory volume holding the gRPC API's Unix socket, shared with the app containers (Dapr's name). */
     static final String SOCKET_VOLUME = "dapr-unix-domain-socket";
+    /** The projected service-account token for Sentry's Kubernetes validator (Dapr's name). */
+    static final String TOKEN_VOLUME = "dapr-identity-token";
+    /** Where daprd, and h2splice in Kubernetes mode, read that token. */
+    static final String TOKEN_DIR = "/var/run/secrets/dapr.io/sentrytoken";
     /** A writable {@code /tmp} under a read-only root: the JVM's and Netty's scratch files, and H2SPLICE_HOME. */
     static final String TMP_VOLUME = "h2splice-tmp";
 
@@ -34,7 +39,7 @@ final class SidecarContainer {
         ports.add(port("dapr-grpc", a.grpcPort()));
         ports.add(port("dapr-internal", a.internalPort()));
         ports.add(port("dapr-metrics", a.metricsPort()));
-        c.set("env", env(a));
+        c.set("env", env(a, s));
         if (!a.resources().isEmpty()) {
             c.set("resources", resources(a.resources()));
         }
@@ -58,7 +63,13 @@ final class SidecarContainer {
         ObjectNode tmp = Json.object().put("name", TMP_VOLUME);
         tmp.putObject("emptyDir");
         out.add(tmp);
-        if (s.mtls()) {
+        if (s.sentry() != null) {
+            ObjectNode token = Json.object().put("name", TOKEN_VOLUME);
+            ObjectNode source = token.putObject("projected").putArray("sources").addObject()
+                    .putObject("serviceAccountToken");
+            source.put("audience", s.sentry().audience()).put("expirationSeconds", 7200).put("path", "token");
+            out.add(token);
+        } else if (s.mtls()) {
             ObjectNode id = Json.object().put("name", IDENTITY_VOLUME);
             ObjectNode csi = id.putObject("csi").put("driver", s.identityDriver()).put("readOnly", true);
             if (InjectorSettings.CERT_MANAGER_CSI.equals(s.identityDriver())) {
@@ -102,7 +113,9 @@ final class SidecarContainer {
     private static ArrayNode mounts(SidecarAnnotations a, InjectorSettings s) {
         ArrayNode m = Json.array();
         m.addObject().put("name", TMP_VOLUME).put("mountPath", "/tmp");
-        if (s.mtls()) {
+        if (s.sentry() != null) {
+            m.addObject().put("name", TOKEN_VOLUME).put("mountPath", TOKEN_DIR).put("readOnly", true);
+        } else if (s.mtls()) {
             m.addObject().put("name", IDENTITY_VOLUME).put("mountPath", DaprdArgs.IDENTITY_DIR).put("readOnly", true);
         }
         if (a.socketPath() != null) {
@@ -118,11 +131,16 @@ final class SidecarContainer {
         return Json.object().put("name", name).put("containerPort", number).put("protocol", "TCP");
     }
 
-    private static ArrayNode env(SidecarAnnotations a) {
+    private static ArrayNode env(SidecarAnnotations a, InjectorSettings s) {
         ArrayNode env = Json.array();
         env.add(fieldRef("NAMESPACE", "metadata.namespace"));
         env.add(fieldRef("POD_NAME", "metadata.name"));
         env.add(Json.envVar("H2SPLICE_HOME", "/tmp/h2splice"));
+        if (s.sentry() != null) { // as Dapr's injector gives daprd
+            env.add(Json.envVar("DAPR_TRUST_ANCHORS", s.sentry().anchorsPem()));
+            env.add(Json.envVar("DAPR_CONTROLPLANE_NAMESPACE", s.sentry().namespace()));
+            env.add(Json.envVar("DAPR_CONTROLPLANE_TRUST_DOMAIN", s.sentry().trustDomain()));
+        }
         if (a.apiTokenSecret() != null) {
             env.add(secretRef("DAPR_API_TOKEN", a.apiTokenSecret()));
         }

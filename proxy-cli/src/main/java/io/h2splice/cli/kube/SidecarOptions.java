@@ -3,6 +3,12 @@ package io.h2splice.cli.kube;
 import io.h2splice.cli.CliEnv;
 import io.h2splice.cli.UsageException;
 import io.h2splice.cli.Version;
+import io.h2splice.cli.config.HostPort;
+import io.h2splice.tls.ca.CaException;
+import io.h2splice.tls.ca.Pem;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Option;
 
@@ -13,6 +19,8 @@ final class SidecarOptions {
     static final String DEFAULT_ISSUER_KIND = "ClusterIssuer";
     static final String DEFAULT_TRUST_DOMAIN = "public";
     private static final Pattern TRUST_DOMAIN = Pattern.compile("[a-z0-9._-]+");
+    /** Where Dapr mounts the control plane's trust anchors in its own pods. */
+    static final String SENTRY_ANCHORS = "/var/run/secrets/dapr.io/tls/ca.crt";
 
     @Option(names = "--sidecar-image", paramLabel = "IMAGE",
             description = "The sidecar image, unless a pod's dapr.io/sidecar-image names another (default: "
@@ -44,6 +52,27 @@ final class SidecarOptions {
                     + "Configuration accessControl.trustDomain (default: ${DEFAULT-VALUE}, as Dapr).")
     String trustDomain;
 
+    @Option(names = "--sentry-address", paramLabel = "HOST:PORT",
+            description = "Point the sidecars at an existing Dapr control plane's Sentry (e.g. "
+                    + "dapr-sentry.dapr-system.svc.cluster.local:443) instead of the identity volume: each gets "
+                    + "--sentry-address, the trust anchors in DAPR_TRUST_ANCHORS and a projected service-account "
+                    + "token for Sentry, as Dapr's injector gives daprd.")
+    String sentryAddress;
+
+    @Option(names = "--sentry-trust-anchors-file", paramLabel = "FILE", defaultValue = SENTRY_ANCHORS,
+            description = "With --sentry-address: the control plane's trust anchors (PEM; Dapr's dapr-trust-bundle "
+                    + "ca.crt), read at start (default: ${DEFAULT-VALUE}, where Dapr mounts it).")
+    Path sentryAnchorsFile;
+
+    @Option(names = "--control-plane-trust-domain", paramLabel = "DOMAIN", defaultValue = "cluster.local",
+            description = "With --sentry-address: the control plane's trust domain (default: ${DEFAULT-VALUE}, "
+                    + "Sentry's default in Kubernetes).")
+    String controlPlaneTrustDomain;
+
+    @Option(names = "--control-plane-namespace", paramLabel = "NAMESPACE", defaultValue = "dapr-system",
+            description = "With --sentry-address: the control plane's namespace (default: ${DEFAULT-VALUE}).")
+    String controlPlaneNamespace;
+
     InjectorSettings settings(CliEnv env) {
         String img = image;
         if (img == null || img.isBlank()) {
@@ -59,6 +88,38 @@ final class SidecarOptions {
         if (!TRUST_DOMAIN.matcher(trustDomain).matches()) {
             throw new UsageException("--trust-domain: '" + trustDomain + "' is not a SPIFFE trust domain");
         }
-        return new InjectorSettings(img.strip(), mtls, driver.strip(), issuer.strip(), issuerKind, trustDomain);
+        return new InjectorSettings(img.strip(), mtls, driver.strip(), issuer.strip(), issuerKind, trustDomain,
+                sentry());
+    }
+
+    private InjectorSettings.Sentry sentry() {
+        if (sentryAddress == null) {
+            return null;
+        }
+        if (!mtls) {
+            throw new UsageException("--sentry-address needs mTLS; remove it or --enable-mtls=false");
+        }
+        try {
+            HostPort.parse(sentryAddress);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--sentry-address: " + e.getMessage());
+        }
+        for (String[] segment : new String[][] {{"--control-plane-trust-domain", controlPlaneTrustDomain},
+                {"--control-plane-namespace", controlPlaneNamespace}}) {
+            if (!TRUST_DOMAIN.matcher(segment[1]).matches()) {
+                throw new UsageException(segment[0] + ": '" + segment[1] + "' is not a SPIFFE path segment");
+            }
+        }
+        String pem;
+        try {
+            pem = Files.readString(sentryAnchorsFile);
+            Pem.parseCertificates(pem, sentryAnchorsFile.toString());
+        } catch (IOException e) {
+            throw new UsageException("--sentry-trust-anchors-file: cannot read " + sentryAnchorsFile + ": "
+                    + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage()));
+        } catch (CaException e) {
+            throw new UsageException("--sentry-trust-anchors-file: " + e.getMessage());
+        }
+        return new InjectorSettings.Sentry(sentryAddress, controlPlaneTrustDomain, controlPlaneNamespace, pem);
     }
 }

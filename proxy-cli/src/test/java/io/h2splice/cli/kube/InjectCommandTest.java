@@ -142,6 +142,59 @@ class InjectCommandTest {
     }
 
     @Test
+    void sidecarsPointedAtADaprControlPlanesSentryGetWhatDaprsInjectorGivesDaprd() throws Exception {
+        TestCertificate root = TestCertificate.create(dir, "dapr-root");
+        CliRun r = CliRun.run(Map.of(), dir, "inject", "-f", fixture().toString(), "--sentry-address",
+                "dapr-sentry.dapr-system.svc.cluster.local:443", "--sentry-trust-anchors-file",
+                root.certFile().toString());
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        JsonNode pod = documents(r.out()).get(0).path("spec").path("template").path("spec");
+        JsonNode daprd = pod.path("containers").get(1);
+        List<String> args = InjectorWebhookTest.strings(daprd.path("args"));
+        String tail = String.join(" ", args.subList(args.indexOf("--enable-mtls=true"), args.size()));
+        assertEquals("--enable-mtls=true --sentry-address dapr-sentry.dapr-system.svc.cluster.local:443", tail);
+        Map<String, String> env = InjectorWebhookTest.env(daprd);
+        assertEquals(Files.readString(root.certFile()), env.get("DAPR_TRUST_ANCHORS"));
+        assertEquals("dapr-system", env.get("DAPR_CONTROLPLANE_NAMESPACE"));
+        assertEquals("cluster.local", env.get("DAPR_CONTROLPLANE_TRUST_DOMAIN"));
+
+        assertEquals(List.of("h2splice-tmp", "dapr-identity-token"), InjectorWebhookTest.names(pod.path("volumes")));
+        JsonNode token = pod.path("volumes").get(1).path("projected").path("sources").get(0)
+                .path("serviceAccountToken");
+        assertEquals("spiffe://cluster.local/ns/dapr-system/dapr-sentry", token.path("audience").asText(),
+                "the audience Sentry's Kubernetes validator accepts: its own SPIFFE id");
+        assertEquals(7200, token.path("expirationSeconds").asInt());
+        assertEquals("token", token.path("path").asText());
+        JsonNode mount = daprd.path("volumeMounts").get(1);
+        assertEquals("dapr-identity-token", mount.path("name").asText());
+        assertEquals("/var/run/secrets/dapr.io/sentrytoken", mount.path("mountPath").asText(),
+                "where h2splice run --mode kubernetes reads the token, as daprd");
+        assertTrue(mount.path("readOnly").asBoolean());
+    }
+
+    @Test
+    void aSentryWithoutReadableTrustAnchorsOrMtlsIsAUsageError() throws Exception {
+        String f = fixture().toString();
+        CliRun r = CliRun.run(Map.of(), dir, "inject", "-f", f, "--sentry-address", "s:443",
+                "--sentry-trust-anchors-file", dir.resolve("none.crt").toString());
+        assertEquals(ExitCodes.USAGE, r.code());
+        assertEquals("h2splice inject: --sentry-trust-anchors-file: cannot read " + dir.resolve("none.crt")
+                + ": no such file", r.err().strip());
+        Path notPem = Files.writeString(dir.resolve("bad.crt"), "not a certificate\n");
+        r = CliRun.run(Map.of(), dir, "inject", "-f", f, "--sentry-address", "s:443", "--sentry-trust-anchors-file",
+                notPem.toString());
+        assertEquals(ExitCodes.USAGE, r.code());
+        assertTrue(r.err().startsWith("h2splice inject: --sentry-trust-anchors-file: " + notPem), r.err());
+        r = CliRun.run(Map.of(), dir, "inject", "-f", f, "--sentry-address", "s:443", "--enable-mtls=false");
+        assertEquals(ExitCodes.USAGE, r.code());
+        assertEquals("h2splice inject: --sentry-address needs mTLS; remove it or --enable-mtls=false",
+                r.err().strip());
+        r = CliRun.run(Map.of(), dir, "inject", "-f", f, "--sentry-address", "sentry");
+        assertEquals(ExitCodes.USAGE, r.code());
+        assertEquals("h2splice inject: --sentry-address: 'sentry' must be host:port", r.err().strip());
+    }
+
+    @Test
     void badYamlNamesFileAndLine() throws Exception {
         Path f = dir.resolve("broken.yaml");
         Files.writeString(f, "apiVersion: v1\nkind: ConfigMap\n---\napiVersion: v1\nkind: Pod\nmetadata:\n"
