@@ -53,6 +53,10 @@ final class Daprd {
         return out;
     }
 
+    /** A started daprd and the port of its metrics page. */
+    record Running(Process process, int metricsPort) {
+    }
+
     /** A Configuration that names the SQLite name resolver on {@code db}, written to {@code file}. */
     static Path sqliteConfig(Path file, Path db) throws IOException {
         return Files.writeString(file, """
@@ -76,13 +80,30 @@ final class Daprd {
      * root in {@code DAPR_TRUST_ANCHORS}, as the Dapr CLI starts it when the Configuration enables mTLS.
      * {@code --max-body-size 64Mi}: daprd's default of 4 MiB would refuse the probe's 16 MiB message.
      */
-    static Process start(Processes processes, Path dir, String appId, int appPort, int grpcPort, Path config,
+    static Running start(Processes processes, Path dir, String appId, int appPort, int grpcPort, Path config,
                          Sentry sentry, Path log) throws Exception {
+        // The ports daprd picks here were free a moment ago; one taken since (by another test's connection) makes
+        // daprd exit 'address already in use': start it again on others, at most twice.
+        for (int attempt = 1; ; attempt++) {
+            Running r = startOnce(processes, dir, appId, appPort, grpcPort, config, sentry, log);
+            if (r != null) {
+                return r;
+            }
+            if (attempt == 3 || !Files.readString(log).contains("address already in use")) {
+                throw new AssertionError("daprd " + appId + " exited\n" + Processes.logs(log));
+            }
+        }
+    }
+
+    /** @return null when daprd exited before it was healthy */
+    private static Running startOnce(Processes processes, Path dir, String appId, int appPort, int grpcPort,
+                                     Path config, Sentry sentry, Path log) throws Exception {
         int http = Processes.freePort();
+        int metrics = Processes.freePort();
         List<String> cmd = new ArrayList<>(List.of(binary().toString(), "--app-id", appId,
                 "--dapr-grpc-port", Integer.toString(grpcPort), "--dapr-http-port", Integer.toString(http),
                 "--dapr-internal-grpc-port", Integer.toString(Processes.freePort()),
-                "--metrics-port", Integer.toString(Processes.freePort()), "--config", config.toString(),
+                "--metrics-port", Integer.toString(metrics), "--config", config.toString(),
                 "--resources-path", Files.createDirectories(dir.resolve("resources")).toString(),
                 "--max-body-size", "64Mi", "--log-level", "info"));
         cmd.addAll(sentry == null ? List.of("--enable-mtls=false")
@@ -95,15 +116,14 @@ final class Daprd {
         long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < giveUp) {
             if (!p.isAlive()) {
-                throw new AssertionError("daprd " + appId + " exited with " + p.exitValue() + "\n"
-                        + Processes.logs(log));
+                return null;
             }
             try {
                 HttpResponse<Void> r = client.send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + http + "/v1.0/healthz")).timeout(Duration.ofSeconds(1))
                         .build(), HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 204) {
-                    return p;
+                    return new Running(p, metrics);
                 }
             } catch (IOException notYet) {
                 // not listening yet

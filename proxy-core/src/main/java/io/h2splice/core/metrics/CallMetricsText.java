@@ -11,7 +11,8 @@ import org.HdrHistogram.Histogram;
  *   <li>callee's side: {@code …_req_recv_total{app_id,src_app_id}} and {@code …_res_sent_total{app_id,dst_app_id,status}}
  *       (Dapr leaves these unrecorded for proxied calls; h2splice records them);</li>
  *   <li>API listener: {@code dapr_grpc_io_server_completed_rpcs} and {@code dapr_grpc_io_server_server_latency}
- *       {@code {app_id,grpc_server_method,grpc_server_status}} (status by name);</li>
+ *       {@code {app_id,grpc_server_method,grpc_server_status}} (status by name, as daprd spells it:
+ *       {@code OK}, {@code Unavailable}, {@code Canceled}, …);</li>
  *   <li>h2splice's own {@code h2splice_added_latency_seconds{listener}}: request HEADERS in to HEADERS out.</li>
  * </ul>
  * Latency histograms use the configured bucket bounds in milliseconds; bucket counts come from HdrHistogram
@@ -78,7 +79,7 @@ public final class CallMetricsText {
         for (CallSeries s : m.methods.all()) {
             for (int st = 0; st < CallSeries.STATUSES; st++) {
                 sample(out, name, s.ended(st), "app_id", appId, "grpc_server_method", s.label(), "grpc_server_status",
-                        ProxyMetrics.STATUS_NAMES[st]);
+                        ProxyMetrics.DAPR_STATUS_NAMES[st]);
             }
         }
         name = "dapr_grpc_io_server_server_latency";
@@ -86,7 +87,7 @@ public final class CallMetricsText {
         for (CallSeries s : m.methods.all()) {
             for (int st = 0; st < CallSeries.STATUSES; st++) {
                 histogram(out, name, s, st, bounds, "app_id", appId, "grpc_server_method", s.label(),
-                        "grpc_server_status", ProxyMetrics.STATUS_NAMES[st]);
+                        "grpc_server_status", ProxyMetrics.DAPR_STATUS_NAMES[st]);
             }
         }
         addedLatency(out, m);

@@ -47,6 +47,16 @@ public final class ProxyMetrics {
         "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"
     };
 
+    /**
+     * The same codes as daprd writes them in {@code grpc_server_status} (grpc-go's {@code codes.Code.String()}, through
+     * OpenCensus' ocgrpc): what dashboards and alerts written against daprd query.
+     */
+    public static final String[] DAPR_STATUS_NAMES = {
+        "OK", "Canceled", "Unknown", "InvalidArgument", "DeadlineExceeded", "NotFound", "AlreadyExists",
+        "PermissionDenied", "ResourceExhausted", "FailedPrecondition", "Aborted", "OutOfRange", "Unimplemented",
+        "Internal", "Unavailable", "DataLoss", "Unauthenticated"
+    };
+
     private final LongAdder[] connectionsOpen = adders(Side.values().length);
     private final LongAdder[] connectionsTotal = adders(Side.values().length);
     private final LongAdder streamsActive = new LongAdder();

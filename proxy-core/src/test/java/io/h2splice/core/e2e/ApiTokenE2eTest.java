@@ -174,7 +174,7 @@ class ApiTokenE2eTest {
         }
         String page = awaitMetrics(NET.get().sidecarA().metricsPort(),
                 "dapr_grpc_io_server_completed_rpcs{app_id=\"client\",grpc_server_method=\""
-                        + "/" + TestService.SUM.getFullMethodName() + "\",grpc_server_status=\"UNAUTHENTICATED\"} 2");
+                        + "/" + TestService.SUM.getFullMethodName() + "\",grpc_server_status=\"Unauthenticated\"} 2");
         assertTrue(page.contains("\nh2splice_api_token_denied_total{port=\"grpc\"} " + (before + 2) + "\n"), page);
         assertTrue(page.contains("\nh2splice_calls_total{grpc_status=\"UNAUTHENTICATED\"} "), page);
         assertTrue(!page.contains(TOKEN_A), "the metrics page shows the token");

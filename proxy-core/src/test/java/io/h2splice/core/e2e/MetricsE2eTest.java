@@ -95,11 +95,11 @@ class MetricsE2eTest {
         String a = awaitScrape(net.sidecarA().metricsPort(), "dapr_grpc_io_server_completed_rpcs{app_id=\"client\","
                 + "grpc_server_method=\"" + ECHO + "\",grpc_server_status=\"OK\"} 5");
         assertLine(a, "dapr_grpc_io_server_completed_rpcs{app_id=\"client\",grpc_server_method=\"" + SCRIPTED
-                + "\",grpc_server_status=\"NOT_FOUND\"} 2");
+                + "\",grpc_server_status=\"NotFound\"} 2");
         assertLine(a, "dapr_grpc_io_server_completed_rpcs{app_id=\"client\",grpc_server_method=\"" + CHAT
                 + "\",grpc_server_status=\"OK\"} 1");
         assertLine(a, "dapr_grpc_io_server_completed_rpcs{app_id=\"client\",grpc_server_method=\"" + ECHO
-                + "\",grpc_server_status=\"INVALID_ARGUMENT\"} 1");
+                + "\",grpc_server_status=\"InvalidArgument\"} 1");
         assertLine(a, "dapr_grpc_io_server_server_latency_count{app_id=\"client\",grpc_server_method=\"" + ECHO
                 + "\",grpc_server_status=\"OK\"} 5");
         assertLine(a, "h2splice_added_latency_seconds_count{listener=\"api\"} 8");

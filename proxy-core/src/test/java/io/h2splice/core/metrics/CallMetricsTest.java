@@ -97,7 +97,7 @@ class CallMetricsTest {
             }
         }
         assertEquals(4, labelled, "3 methods and 'other':\n" + text);
-        assertContains(text, "grpc_server_method=\"other\",grpc_server_status=\"UNIMPLEMENTED\"} 47");
+        assertContains(text, "grpc_server_method=\"other\",grpc_server_status=\"Unimplemented\"} 47");
     }
 
     @Test
@@ -113,7 +113,7 @@ class CallMetricsTest {
         assertTrue(longest != l.method(new AsciiString(huge)), "a value of the maximum length is its own series");
         String text = render(m);
         assertTrue(text.length() < 64 << 10, "the page holds no long label: " + text.length() + " characters");
-        assertContains(text, "grpc_server_method=\"other\",grpc_server_status=\"UNIMPLEMENTED\"} 20");
+        assertContains(text, "grpc_server_method=\"other\",grpc_server_status=\"Unimplemented\"} 20");
     }
 
     @Test

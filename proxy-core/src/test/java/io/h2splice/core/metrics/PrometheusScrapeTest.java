@@ -118,11 +118,11 @@ class PrometheusScrapeTest {
             new Expect("sum(dapr_grpc_io_server_completed_rpcs{sidecar=\"client\","
                     + "grpc_server_method=~\"/?h2splice.test.TestService/Echo\",grpc_server_status=\"OK\"})", OK_UNARY),
             new Expect("sum(dapr_grpc_io_server_completed_rpcs{sidecar=\"client\","
-                    + "grpc_server_status=\"UNIMPLEMENTED\"})", UNIMPLEMENTED),
+                    + "grpc_server_status=\"Unimplemented\"})", UNIMPLEMENTED),
             new Expect("sum(dapr_grpc_io_server_completed_rpcs{sidecar=\"client\","
-                    + "grpc_server_status=\"NOT_FOUND\"})", NOT_FOUND),
+                    + "grpc_server_status=\"NotFound\"})", NOT_FOUND),
             new Expect("sum(dapr_grpc_io_server_completed_rpcs{sidecar=\"client\","
-                    + "grpc_server_status=\"UNAVAILABLE\"})", UNKNOWN_APP),
+                    + "grpc_server_status=\"Unavailable\"})", UNKNOWN_APP),
             new Expect("sum(dapr_grpc_io_server_completed_rpcs{sidecar=\"client\"})", AT_CLIENT),
 
             // B: callee sidecar, app_id "server"

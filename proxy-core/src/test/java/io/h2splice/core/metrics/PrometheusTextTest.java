@@ -84,7 +84,7 @@ class PrometheusTextTest {
         assertTrue(text.contains("\ndapr_runtime_service_invocation_req_sent_total{app_id=\"server\",dst_app_id=\"server\","
                 + "type=\"unary\"} 1\n"), text);
         assertTrue(text.contains("\ndapr_grpc_io_server_completed_rpcs{app_id=\"server\",grpc_server_method="
-                + "\"/pkg.Svc/Do\",grpc_server_status=\"NOT_FOUND\"} 1\n"), text);
+                + "\"/pkg.Svc/Do\",grpc_server_status=\"NotFound\"} 1\n"), text);
         assertTrue(text.contains("\nh2splice_added_latency_seconds_bucket{listener=\"api\",le=\"0.000025\"} 1\n"), text);
         assertTrue(text.contains("\nh2splice_calls_total{grpc_status=\"OK\"} 2\n"));
         assertTrue(text.contains("\nh2splice_calls_total{grpc_status=\"UNAVAILABLE\"} 1\n"));
