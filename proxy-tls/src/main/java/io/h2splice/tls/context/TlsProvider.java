@@ -16,7 +16,8 @@ public final class TlsProvider {
 
     /**
      * The provider for one identity: netty-tcnative's BoringSSL cannot be told to offer Ed25519 signature algorithms,
-     * so an Ed25519 identity (Dapr 1.18's default) uses the JDK's TLS, which can, with a warning.
+     * so an Ed25519 identity (Dapr 1.18's default), or one whose trust anchors are Ed25519 (its peers are likely to
+     * be, as under Dapr 1.18's Sentry), uses the JDK's TLS, which can, with a warning.
      */
     public static SslProvider pickFor(java.security.PrivateKey key, java.util.List<java.security.cert.X509Certificate> anchors) {
         boolean ed25519 = isEd25519(key.getAlgorithm());
@@ -26,8 +27,9 @@ public final class TlsProvider {
         if (ed25519) {
             if (!ed25519Announced) {
                 ed25519Announced = true;
-                log.warn("TLS: Ed25519 keys: using the JDK's TLS for this identity (netty-tcnative's BoringSSL does not "
-                        + "offer Ed25519 signatures); ECDSA P-256 identities use BoringSSL");
+                log.warn("TLS: an Ed25519 key or trust anchor (Dapr 1.18's Sentry makes them): using the JDK's TLS, "
+                        + "which can verify Ed25519 peers (netty-tcnative's BoringSSL does not offer Ed25519 "
+                        + "signatures); P-256 keys under P-256 anchors use BoringSSL");
             }
             return SslProvider.JDK;
         }
