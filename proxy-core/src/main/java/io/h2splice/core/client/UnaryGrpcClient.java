@@ -28,6 +28,8 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
@@ -63,6 +65,11 @@ public final class UnaryGrpcClient implements AutoCloseable {
     private final String userAgent;
     private final EventLoopGroup group;
     private final EventLoop loop;
+    /** ALPN offering only {@code h2}, for the {@link SslContext} a TLS client of this class is given. */
+    public static final ApplicationProtocolConfig ALPN_H2 = new ApplicationProtocolConfig(
+            ApplicationProtocolConfig.Protocol.ALPN, ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, ApplicationProtocolNames.HTTP_2);
+
     /** Ends the connection's pipeline: a failure (a refused handshake) is reported by the call it fails. */
     private static final ChannelInboundHandlerAdapter CLOSE_ON_ERROR = new CloseOnError();
 

@@ -7,8 +7,6 @@ import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
-import io.netty.handler.ssl.ApplicationProtocolConfig;
-import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -59,10 +57,7 @@ final class NettyGrpcSender implements GrpcSender {
     private static SslContext sslContext(GrpcSenderConfig config) {
         try {
             SslContextBuilder b = SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
-                    .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
-                            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                            ApplicationProtocolNames.HTTP_2));
+                    .applicationProtocolConfig(UnaryGrpcClient.ALPN_H2);
             if (config.getTrustManager() != null) {
                 b.trustManager(config.getTrustManager());
             }

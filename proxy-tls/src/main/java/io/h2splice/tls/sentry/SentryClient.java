@@ -6,8 +6,6 @@ import io.h2splice.tls.ca.CaException;
 import io.h2splice.tls.ca.Keys;
 import io.h2splice.tls.ca.Pem;
 import io.h2splice.tls.ca.WorkloadCredentials;
-import io.netty.handler.ssl.ApplicationProtocolConfig;
-import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -137,10 +135,7 @@ public final class SentryClient {
                     .endpointIdentificationAlgorithm(null) // Sentry's SPIFFE id is checked instead (SentryTrust)
                     .trustManager(new SentryTrust(anchors, settings.sentryId()))
                     .protocols("TLSv1.3", "TLSv1.2")
-                    .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
-                            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                            ApplicationProtocolNames.HTTP_2))
+                    .applicationProtocolConfig(UnaryGrpcClient.ALPN_H2)
                     .build();
         } catch (SSLException e) {
             throw new CaException("cannot set up TLS to Sentry: " + e.getMessage(), e);
