@@ -22,8 +22,8 @@ import java.util.List;
 import javax.net.ssl.SSLException;
 
 /**
- * A sidecar's mTLS, assembled: where its certificates come from (the built-in CA, Dapr's Sentry, or files), the hop security the
- * engine uses, the rotation that renews them, and their metrics. The one entry point proxy-cli uses.
+ * A sidecar's mTLS, assembled: where its certificates come from (the built-in CA, Dapr's Sentry, or files), the hop
+ * security the engine uses, the rotation that renews them, and their metrics. The one entry point proxy-cli uses.
  */
 public final class SidecarTls implements AutoCloseable {
 
