@@ -1,6 +1,7 @@
 package io.h2splice.core.splice;
 
 import io.h2splice.core.hop.HopEvent;
+import io.h2splice.core.log.LogLimiter;
 import io.h2splice.core.metrics.ProxyMetrics;
 import io.h2splice.core.pool.PooledConnection;
 import io.h2splice.core.pool.UpstreamPool;
@@ -13,6 +14,8 @@ import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
 
 /**
  * The client end of a splice: one pooled connection to another sidecar or to the app. Response frames go to the
@@ -28,6 +31,10 @@ final class UpstreamHandler extends SpliceHandler implements PooledConnection {
     /** The pool was told: either {@link UpstreamPool#connectionActive} or {@link UpstreamPool#connectionFailed}. */
     private boolean announced;
     private boolean draining;
+    private final SettingsFlood settingsFlood = new SettingsFlood();
+    /** Floods are made by peers at will: at most one line per 10 s. */
+    private static final LogLimiter SETTINGS_FLOOD_LINES = LogLimiter.every10Seconds();
+    private static final InternalLogger log = InternalLoggerFactory.getInstance(UpstreamHandler.class);
 
     UpstreamHandler(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings,
                     LoopState loop, ProxyMetrics.Side side, UpstreamPool pool, boolean keepalive, boolean awaitHop,
@@ -111,6 +118,22 @@ final class UpstreamHandler extends SpliceHandler implements PooledConnection {
         stream.removeProperty(ownerKey);
     }
 
+    /**
+     * The app or the other sidecar sends SETTINGS past {@link SettingsFlood}'s limit, each costing this loop an
+     * acknowledgement: as from a peer sidecar on the internal listener, the connection is drained (GOAWAY NO_ERROR, no
+     * new calls, its running calls finish or meet the shutdown timeout), and new calls go to a fresh connection.
+     */
+    private void floodedWithSettings() {
+        if (draining && connection().goAwaySent()) {
+            return;
+        }
+        SETTINGS_FLOOD_LINES.warn(log, "{} connection {} drained: over {} SETTINGS frames in {} s", side.label,
+                ctx.channel(), SettingsFlood.MAX_PER_WINDOW, SettingsFlood.WINDOW_NANOS / 1_000_000_000L);
+        draining = true;
+        pool.connectionClosed(this);
+        drainWith("too many SETTINGS frames");
+    }
+
     private void closeIfDrained() {
         if (draining && connection().numActiveStreams() == 0 && ctx != null) {
             ctx.channel().close(); // through Http2ConnectionHandler.close: our GOAWAY, then close
@@ -139,6 +162,10 @@ final class UpstreamHandler extends SpliceHandler implements PooledConnection {
 
         @Override
         public void onSettingsRead(ChannelHandlerContext ctx, Http2Settings settings) {
+            if (settingsFlood.onSettings(System.nanoTime())) {
+                floodedWithSettings();
+                return;
+            }
             pool.capacityAvailable();
         }
 
