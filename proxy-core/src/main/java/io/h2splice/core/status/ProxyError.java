@@ -8,6 +8,8 @@ public enum ProxyError {
     MISSING_APP_ID(GrpcStatus.INVALID_ARGUMENT, "cannot proxy request: missing dapr-callee-app-id or dapr-app-id metadata"),
     INVALID_APP_ID(GrpcStatus.INVALID_ARGUMENT, "invalid app id %s"),
     EMPTY_APP_ID(GrpcStatus.INVALID_ARGUMENT, "app id is empty"),
+    /** A routing key with '/', '\\', whitespace or a control character: no sidecar can have that app id. */
+    UNUSABLE_APP_ID(GrpcStatus.INVALID_ARGUMENT, "invalid app id %s: it contains %s"),
     /** Longer than any app id Dapr issues (64) with a DNS-label namespace (63): refused before it is kept anywhere. */
     APP_ID_TOO_LONG(GrpcStatus.INVALID_ARGUMENT,
             "invalid app id %s...: %d characters, more than an app id (64) and a namespace (63) can have"),

@@ -36,9 +36,11 @@ class AppIdsFuzzTest {
             case ERROR -> {
                 assertTrue(r.grpcStatus() != 0, r.toString());
                 assertNotNull(r.message());
-                assertTrue(text.isEmpty() || text.indexOf('.') >= 0, "an error for a key with no dot: " + r);
+                assertTrue(text.isEmpty() || text.indexOf('.') >= 0 || unusable(text),
+                        "an error for a usable key with no dot: " + r);
             }
             case REMOTE -> {
+                assertFalse(unusable(text), "a key no sidecar can have was routed: " + r);
                 assertFalse(r.appId().isEmpty(), r.toString());
                 assertFalse(r.namespace().isEmpty(), r.toString());
                 assertFalse(r.appId().contains(".") || r.namespace().contains("."), r.toString());
@@ -71,5 +73,11 @@ class AppIdsFuzzTest {
             assertSame(e, cache.get(key.toString(), k -> fail("parsed twice")), "a String key finds it too");
             assertEquals(1, cache.size());
         }
+    }
+
+    /** '/', '\\', whitespace or a control character: in no app id or namespace a sidecar can have. */
+    private static boolean unusable(String key) {
+        return key.chars().anyMatch(c -> c == '/' || c == '\\' || Character.isWhitespace(c)
+                || Character.isISOControl(c));
     }
 }

@@ -34,4 +34,21 @@ class AppIdsTest {
                 .scheme("http").path(header("/ä/b/c")));
         assertEquals("invalid method: /ä/b/c", r.message());
     }
+
+    /**
+     * A key with a character no sidecar's app id or namespace can have is answered at once, never looked up (a
+     * registry read, a Kubernetes DNS query), and the message names the character without echoing control bytes.
+     */
+    @Test
+    void aKeyNoSidecarCanHaveIsRefusedNamingWhy() {
+        assertEquals("invalid app id ../etc: it contains '/'", AppIds.parse(header("../etc"), "default").message());
+        assertEquals("invalid app id a\\b: it contains '\\'", AppIds.parse(header("a\\b"), "default").message());
+        assertEquals("invalid app id my app: it contains whitespace",
+                AppIds.parse(header("my app"), "default").message());
+        Route control = AppIds.parse(header("app\u001b[31m.ns"), "default");
+        assertEquals(Route.Kind.ERROR, control.kind());
+        assertEquals(GrpcStatus.INVALID_ARGUMENT, control.grpcStatus());
+        assertEquals("invalid app id app?[31m.ns: it contains a control character (U+001B)", control.message());
+        assertEquals(Route.Kind.REMOTE, AppIds.parse(header("  server  "), "default").kind(), "trimmed, as before");
+    }
 }
