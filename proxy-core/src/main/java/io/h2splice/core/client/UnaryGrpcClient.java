@@ -1,6 +1,7 @@
 package io.h2splice.core.client;
 
 import io.h2splice.core.headers.GrpcTimeout;
+import io.h2splice.core.headers.HeaderNames;
 import io.h2splice.core.status.TrailersOnly;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -209,10 +210,10 @@ public final class UnaryGrpcClient implements AutoCloseable {
     private Http2Headers headers(Request request) {
         Http2Headers h = new DefaultHttp2Headers()
                 .method("POST").scheme(ssl != null ? "https" : "http").path(request.path()).authority(authority);
-        h.set("content-type", "application/grpc");
+        h.set(HeaderNames.CONTENT_TYPE, "application/grpc");
         h.set("te", "trailers");
-        h.set("user-agent", userAgent);
-        h.set("grpc-timeout", GrpcTimeout.format(request.timeoutNanos()));
+        h.set(HeaderNames.USER_AGENT, userAgent);
+        h.set(HeaderNames.GRPC_TIMEOUT, GrpcTimeout.format(request.timeoutNanos()));
         if (request.extra() != null) {
             h.add(request.extra());
         }
@@ -290,8 +291,8 @@ public final class UnaryGrpcClient implements AutoCloseable {
         }
 
         private void finish(Http2Headers trailers) {
-            CharSequence code = trailers.get("grpc-status");
-            CharSequence description = trailers.get("grpc-message");
+            CharSequence code = trailers.get(HeaderNames.GRPC_STATUS);
+            CharSequence description = trailers.get(HeaderNames.GRPC_MESSAGE);
             int value;
             try {
                 value = code == null ? 2 : Integer.parseInt(code.toString());
