@@ -33,6 +33,15 @@ record Sentry(int port, String anchorsPem) {
 
     /** As {@link #start(Processes, Path, Path)}, signing certificates valid {@code workloadCertTtl} (Go duration). */
     static Sentry start(Processes processes, Path dir, Path log, String workloadCertTtl) throws Exception {
+        return start(processes, dir, log, workloadCertTtl, "");
+    }
+
+    /**
+     * As above, with {@code mtlsYaml} added under the Configuration's {@code spec.mtls} (indented by its writer to
+     * four spaces), e.g. {@code tokenValidators}: with one, Sentry's insecure validator is off.
+     */
+    static Sentry start(Processes processes, Path dir, Path log, String workloadCertTtl, String mtlsYaml)
+            throws Exception {
         Path credentials = Files.createDirectories(dir.resolve("sentry-credentials"));
         // allowedClockSkew 1s: Sentry back-dates by it, and a short TTL under its default of 15 min would make every
         // certificate (Sentry's own too) due for renewal as soon as it is signed.
@@ -46,7 +55,7 @@ record Sentry(int port, String anchorsPem) {
                     enabled: true
                     workloadCertTTL: "%s"
                     allowedClockSkew: "1s"
-                """.formatted(workloadCertTtl));
+                """.formatted(workloadCertTtl) + mtlsYaml);
         int port = Processes.freePort();
         Process p = processes.start(Map.of(), log, List.of(binary().toString(), "--config", config.toString(),
                 "--issuer-credentials", credentials.toString(), "--trust-domain", "localhost",

@@ -5,8 +5,17 @@ import io.h2splice.core.testing.Tools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.security.interfaces.RSAPublicKey;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +55,68 @@ class SentryProcessTest extends ProcessTest {
         awaitRenewals(serverLog, 2, server);
         assertEquals(List.of(), probe(entry.grpcPort(), "after").failures(ProbeClient.CASES),
                 () -> Processes.logs(home.resolve("client-after.log"), clientLog, serverLog));
+    }
+
+    /**
+     * {@code DAPR_SENTRY_TOKEN_FILE}, as daprd reads it: Sentry configured with only its JWKS validator (a key set in a
+     * file) signs for a sidecar whose token names it (audience Sentry's SPIFFE id, subject the sidecar's), and refuses
+     * one whose token names another app, and one with no token, each start ending with Sentry's reason.
+     */
+    @Test
+    void aTokenFileIsSentForSentrysJwksValidator() throws Exception {
+        assumeBuilt();
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        KeyPair key = g.generateKeyPair();
+        RSAPublicKey pub = (RSAPublicKey) key.getPublic();
+        Path jwks = Files.writeString(home.resolve("jwks.json"), "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"test\","
+                + "\"use\":\"sig\",\"alg\":\"RS256\",\"n\":\"" + b64(unsigned(pub.getModulus())) + "\",\"e\":\""
+                + b64(unsigned(pub.getPublicExponent())) + "\"}]}");
+        Sentry sentry = Sentry.start(processes, home, home.resolve("sentry.log"), "24h", """
+                    tokenValidators:
+                      - name: jwks
+                        options:
+                          source: "%s"
+                """.formatted(jwks));
+        String audience = "spiffe://localhost/ns/default/dapr-sentry";
+        Path good = Files.writeString(home.resolve("client.jwt"),
+                jwt(key, audience, "spiffe://public/ns/default/client"));
+
+        Map<String, String> env = new HashMap<>(sentry.env());
+        env.put("DAPR_SENTRY_TOKEN_FILE", good.toString());
+        Path log = home.resolve("client.log");
+        Process client = processes.h2splice(env, log, "run", "--app-id", "client", "--sentry-address",
+                sentry.address());
+        Processes.awaitRegistered(new LocalRegistry(home), "client", client, log, 60);
+        assertTrue(Processes.logs(log).contains("mTLS: identity spiffe://public/ns/default/client signed by "
+                + "Dapr's Sentry"), () -> Processes.logs(log, home.resolve("sentry.log")));
+
+        assertFailsToStart(env, "no certificate from Sentry at " + sentry.address() + ": Sentry answered 7 "
+                + "PERMISSION_DENIED", "--sentry-address", sentry.address()); // app 'refused', token for 'client'
+        assertFailsToStart(sentry.env(), "no certificate from Sentry at " + sentry.address() + ": Sentry answered 3 "
+                + "INVALID_ARGUMENT 'a validator name must be specified in this environment'",
+                "--sentry-address", sentry.address());
+    }
+
+    /** An RS256 JWT for Sentry's JWKS validator. */
+    private static String jwt(KeyPair key, String audience, String subject) throws Exception {
+        long now = System.currentTimeMillis() / 1000;
+        String header = b64("{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"test\"}".getBytes(StandardCharsets.UTF_8));
+        String claims = b64(("{\"aud\":\"" + audience + "\",\"sub\":\"" + subject + "\",\"iat\":" + now
+                + ",\"exp\":" + (now + 3600) + "}").getBytes(StandardCharsets.UTF_8));
+        Signature sig = Signature.getInstance("SHA256withRSA");
+        sig.initSign(key.getPrivate());
+        sig.update((header + "." + claims).getBytes(StandardCharsets.US_ASCII));
+        return header + "." + claims + "." + b64(sig.sign());
+    }
+
+    private static String b64(byte[] bytes) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static byte[] unsigned(BigInteger n) {
+        byte[] b = n.toByteArray();
+        return b[0] == 0 ? Arrays.copyOfRange(b, 1, b.length) : b;
     }
 
     @Test
