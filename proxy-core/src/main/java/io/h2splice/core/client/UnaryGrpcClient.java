@@ -52,6 +52,7 @@ import java.util.function.Consumer;
  * a daemon event loop of its own, so the proxy's loops never carry this traffic. Each call is one stream: HEADERS,
  * one DATA frame with the length-prefixed request, then the response's trailers give the status. A broken
  * connection is dialled again on the next call. No compression, no retries: the caller decides what a failure means.
+ * A response over {@link #MAX_RESPONSE_BYTES} fails its call.
  *
  * <p>Threading: {@link #call} may be made from any thread; the connection is touched only on the client's loop, and
  * the callbacks run there (do not block in them).
@@ -66,6 +67,12 @@ public final class UnaryGrpcClient implements AutoCloseable {
     private final String userAgent;
     private final EventLoopGroup group;
     private final EventLoop loop;
+    /**
+     * The most a response may carry (gRPC's default largest inbound message, 4 MiB, and its prefix): a server that
+     * sends more fails the call instead of filling this process's memory.
+     */
+    public static final int MAX_RESPONSE_BYTES = 4 * 1024 * 1024 + 5;
+
     /** ALPN offering only {@code h2}, for the {@link SslContext} a TLS client of this class is given. */
     public static final ApplicationProtocolConfig ALPN_H2 = new ApplicationProtocolConfig(
             ApplicationProtocolConfig.Protocol.ALPN, ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
@@ -265,6 +272,11 @@ public final class UnaryGrpcClient implements AutoCloseable {
                     }
                 } else if (msg instanceof Http2DataFrame df) {
                     ByteBuf b = df.content();
+                    if (message.size() + (long) b.readableBytes() > MAX_RESPONSE_BYTES) {
+                        fail(new IOException("the response is larger than " + MAX_RESPONSE_BYTES + " bytes"));
+                        ctx.close(); // resets the stream: the server sends no more of it
+                        return;
+                    }
                     b.readBytes(message, b.readableBytes());
                     if (df.isEndStream()) {
                         fail(new IOException("the server ended the stream without trailers"));

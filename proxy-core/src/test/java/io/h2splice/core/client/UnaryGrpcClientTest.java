@@ -43,6 +43,11 @@ class UnaryGrpcClientTest {
                 .addMethod(TestService.method(SERVICE + "/Fail", io.grpc.MethodDescriptor.MethodType.UNARY),
                         ServerCalls.asyncUnaryCall((byte[] req, io.grpc.stub.StreamObserver<byte[]> out) ->
                                 out.onError(Status.NOT_FOUND.withDescription("nö: 100% gone").asRuntimeException())))
+                .addMethod(TestService.method(SERVICE + "/Huge", io.grpc.MethodDescriptor.MethodType.UNARY),
+                        ServerCalls.asyncUnaryCall((byte[] req, io.grpc.stub.StreamObserver<byte[]> out) -> {
+                            out.onNext(new byte[UnaryGrpcClient.MAX_RESPONSE_BYTES]);
+                            out.onCompleted();
+                        }))
                 .addMethod(TestService.method(SERVICE + "/Hang", io.grpc.MethodDescriptor.MethodType.UNARY),
                         ServerCalls.asyncUnaryCall((byte[] req, io.grpc.stub.StreamObserver<byte[]> out) -> {
                         }))
@@ -75,6 +80,16 @@ class UnaryGrpcClientTest {
         assertEquals("nö: 100% gone", reply.message());
         assertEquals(0, reply.body().length);
         assertEquals(12, client.call("/" + SERVICE + "/Nope", new byte[0], TimeUnit.SECONDS.toNanos(5)).get().status());
+    }
+
+    /** A server answering more than the limit fails the call; the connection keeps serving the next one. */
+    @Test
+    void aResponseOverTheLimitIsAnErrorNotAFullHeap() throws Exception {
+        ExecutionException e = assertThrows(ExecutionException.class,
+                () -> client.call("/" + SERVICE + "/Huge", new byte[0], TimeUnit.SECONDS.toNanos(10)).get());
+        assertEquals("the response is larger than " + UnaryGrpcClient.MAX_RESPONSE_BYTES + " bytes",
+                e.getCause().getMessage());
+        assertTrue(client.call("/" + SERVICE + "/Echo", new byte[] {1}, TimeUnit.SECONDS.toNanos(5)).get().ok());
     }
 
     @Test
