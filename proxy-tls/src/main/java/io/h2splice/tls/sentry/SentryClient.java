@@ -2,6 +2,7 @@ package io.h2splice.tls.sentry;
 
 import io.h2splice.core.client.UnaryGrpcClient;
 import io.h2splice.core.client.UnaryReply;
+import io.h2splice.core.metrics.ProxyMetrics;
 import io.h2splice.tls.ca.CaException;
 import io.h2splice.tls.ca.Keys;
 import io.h2splice.tls.ca.Pem;
@@ -164,17 +165,7 @@ public final class SentryClient {
     }
 
     private static String statusName(int status) {
-        return switch (status) {
-            case 3 -> "INVALID_ARGUMENT";
-            case 4 -> "DEADLINE_EXCEEDED";
-            case 7 -> "PERMISSION_DENIED";
-            case 8 -> "RESOURCE_EXHAUSTED";
-            case 12 -> "UNIMPLEMENTED";
-            case 13 -> "INTERNAL";
-            case 14 -> "UNAVAILABLE";
-            case 16 -> "UNAUTHENTICATED";
-            default -> "";
-        };
+        return status >= 0 && status < ProxyMetrics.STATUS_NAMES.length ? ProxyMetrics.STATUS_NAMES[status] : "";
     }
 
     /** A certificate Sentry or h2splice refused will be refused again: no point retrying. */
