@@ -92,7 +92,12 @@ public final class CertificateRotation implements AutoCloseable {
             target.update(next);
             log.info("mTLS: renewed certificate {} (valid until {})", next.spiffeId(), next.notAfter());
             scheduleFor(next);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // closed while asking (a Sentry request): nothing to renew any more
         } catch (Exception e) {
+            if (executor.isShutdown()) {
+                return;
+            }
             log.warn("mTLS: certificate renewal failed, keeping the current one and retrying in {} s: {}",
                     RETRY.toSeconds(), e.toString());
             reschedule(RETRY.toMillis());
@@ -103,7 +108,9 @@ public final class CertificateRotation implements AutoCloseable {
         if (pending != null) {
             pending.cancel(false);
         }
-        pending = executor.schedule(this::renew, delayMillis, TimeUnit.MILLISECONDS);
+        if (!executor.isShutdown()) {
+            pending = executor.schedule(this::renew, delayMillis, TimeUnit.MILLISECONDS);
+        }
     }
 
     @Override
