@@ -117,6 +117,12 @@ final class DownstreamHandler extends SpliceHandler {
         @Override
         public void onSettingsRead(ChannelHandlerContext ctx, Http2Settings settings) {
             if (settingsFlood.onSettings(System.nanoTime())) {
+                if (settingsFlood.farOver()) { // a peer sidecar flooding on while drained: cut it
+                    if (ctx.channel().isActive()) {
+                        goAwayAndClose(Http2Error.ENHANCE_YOUR_CALM, "too many SETTINGS frames");
+                    }
+                    return;
+                }
                 SETTINGS_FLOOD_LINES.warn(log, "{} connection {} closed: over {} SETTINGS frames in {} s", side.label,
                         ctx.channel(), SettingsFlood.MAX_PER_WINDOW, SettingsFlood.WINDOW_NANOS / 1_000_000_000L);
                 closeAbuser("too many SETTINGS frames");

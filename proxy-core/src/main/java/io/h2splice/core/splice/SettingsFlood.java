@@ -25,4 +25,12 @@ final class SettingsFlood {
         }
         return ++count > MAX_PER_WINDOW;
     }
+
+    /**
+     * The peer went on past twice the limit in one window, after its connection was told to drain: each frame still
+     * costs an acknowledgement while its calls finish, so the connection is cut instead of waiting for them.
+     */
+    boolean farOver() {
+        return count > 2 * MAX_PER_WINDOW;
+    }
 }

@@ -26,4 +26,17 @@ class SettingsFloodTest {
         }
         assertFalse(f.onSettings(11 * SECOND), "a steady hundred every ten seconds is allowed");
     }
+
+    @Test
+    void pastTwiceTheLimitInOneWindowIsFarOver() {
+        SettingsFlood f = new SettingsFlood();
+        for (int i = 0; i < 2 * SettingsFlood.MAX_PER_WINDOW; i++) {
+            f.onSettings(SECOND);
+            assertFalse(f.farOver(), "frame " + (i + 1));
+        }
+        assertTrue(f.onSettings(2 * SECOND));
+        assertTrue(f.farOver());
+        assertFalse(f.onSettings(12 * SECOND), "a new window");
+        assertFalse(f.farOver());
+    }
 }

@@ -1,6 +1,8 @@
 package io.h2splice.core.splice;
 
 import io.h2splice.core.config.Limits;
+import io.h2splice.core.config.ProxyConfig;
+import io.h2splice.core.metrics.ProxyMetrics;
 import io.h2splice.core.testing.H2Peer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -55,10 +57,55 @@ class UpstreamSettingsFloodTest extends EngineFixture {
         assertEquals(2, upstreams.size(), "the next call dials a fresh connection");
     }
 
+    /**
+     * Drained, the connection still acknowledges every SETTINGS frame while its call runs: a peer flooding on past twice
+     * the limit is cut (closed: its GOAWAY was sent when it was drained), and the call on it ends UNAVAILABLE instead
+     * of waiting.
+     */
+    @Test
+    void aFloodGoingOnWhileDrainedIsCutAndItsCallEnds() throws Exception {
+        start(Limits.defaults());
+        feed(down, client.headers(1, request("app"), true));
+        EmbeddedChannel up = upstreams.get(0);
+        H2Peer app = apps.get(0);
+        answerPreface(up, app);
+        feed(up, settings(apps.get(0), SettingsFlood.MAX_PER_WINDOW)); // 101 with the preface's
+        assertEquals(0, ofType(app.read(up), "GOAWAY").get(0).code(), "drained first");
+        feed(up, settings(apps.get(0), SettingsFlood.MAX_PER_WINDOW - 1));
+        assertTrue(up.isActive(), "twice the limit is still only drained");
+        feed(up, settings(apps.get(0), 1));
+        up.runPendingTasks();
+        assertFalse(up.isActive(), "cut (its GOAWAY was sent when it was drained)");
+        runTasks();
+        List<H2Peer.Frame> atClient = client.read(down);
+        List<H2Peer.Frame> trailers = ofType(atClient, "HEADERS");
+        assertEquals(1, trailers.size(), atClient.toString());
+        assertEquals("14", trailers.get(0).headers().get("grpc-status").toString(), "UNAVAILABLE");
+    }
+
+    /** A peer sidecar on the internal listener: drained past the limit, cut past twice the limit, the same way. */
+    @Test
+    void aPeerSidecarFloodingOnWhileDrainedIsCut() throws Exception {
+        start(ProxyConfig.loopback("app", 50051), ProxyMetrics.Side.INTERNAL);
+        feed(down, client.headers(1, request("app"), true)); // a running call keeps the drained connection open
+        answerPreface(upstreams.get(0), apps.get(0));
+        feed(down, settings(client, SettingsFlood.MAX_PER_WINDOW)); // and the one in the preface
+        List<H2Peer.Frame> first = ofType(client.read(down), "GOAWAY");
+        assertEquals(List.of(0L), first.stream().map(H2Peer.Frame::code).toList(), "drained: NO_ERROR");
+        feed(down, settings(client, SettingsFlood.MAX_PER_WINDOW - 1));
+        assertTrue(down.isActive(), "twice the limit is still only drained");
+        feed(down, settings(client, 1));
+        assertFalse(down.isActive(), "then cut, with its call");
+    }
+
     private ByteBuf settings(int count) {
+        return settings(apps.get(0), count);
+    }
+
+    private static ByteBuf settings(H2Peer peer, int count) {
         ByteBuf all = Unpooled.buffer();
         for (int i = 0; i < count; i++) {
-            ByteBuf f = apps.get(0).settings(new Http2Settings());
+            ByteBuf f = peer.settings(new Http2Settings());
             all.writeBytes(f);
             f.release();
         }

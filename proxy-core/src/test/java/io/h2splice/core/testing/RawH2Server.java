@@ -41,7 +41,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A bare HTTP/2 server on 127.0.0.1 that stands where a sidecar or an app would, to do at frame level what grpc-java
  * never does on purpose: refuse a stream (RST_STREAM REFUSED_STREAM), send GOAWAY below a stream's id, reset a stream
- * with any code, or drop the connection. Every request stream, in arrival order over all connections, takes the next
+ * with any code, drop the connection, or flood it with SETTINGS frames. Every request stream, in arrival order over all connections, takes the next
  * {@link Action} queued with {@link #then}; with none left it echoes. Echo answers as a gRPC server would: status 200,
  * {@code content-type: application/grpc}, the request's DATA bytes unchanged (gRPC-framed already), then trailers
  * {@code grpc-status: 0}.
@@ -64,8 +64,13 @@ public final class RawH2Server implements AutoCloseable {
         /** RST_STREAM(CANCEL) once the request ended. */
         RESET_CANCEL,
         /** Close the connection once the request ended, without answering. */
-        CLOSE
+        CLOSE,
+        /** {@value #FLOOD} SETTINGS frames on the request HEADERS, then answer as {@link #ECHO}. */
+        FLOOD_SETTINGS
     }
+
+    /** How many SETTINGS frames {@link Action#FLOOD_SETTINGS} sends. */
+    public static final int FLOOD = 1_000;
 
     /** One request stream as the server saw it. */
     public record Stream(int connection, int streamId, Http2Headers headers, byte[] data, Action action) {
@@ -177,6 +182,14 @@ public final class RawH2Server implements AutoCloseable {
                     goAway(ctx, Math.max(0, streamId - 2), Http2Error.NO_ERROR.code(), Unpooled.EMPTY_BUFFER,
                             ctx.newPromise());
                     ctx.flush();
+                } else if (action == Action.FLOOD_SETTINGS) {
+                    for (int i = 0; i < FLOOD; i++) {
+                        encoder().writeSettings(ctx, new Http2Settings(), ctx.newPromise());
+                    }
+                    ctx.flush();
+                    if (endStream) {
+                        end(ctx, streamId);
+                    }
                 } else if (endStream) {
                     end(ctx, streamId);
                 }
@@ -209,7 +222,7 @@ public final class RawH2Server implements AutoCloseable {
             }
             byte[] body = record(streamId);
             switch (action) {
-                case ECHO -> {
+                case ECHO, FLOOD_SETTINGS -> {
                     Http2Headers head = new DefaultHttp2Headers().status("200")
                             .set("content-type", "application/grpc");
                     encoder().writeHeaders(ctx, streamId, head, 0, false, ctx.newPromise());
