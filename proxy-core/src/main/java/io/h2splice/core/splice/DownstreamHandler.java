@@ -38,7 +38,6 @@ final class DownstreamHandler extends SpliceHandler {
 
     private final Router router;
     private final PingStrikes pingStrikes;
-    private final SettingsFlood settingsFlood = new SettingsFlood();
     /** Null on the internal listener: a peer sidecar carries its clients' cancellations and is never judged by them. */
     private final PrematureResets resets;
     /** Sits just before this handler: unfinished header blocks and the HPACK-bomb balance. */
@@ -116,13 +115,7 @@ final class DownstreamHandler extends SpliceHandler {
 
         @Override
         public void onSettingsRead(ChannelHandlerContext ctx, Http2Settings settings) {
-            if (settingsFlood.onSettings(System.nanoTime())) {
-                if (settingsFlood.farOver()) { // a peer sidecar flooding on while drained: cut it
-                    if (ctx.channel().isActive()) {
-                        goAwayAndClose(Http2Error.ENHANCE_YOUR_CALM, "too many SETTINGS frames");
-                    }
-                    return;
-                }
+            if (settingsFlooded()) {
                 SETTINGS_FLOOD_LINES.warn(log, "{} connection {} closed: over {} SETTINGS frames in {} s", side.label,
                         ctx.channel(), SettingsFlood.MAX_PER_WINDOW, SettingsFlood.WINDOW_NANOS / 1_000_000_000L);
                 closeAbuser("too many SETTINGS frames");

@@ -42,6 +42,8 @@ abstract class SpliceHandler extends Http2ConnectionHandler {
 
     final LoopState loop;
     final ProxyMetrics.Side side;
+    /** SETTINGS frames the peer sent in the current window; event loop only. */
+    private final SettingsFlood settingsFlood = new SettingsFlood();
     /**
      * Where each stream keeps its {@link StreamOwner} (a {@link Call} on the accepting side, an {@link Attempt} on the
      * other): one property on Netty's own stream object, no map of ours.
@@ -350,6 +352,26 @@ abstract class SpliceHandler extends Http2ConnectionHandler {
                     Unpooled.copiedBuffer(debug, StandardCharsets.US_ASCII), ctx.newPromise()); // debugData: the encoder's
         }
         ctx.channel().close(); // through Http2ConnectionHandler.close: waits for the running streams, then closes
+    }
+
+    /**
+     * Counts a SETTINGS frame from the peer against {@link SettingsFlood}. Past the limit the caller reacts (closes or
+     * drains, by side); a peer that goes on past twice the limit, drained and still acknowledged frame by frame while
+     * its calls run, is cut here (a connection error: ENHANCE_YOUR_CALM; no second GOAWAY where the drain's was sent).
+     *
+     * @return true when the caller is to react to a flood
+     */
+    final boolean settingsFlooded() {
+        if (!settingsFlood.onSettings(System.nanoTime())) {
+            return false;
+        }
+        if (!settingsFlood.farOver()) {
+            return true;
+        }
+        if (ctx.channel().isActive()) {
+            goAwayAndClose(Http2Error.ENHANCE_YOUR_CALM, "too many SETTINGS frames");
+        }
+        return false;
     }
 
     /** Connection-level error made by us: GOAWAY with {@code error}, then close. */

@@ -11,7 +11,6 @@ import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2Exception;
-import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
@@ -32,7 +31,6 @@ final class UpstreamHandler extends SpliceHandler implements PooledConnection {
     /** The pool was told: either {@link UpstreamPool#connectionActive} or {@link UpstreamPool#connectionFailed}. */
     private boolean announced;
     private boolean draining;
-    private final SettingsFlood settingsFlood = new SettingsFlood();
     /** Floods are made by peers at will: at most one line per 10 s. */
     private static final LogLimiter SETTINGS_FLOOD_LINES = LogLimiter.every10Seconds();
     private static final InternalLogger log = InternalLoggerFactory.getInstance(UpstreamHandler.class);
@@ -123,7 +121,7 @@ final class UpstreamHandler extends SpliceHandler implements PooledConnection {
      * The app or the other sidecar sends SETTINGS past {@link SettingsFlood}'s limit, each costing this loop an
      * acknowledgement: as from a peer sidecar on the internal listener, the connection is drained (GOAWAY NO_ERROR, no
      * new calls, its running calls finish or meet the shutdown timeout), and new calls go to a fresh connection. If the
-     * flood goes on past twice the limit, {@link #cutForSettingsFlood} ends it.
+     * flood goes on past twice the limit, {@link #settingsFlooded} cuts it.
      */
     private void floodedWithSettings() {
         if (draining && connection().goAwaySent()) {
@@ -134,16 +132,6 @@ final class UpstreamHandler extends SpliceHandler implements PooledConnection {
         draining = true;
         pool.connectionClosed(this);
         drainWith("too many SETTINGS frames");
-    }
-
-    /**
-     * Flooding on while drained: closed as a connection error (ENHANCE_YOUR_CALM; no second GOAWAY, the drain's was
-     * sent with the same last stream id); the calls still on it end UNAVAILABLE.
-     */
-    private void cutForSettingsFlood() {
-        if (ctx.channel().isActive()) {
-            goAwayAndClose(Http2Error.ENHANCE_YOUR_CALM, "too many SETTINGS frames");
-        }
     }
 
     private void closeIfDrained() {
@@ -174,12 +162,8 @@ final class UpstreamHandler extends SpliceHandler implements PooledConnection {
 
         @Override
         public void onSettingsRead(ChannelHandlerContext ctx, Http2Settings settings) {
-            if (settingsFlood.onSettings(System.nanoTime())) {
-                if (settingsFlood.farOver()) {
-                    cutForSettingsFlood();
-                } else {
-                    floodedWithSettings();
-                }
+            if (settingsFlooded()) {
+                floodedWithSettings();
                 return;
             }
             pool.capacityAvailable();
