@@ -65,7 +65,7 @@ public record RegistryEntry(String appId, String namespace, long pid, long cliPi
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (c == '.' || c == '/' || c == '\\' || Character.isWhitespace(c) || Character.isISOControl(c)) {
+            if (c == '.' || unusable(c)) {
                 throw new IllegalArgumentException(what + " '" + printable(value) + "' must not contain "
                         + describe(c));
             }
@@ -73,26 +73,44 @@ public record RegistryEntry(String appId, String namespace, long pid, long cliPi
         return value;
     }
 
+    /**
+     * Where {@code value} has a character no app id or namespace may have but the dot (which splits
+     * {@code app.namespace}): '/', '\\', whitespace or a control character; -1 when none.
+     */
+    public static int unusableAt(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (unusable(value.charAt(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean unusable(char c) {
+        return c == '/' || c == '\\' || Character.isWhitespace(c) || Character.isISOControl(c);
+    }
+
     /** The registry file name of this entry: {@code <appId>-<pid>.properties}. */
     String fileName() {
         return appId + "-" + pid + ".properties";
     }
 
-    private static String describe(char c) {
+    /** What {@code c} is, for a message saying a name must not contain it. */
+    public static String describe(char c) {
         if (c == '.') {
             return "a dot (use app.namespace only when calling another app)";
         }
+        if (Character.isISOControl(c)) {
+            return String.format("a control character (U+%04X)", (int) c);
+        }
         if (Character.isWhitespace(c)) {
             return "whitespace";
-        }
-        if (Character.isISOControl(c)) {
-            return "control characters";
         }
         return "'" + c + "'";
     }
 
     /** {@code s} with each control character (a line break read from a file) shown as '?': for one-line messages. */
-    static String printable(String s) {
+    public static String printable(String s) {
         StringBuilder b = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

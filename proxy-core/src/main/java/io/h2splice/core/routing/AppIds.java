@@ -1,6 +1,7 @@
 package io.h2splice.core.routing;
 
 import io.h2splice.core.headers.HeaderNames;
+import io.h2splice.core.resolve.RegistryEntry;
 import io.h2splice.core.status.ProxyError;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
@@ -43,9 +44,10 @@ public final class AppIds {
         if (raw.isEmpty()) {
             return Route.error(ProxyError.EMPTY_APP_ID);
         }
-        int bad = unusable(raw);
+        int bad = RegistryEntry.unusableAt(raw); // no sidecar's app id or namespace can have it: not looked up
         if (bad >= 0) {
-            return Route.error(ProxyError.UNUSABLE_APP_ID, printable(raw), describe(raw.charAt(bad)));
+            return Route.error(ProxyError.UNUSABLE_APP_ID, RegistryEntry.printable(raw),
+                    RegistryEntry.describe(raw.charAt(bad)));
         }
         int dot = raw.indexOf('.');
         if (dot < 0) {
@@ -55,36 +57,6 @@ public final class AppIds {
             return Route.error(ProxyError.INVALID_APP_ID, raw);
         }
         return Route.remote(raw.substring(0, dot), raw.substring(dot + 1));
-    }
-
-    /**
-     * Where {@code key} has a character no sidecar's app id or namespace can have (the local registry, Dapr's
-     * resolvers and Kubernetes names all refuse them): '/', '\\', whitespace or a control character; -1 when none.
-     * Such a key is answered at once, not looked up.
-     */
-    private static int unusable(String key) {
-        for (int i = 0; i < key.length(); i++) {
-            char c = key.charAt(i);
-            if (c == '/' || c == '\\' || Character.isWhitespace(c) || Character.isISOControl(c)) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static String describe(char c) {
-        return c == '/' || c == '\\' ? "'" + c + "'" : Character.isISOControl(c)
-                ? String.format("a control character (U+%04X)", (int) c) : "whitespace";
-    }
-
-    /** {@code s} with its control characters shown as '?', for messages and log lines. */
-    private static String printable(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            b.append(Character.isISOControl(c) ? '?' : c);
-        }
-        return b.toString();
     }
 
     /**
