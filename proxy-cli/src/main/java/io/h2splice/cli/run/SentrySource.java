@@ -4,6 +4,7 @@ import io.h2splice.cli.CliEnv;
 import io.h2splice.cli.UsageException;
 import io.h2splice.cli.config.HostPort;
 import io.h2splice.tls.identity.SpiffeId;
+import io.netty.util.NetUtil;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,6 +78,6 @@ record SentrySource(String host, int port, SpiffeId sentryId, Path tokenFile, bo
 
     /** {@code host:port}. */
     String address() {
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        return NetUtil.toSocketAddressString(host, port);
     }
 }

@@ -12,6 +12,7 @@ import io.h2splice.core.runtime.Proxy;
 import io.h2splice.core.runtime.ProxyStartException;
 import io.h2splice.core.trace.TraceRuntime;
 import io.h2splice.tls.ca.CaException;
+import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -179,7 +180,7 @@ final class Sidecar {
                 try { // first: once in the local registry (what tools wait for), it can be found
                     String host = dialable(config.internalAddress());
                     resolver.announce(config.appId(), config.namespace(),
-                            (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + proxy.internalPort());
+                            NetUtil.toSocketAddressString(host, proxy.internalPort()));
                 } catch (IllegalStateException e) {
                     LOG.error(LogSetup.FATAL, e.getMessage());
                     return stop(proxy, ExitCodes.FAILURE);

@@ -38,6 +38,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.NetUtil;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -96,7 +97,7 @@ public final class UnaryGrpcClient implements AutoCloseable {
                            String userAgent) {
         this.host = host;
         this.port = port;
-        this.authority = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        this.authority = NetUtil.toSocketAddressString(host, port);
         this.ssl = ssl;
         this.connectTimeoutMillis = Math.max(1, connectMillis);
         this.userAgent = userAgent;

@@ -3,6 +3,7 @@ package io.h2splice.tls.sentry;
 import io.h2splice.tls.ca.CaException;
 import io.h2splice.tls.ca.KeyAlgorithm;
 import io.h2splice.tls.identity.SpiffeId;
+import io.netty.util.NetUtil;
 
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -46,6 +47,6 @@ public record SentrySettings(String host, int port, SpiffeId sentryId, Anchors a
 
     /** {@code host:port}, as in messages. */
     public String address() {
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        return NetUtil.toSocketAddressString(host, port);
     }
 }
