@@ -139,8 +139,8 @@ class DaprdDifferencesProcessTest extends ProcessTest {
         assertEquals(expected, viaH2splice, "through daprd: " + viaDaprd);
         assertEquals("FAILED_PRECONDITION 'the probe failed on purpose: \u263a'", viaH2splice.get("app error"));
 
-        Map<String, Double> daprdA = samples(page(m.daprdMetricsA()));
-        Map<String, Double> h2A = samples(page(m.h2MetricsA()));
+        Map<String, Double> daprdA = samples(Processes.metricsPage(m.daprdMetricsA()));
+        Map<String, Double> h2A = samples(Processes.metricsPage(m.h2MetricsA()));
         Map<String, Double> expectedA = new TreeMap<>(daprdA);
         String echo = "{app_id=client,grpc_server_method=/h2splice.probe.Probe/Echo,grpc_server_status=";
         for (String family : List.of("dapr_grpc_io_server_completed_rpcs", "dapr_grpc_io_server_server_latency_count")) {
@@ -153,8 +153,9 @@ class DaprdDifferencesProcessTest extends ProcessTest {
         assertEquals(4.0, h2A.get("dapr_runtime_service_invocation_req_sent_total{app_id=client,dst_app_id=server,"
                 + "type=unary}"), h2A.toString());
 
-        assertEquals(Map.of(), samples(page(m.daprdMetricsB())), "daprd records nothing on the callee's side");
-        Map<String, Double> h2B = samples(page(m.h2MetricsB()));
+        assertEquals(Map.of(), samples(Processes.metricsPage(m.daprdMetricsB())),
+                "daprd records nothing on the callee's side");
+        Map<String, Double> h2B = samples(Processes.metricsPage(m.h2MetricsB()));
         assertEquals(4.0, h2B.get("dapr_runtime_service_invocation_req_recv_total{app_id=server,src_app_id=client}"),
                 h2B.toString());
         assertEquals(Map.of("0", 1.0, "9", 1.0, "12", 2.0), statuses(h2B,
@@ -229,11 +230,6 @@ class DaprdDifferencesProcessTest extends ProcessTest {
         }
     }
 
-    private static String page(int port) throws Exception {
-        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-    }
 
     /** Calls Headers through the client sidecar on {@code port} with {@code dapr-app-id: server}. */
     private static Map<String, List<String>> headersSeen(int port) throws InterruptedException {

@@ -7,10 +7,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -112,9 +108,7 @@ class MixedMeshProcessTest extends ProcessTest {
      * its metrics page); plaintext, none was made.
      */
     private static void assertHop(boolean mtls, int metricsPort, Path h2spliceLog, Path daprdLog) throws Exception {
-        String page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String page = Processes.metricsPage(metricsPort);
         Matcher m = HANDSHAKES.matcher(page);
         if (!mtls) {
             assertTrue(!m.find(), "plaintext: no TLS metrics expected\n" + page);

@@ -84,6 +84,13 @@ final class Processes implements AutoCloseable {
         }
     }
 
+    /** The sidecar's (or daprd's) metrics page at {@code 127.0.0.1:port/metrics}. */
+    static String metricsPage(int port) throws IOException, InterruptedException {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     /** Waits until {@code appId} is registered; fails at once, with the sidecar's output, if the process exits. */
     static RegistryEntry awaitRegistered(LocalRegistry registry, String appId, Process p, Path log, long timeoutSeconds)
             throws InterruptedException {
